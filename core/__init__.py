@@ -1,0 +1,1 @@
+"""Ghiseu domain: model, workflow engine, services and read queries. Never imports Streamlit."""

@@ -1,0 +1,71 @@
+"""Invoices and payments: VAT by the invoice date, exact money, balances from indexed sums."""
+
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from core import numbers
+from core.config import settings
+from core.models import Contract, Customer, Invoice, InvoiceKind, Payment, utcnow
+
+CENT = Decimal("0.01")
+# (first day in force, rate): 19% until 2025-07-31, 21% from 2025-08-01
+VAT_RATES = ((date(2017, 1, 1), Decimal("0.19")), (date(2025, 8, 1), Decimal("0.21")))
+
+
+def vat_rate_on(day: date) -> Decimal:
+    rate = VAT_RATES[0][1]
+    for since, value in VAT_RATES:
+        if day >= since:
+            rate = value
+    return rate
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def contract_balance(session: Session, contract_id: int) -> Decimal:
+    """What the holder owes on a contract today: invoiced minus paid (negative is credit)."""
+    invoiced = session.exec(select(func.coalesce(func.sum(Invoice.total), 0)).where(
+        Invoice.contract_id == contract_id)).one()
+    paid = session.exec(select(func.coalesce(func.sum(Payment.amount), 0)).where(
+        Payment.contract_id == contract_id)).one()
+    return money(Decimal(invoiced) - Decimal(paid))
+
+
+def issue_invoice(session: Session, *, contract: Contract, period_start: date, period_end: date,
+                  new_index: int, kind: InvoiceKind, issue_date: date) -> Invoice:
+    """Bills the kWh between the last billed index and `new_index` at the tariff and VAT of the day."""
+    last = session.exec(select(Invoice.new_index).where(Invoice.contract_id == contract.id)
+                        .order_by(Invoice.issue_date.desc(), Invoice.id.desc()).limit(1)).first()
+    old_index = contract.start_index if last is None else last
+    kwh = max(new_index - old_index, 0)
+    value_net = money(settings.tariff_kwh_net * kwh)
+    rate = vat_rate_on(issue_date)
+    vat = money(value_net * rate)
+    customer = session.get(Customer, contract.customer_id)
+    invoice_id, series = numbers.invoice_numbers(session, issue_date.year)
+    invoice = Invoice(
+        invoice_number=invoice_id, series=series, contract_id=contract.id, place_id=contract.place_id,
+        customer_id=contract.customer_id, kind=kind, issue_date=issue_date,
+        due_date=issue_date + timedelta(days=settings.invoice_due_days),
+        period_start=period_start, period_end=period_end, old_index=old_index, new_index=new_index,
+        kwh=kwh, value_net=value_net, vat_rate=rate, vat=vat, total=value_net + vat,
+        balance_at_issue=contract_balance(session, contract.id) + value_net + vat,
+        correspondence_address=customer.correspondence_address,
+    )
+    session.add(invoice)
+    session.flush()
+    return invoice
+
+
+def record_payment(session: Session, *, contract: Contract, amount: Decimal, channel: str,
+                   reference: str, paid_at: datetime | None = None) -> Payment:
+    payment = Payment(contract_id=contract.id, amount=money(amount), channel=channel,
+                      reference=reference, paid_at=paid_at or utcnow())
+    session.add(payment)
+    session.flush()
+    return payment

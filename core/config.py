@@ -1,0 +1,75 @@
+"""The one settings object. Nothing else reads the environment."""
+
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DB = Path("data") / "ghiseu.db"
+
+
+# Every tunable of the product; defaults marked unverified in DESIGN.md stay configurable here.
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: str = "development"  # "production" refuses unsafe defaults
+    database_url: str = f"sqlite:///{DEFAULT_DB}"
+    app_workers: int = 1
+    secret_key: str = "dev-only-secret-change-me"
+    language: str = "ro"
+
+    # identifier formats observed on real invoices (configurable patterns)
+    pod_pattern: str = r"RO\d{3}E\d{9}"
+    client_code_pattern: str = r"C\d{9}"
+    payment_code_pattern: str = r"\d{9}"
+    invoice_id_pattern: str = r"\d{11}"
+
+    # deadlines, in working days unless named otherwise
+    working_day_start_hour: int = 8
+    working_day_end_hour: int = 16
+    timezone: str = "Europe/Bucharest"
+    documents_wait_days: int = 15
+    contract_issue_days: int = 5
+    dispute_answer_days: int = 15
+    dispute_filing_calendar_days: int = 30
+    missed_deadline_compensation: Decimal = Decimal("100.00")
+    missed_deadline_per_day: Decimal = Decimal("50.00")
+
+    # billing
+    tariff_kwh_net: Decimal = Decimal("0.7400")  # lei per kWh without VAT (unverified)
+    invoice_due_days: int = 15  # calendar days from issue to due date
+
+    # uploads
+    upload_max_bytes: int = 10 * 1024 * 1024
+    upload_max_files_per_case: int = 30
+
+    # outbox delivery
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    smtp_sender: str = "Ghiseu <no-reply@ghiseu.example>"
+    outbox_max_attempts: int = 5
+    outbox_retry_minutes: int = 10
+
+    # demo data
+    seed_on_first_start: bool = True
+    seed_accounts: int = 2000
+    seed_cases: int = 300
+    seed_random_seed: int = 20261126
+
+    @model_validator(mode="after")
+    def refuse_unsafe_production(self) -> "Settings":
+        if self.environment == "production":
+            if self.secret_key.startswith("dev-only"):
+                raise ValueError("SECRET_KEY must be set in production")
+            if self.database_url.startswith("sqlite") and self.app_workers > 1:
+                raise ValueError("SQLite cannot serve several app instances; set DATABASE_URL to PostgreSQL")
+            if self.seed_on_first_start:
+                raise ValueError("SEED_ON_FIRST_START must be false in production")
+        return self
+
+
+settings = Settings()

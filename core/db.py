@@ -1,0 +1,70 @@
+"""Database engine, schema creation and the unit of work every service writes through."""
+
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, SQLModel, create_engine
+
+from core import models
+from core.config import settings
+from core.errors import StaleCase
+
+
+@cache
+def get_engine(url: str | None = None) -> Engine:
+    """One engine per URL; SQLite gets WAL and foreign keys so it behaves like a server."""
+    url = url or settings.database_url
+    if url.startswith("sqlite"):
+        path = url.removeprefix("sqlite:///")
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_schema(engine: Engine) -> None:
+    SQLModel.metadata.create_all(engine)
+
+
+class UnitOfWork:
+    """One user action = one transaction: leaving the block without commit() rolls back."""
+
+    def __init__(self, engine: Engine | None = None):
+        self.engine = engine or get_engine()
+        self.session: Session | None = None
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = Session(self.engine, expire_on_commit=False)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        # close() rolls back whatever was not committed and detaches objects without expiring them
+        self.session.close()
+        self.session = None
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except StaleDataError as err:
+            raise StaleCase() from err
+
+
+@event.listens_for(Session, "before_flush")
+def _audit_is_append_only(session: Session, _context, _instances) -> None:
+    """Audit events are history: refuse any update or delete of one."""
+    touched = [o for o in (*session.dirty, *session.deleted) if isinstance(o, models.AuditEvent)]
+    if touched and any(session.is_modified(o) or o in session.deleted for o in touched):
+        raise PermissionError("audit events are append-only")

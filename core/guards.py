@@ -1,0 +1,78 @@
+"""Named guard predicates used by workflow tables. Each returns None when the transition may go
+ahead, or the catalog key of the reason it may not."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from core.auth import Actor
+from core.models import (
+    Case,
+    CaseDocument,
+    ConsumptionPlace,
+    Contract,
+    ContractStatus,
+    DocumentStatus,
+)
+
+
+@dataclass
+class GuardContext:
+    session: Session
+    case: Case
+    actor: Actor
+    fields: dict = field(default_factory=dict)
+
+    def current_documents(self) -> list[CaseDocument]:
+        return list(self.session.exec(
+            select(CaseDocument).where(CaseDocument.case_id == self.case.id, CaseDocument.is_current)
+        ))
+
+    def required_documents(self) -> list[str]:
+        from core.engine import workflow_of
+
+        return workflow_of(self.case).required_documents(self.case.data["applicant_kind"])
+
+
+def all_required_documents_present(ctx: GuardContext) -> str | None:
+    usable = {d.doc_type for d in ctx.current_documents() if d.status != DocumentStatus.REJECTED}
+    missing = [d for d in ctx.required_documents() if d not in usable]
+    return "guard.documents_missing" if missing else None
+
+
+def all_documents_approved(ctx: GuardContext) -> str | None:
+    approved = {d.doc_type for d in ctx.current_documents() if d.status == DocumentStatus.APPROVED}
+    return None if set(ctx.required_documents()) <= approved else "guard.documents_not_approved"
+
+
+def has_rejected_document(ctx: GuardContext) -> str | None:
+    rejected = any(d.status == DocumentStatus.REJECTED for d in ctx.current_documents())
+    return None if rejected else "guard.no_rejected_document"
+
+
+def not_the_verifier(ctx: GuardContext) -> str | None:
+    """Four-eyes: whoever verified the documents cannot also issue the contract."""
+    return "guard.four_eyes" if ctx.case.verified_by == ctx.actor.username else None
+
+
+def old_contract_active(ctx: GuardContext) -> str | None:
+    contract = ctx.session.get(Contract, ctx.case.old_contract_id) if ctx.case.old_contract_id else None
+    return None if contract and contract.status == ContractStatus.ACTIVE else "guard.old_contract_closed"
+
+
+def handover_index_not_below_meter(ctx: GuardContext) -> str | None:
+    place = ctx.session.get(ConsumptionPlace, ctx.case.place_id)
+    index = ctx.case.data.get("handover_index")
+    if index is None or (place and index < place.last_index):
+        return "guard.handover_index_low"
+    return None
+
+
+GUARDS: dict[str, Callable[[GuardContext], str | None]] = {
+    fn.__name__: fn
+    for fn in (
+        all_required_documents_present, all_documents_approved, has_rejected_document,
+        not_the_verifier, old_contract_active, handover_index_not_below_meter,
+    )
+}

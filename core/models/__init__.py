@@ -1,0 +1,32 @@
+"""All tables, imported together so that metadata knows every one of them."""
+
+from core.models.accounts import (
+    ConsumptionPlace,
+    Contract,
+    ContractStatus,
+    Customer,
+    CustomerKind,
+    Invoice,
+    InvoiceKind,
+    NumberSequence,
+    Payment,
+)
+from core.models.cases import (
+    AuditEvent,
+    Case,
+    CaseComment,
+    CaseDocument,
+    DocumentContent,
+    DocumentStatus,
+    SlaStatus,
+)
+from core.models.common import utcnow
+from core.models.messaging import OutboxMessage, OutboxStatus
+from core.models.users import STAFF_ROLES, Role, User
+
+__all__ = [
+    "AuditEvent", "Case", "CaseComment", "CaseDocument", "ConsumptionPlace", "Contract",
+    "ContractStatus", "Customer", "CustomerKind", "DocumentContent", "DocumentStatus", "Invoice",
+    "InvoiceKind", "NumberSequence", "OutboxMessage", "OutboxStatus", "Payment", "Role",
+    "STAFF_ROLES", "SlaStatus", "User", "utcnow",
+]

@@ -1,0 +1,115 @@
+"""Customers, consumption places, supply contracts, invoices and payments."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from core.models.common import money_field, utcnow
+
+
+class CustomerKind(StrEnum):
+    PERSON = "person"
+    COMPANY = "company"
+
+
+# A contract holder: a person identified by CNP or a company identified by CUI.
+class Customer(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: CustomerKind = Field(max_length=10)
+    name: str = Field(index=True, max_length=200)
+    national_id: str = Field(index=True, max_length=13)  # CNP or CUI, digits only
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=20)  # E.164
+    correspondence_address: str = Field(max_length=300)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# The place where electricity is consumed; its POD never changes with the holder.
+class ConsumptionPlace(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    pod: str = Field(unique=True, index=True, max_length=20)
+    address: str = Field(index=True, max_length=300)
+    meter_serial: str = Field(max_length=30)
+    last_index: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ContractStatus(StrEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+# A supply contract binding one holder to one consumption place for a period.
+class Contract(SQLModel, table=True):
+    __table_args__ = (Index("ix_contract_place_status", "place_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, index=True, max_length=30)
+    client_code: str = Field(index=True, max_length=10)
+    payment_code: str = Field(unique=True, index=True, max_length=9)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    place_id: int = Field(foreign_key="consumptionplace.id")
+    status: ContractStatus = Field(default=ContractStatus.ACTIVE, max_length=10)
+    start_date: date
+    start_index: int = 0
+    end_date: date | None = None
+    end_index: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class InvoiceKind(StrEnum):
+    ESTIMATE = "estimate"
+    REGULARISATION = "regularisation"
+    FINAL = "final"
+
+
+# An issued invoice; amounts are exact and the VAT rate is the one in force on the issue date.
+class Invoice(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_invoice_contract_issue", "contract_id", "issue_date"),
+        Index("ix_invoice_place_issue", "place_id", "issue_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_number: str = Field(unique=True, index=True, max_length=11)  # the 11-digit invoice ID
+    series: str = Field(unique=True, max_length=20)  # e.g. 22EI13345776
+    contract_id: int = Field(foreign_key="contract.id")
+    place_id: int = Field(foreign_key="consumptionplace.id")
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    kind: InvoiceKind = Field(max_length=16)
+    issue_date: date
+    due_date: date
+    period_start: date
+    period_end: date
+    old_index: int
+    new_index: int
+    kwh: int
+    value_net: Decimal = money_field()
+    vat_rate: Decimal = Field(max_digits=5, decimal_places=4)
+    vat: Decimal = money_field()
+    total: Decimal = money_field()
+    balance_at_issue: Decimal = money_field()
+    correspondence_address: str = Field(max_length=300)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# Money received for a contract; the processor reference makes it idempotent.
+class Payment(SQLModel, table=True):
+    __table_args__ = (Index("ix_payment_contract_paid", "contract_id", "paid_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id")
+    amount: Decimal = money_field()
+    paid_at: datetime = Field(default_factory=utcnow)
+    channel: str = Field(max_length=20)  # counter, bank, online
+    reference: str = Field(unique=True, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# A named counter for human-facing numbers (registration, contract, codes).
+class NumberSequence(SQLModel, table=True):
+    name: str = Field(primary_key=True, max_length=40)
+    next_value: int = 1

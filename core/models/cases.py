@@ -1,0 +1,119 @@
+"""Cases run by the workflow engine, their documents, comments and the append-only audit trail."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, Index, LargeBinary
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, SQLModel
+
+from core.models.common import utcnow
+
+
+class SlaStatus(StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+
+
+# A customer request moving through a workflow; `version` refuses stale writes.
+class Case(SQLModel, table=True):
+    __tablename__ = "service_case"
+    __table_args__ = (
+        Index("ix_case_state_due", "state", "due_date"),
+        Index("ix_case_assignee_state", "assignee_id", "state"),
+        Index("ix_case_type_state", "case_type", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    registration_number: str = Field(unique=True, index=True, max_length=24)
+    case_type: str = Field(max_length=32)
+    workflow_version: int
+    state: str = Field(max_length=32)
+    version: int = Field(default=1)
+    assignee_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    created_by: str = Field(max_length=64)
+    channel: str = Field(max_length=16)  # counter, phone, online
+    registered_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime = Field(default_factory=utcnow)  # touched by every change: bumps `version`
+    # deadline bookkeeping: which deadline runs, until when, and whether it is paused
+    deadline_name: str | None = Field(default=None, max_length=32)
+    due_date: date | None = None
+    sla_status: SlaStatus = Field(default=SlaStatus.STOPPED, max_length=10)
+    sla_paused_on: date | None = None
+    # what the queue searches by, copied from the request
+    applicant_name: str = Field(index=True, max_length=200)
+    payment_code: str | None = Field(default=None, index=True, max_length=9)
+    client_code: str | None = Field(default=None, index=True, max_length=10)
+    pod: str | None = Field(default=None, index=True, max_length=20)
+    place_id: int | None = Field(default=None, foreign_key="consumptionplace.id", index=True)
+    old_contract_id: int | None = Field(default=None, foreign_key="contract.id")
+    new_contract_id: int | None = Field(default=None, foreign_key="contract.id")
+    verified_by: str | None = Field(default=None, max_length=64)
+    closed_at: datetime | None = None
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+    @declared_attr
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class DocumentStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+# One uploaded file for a required document type; a replacement keeps the rejected one as history.
+class CaseDocument(SQLModel, table=True):
+    __table_args__ = (Index("ix_casedocument_case_current", "case_id", "is_current"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="service_case.id")
+    doc_type: str = Field(max_length=32)
+    file_name: str = Field(max_length=255)
+    content_type: str = Field(max_length=64)  # detected from the bytes, not the extension
+    size: int
+    sha256: str = Field(max_length=64)
+    content_id: int = Field(foreign_key="documentcontent.id")
+    status: DocumentStatus = Field(default=DocumentStatus.PENDING, max_length=10)
+    is_current: bool = True
+    replaces_id: int | None = Field(default=None, foreign_key="casedocument.id")
+    uploaded_by: str = Field(max_length=64)
+    uploaded_at: datetime = Field(default_factory=utcnow)
+    reviewed_by: str | None = Field(default=None, max_length=64)
+    reviewed_at: datetime | None = None
+    review_reason: str | None = Field(default=None, max_length=500)
+
+
+# The bytes of a document, apart so that listing documents never loads files.
+class DocumentContent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+# An internal note on a case, never shown to the customer.
+class CaseComment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="service_case.id", index=True)
+    author: str = Field(max_length=64)
+    body: str = Field(max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# Append-only record of every change to a case: who, role, when, from -> to, why.
+class AuditEvent(SQLModel, table=True):
+    __table_args__ = (Index("ix_auditevent_case_at", "case_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="service_case.id")
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=64)
+    role: str = Field(max_length=16)
+    trigger: str = Field(max_length=40)
+    from_state: str | None = Field(default=None, max_length=32)
+    to_state: str | None = Field(default=None, max_length=32)
+    reason: str | None = Field(default=None, max_length=1000)
+    workflow: str = Field(max_length=32)
+    workflow_version: int
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

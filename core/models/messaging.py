@@ -1,0 +1,34 @@
+"""The outbox: every e-mail and SMS is written here first and delivered by the worker."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from core.models.common import utcnow
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+# A message waiting for delivery, committed in the same transaction as the change that caused it.
+class OutboxMessage(SQLModel, table=True):
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=8)  # email, sms
+    recipient: str = Field(max_length=254)
+    subject: str = Field(max_length=200)
+    body: str = Field(max_length=5000)
+    template: str = Field(max_length=60)
+    case_id: int | None = Field(default=None, foreign_key="service_case.id", index=True)
+    status: OutboxStatus = Field(default=OutboxStatus.QUEUED, max_length=8)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    sent_at: datetime | None = None

@@ -1,0 +1,34 @@
+"""Back-office staff accounts and their roles."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from core.models.common import utcnow
+
+
+# What a signed-in staff member may do; customers and the system act without an account.
+class Role(StrEnum):
+    CLERK = "clerk"
+    SUPERVISOR = "supervisor"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+    CUSTOMER = "customer"
+    SYSTEM = "system"
+
+
+STAFF_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.ANALYST, Role.ADMIN)
+
+
+# A local staff account; the password is stored only as an argon2 hash.
+class User(SQLModel, table=True):
+    __tablename__ = "staff_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True, max_length=64)
+    display_name: str = Field(max_length=120)
+    role: Role = Field(max_length=16)
+    password_hash: str = Field(max_length=255)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)

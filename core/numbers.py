@@ -1,0 +1,39 @@
+"""Human-facing numbers (registration, contract, codes) from named counters, safe under concurrency:
+the counter row is locked for the rest of the transaction."""
+
+from sqlmodel import Session, select
+
+from core.models import NumberSequence
+
+
+def next_number(session: Session, name: str, start: int = 1) -> int:
+    row = session.exec(select(NumberSequence).where(NumberSequence.name == name).with_for_update()).first()
+    if row is None:
+        row = NumberSequence(name=name, next_value=start)
+        session.add(row)
+    value = row.next_value
+    row.next_value = value + 1
+    session.flush()
+    return value
+
+
+def registration_number(session: Session, prefix: str, year: int) -> str:
+    return f"{prefix}-{year}-{next_number(session, f'reg-{prefix}-{year}'):06d}"
+
+
+def contract_number(session: Session, year: int) -> str:
+    return f"CF-{year}-{next_number(session, f'contract-{year}'):07d}"
+
+
+def client_code(session: Session) -> str:
+    return f"C{next_number(session, 'client-code', start=100_000_001):09d}"
+
+
+def payment_code(session: Session) -> str:
+    return f"{next_number(session, 'payment-code', start=300_000_001):09d}"
+
+
+def invoice_numbers(session: Session, issue_year: int) -> tuple[str, str]:
+    """The 11-digit invoice ID and the printed series (e.g. 26EI13345776)."""
+    n = next_number(session, "invoice", start=1)
+    return f"{10_000_000_000 + n:011d}", f"{issue_year % 100:02d}EI{10_000_000 + n:08d}"

@@ -1,0 +1,252 @@
+"""Read side: the work queue, the case view, the outbox and staff lists. Paginated, indexed queries;
+they never change anything and never fire a trigger."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, or_
+from sqlmodel import col, select
+
+from core import engine
+from core.auth import Actor, require_role
+from core.diagram import workflow_dot
+from core.errors import NotFound
+from core.masking import mask_email, mask_national_id, mask_phone, sees_personal_data
+from core.models import (
+    STAFF_ROLES,
+    AuditEvent,
+    Case,
+    CaseComment,
+    CaseDocument,
+    Contract,
+    Customer,
+    OutboxMessage,
+    OutboxStatus,
+    Role,
+    SlaStatus,
+    User,
+    utcnow,
+)
+from core.workdays import local_time
+
+BACK_OFFICE = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
+
+
+def today() -> date:
+    return local_time(utcnow()).date()
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    case_type: str | None = None
+    state: str | None = None
+    assignee: str | None = None  # a username, "__me__" or "__none__"
+    overdue_only: bool = False
+    search: str = ""
+    open_only: bool = True
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    registration_number: str
+    case_type: str
+    state: str
+    applicant_name: str
+    payment_code: str | None
+    pod: str | None
+    assignee: str | None
+    due_date: date | None
+    overdue: bool
+    registered_at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def is_overdue(case_due: date | None, sla_status: str, on: date) -> bool:
+    return case_due is not None and sla_status != SlaStatus.STOPPED and case_due < on
+
+
+def list_queue(*, uow, actor: Actor, filters: QueueFilter, page: int = 1, page_size: int = 25) -> Page:
+    """Cases sorted by deadline, filtered and searched on indexed columns, one page at a time."""
+    require_role(actor, BACK_OFFICE)
+    conditions = []
+    if filters.case_type:
+        conditions.append(Case.case_type == filters.case_type)
+    if filters.state:
+        conditions.append(Case.state == filters.state)
+    elif filters.open_only:
+        conditions.append(col(Case.closed_at).is_(None))
+    if filters.assignee == "__me__":
+        conditions.append(Case.assignee_id == actor.user_id)
+    elif filters.assignee == "__none__":
+        conditions.append(col(Case.assignee_id).is_(None))
+    elif filters.assignee:
+        conditions.append(User.username == filters.assignee)
+    if filters.overdue_only:
+        conditions += [Case.due_date < today(), Case.sla_status != SlaStatus.STOPPED]
+    text = " ".join(filters.search.split())
+    if text:
+        upper = text.upper()
+        conditions.append(or_(
+            Case.registration_number == upper, Case.payment_code == text, Case.client_code == upper,
+            Case.pod == upper, func.lower(Case.applicant_name).like(f"%{text.lower()}%"),
+        ))
+    base = select(Case, User.username).join(User, Case.assignee_id == User.id, isouter=True).where(*conditions)
+    with uow:
+        total = uow.session.exec(select(func.count()).select_from(base.subquery())).one()
+        result = uow.session.exec(
+            base.order_by(col(Case.due_date).is_(None), Case.due_date, Case.registered_at, Case.id)
+            .offset((page - 1) * page_size).limit(page_size)
+        ).all()
+    on = today()
+    rows = [
+        QueueRow(c.id, c.registration_number, c.case_type, c.state, c.applicant_name, c.payment_code, c.pod,
+                 username, c.due_date, is_overdue(c.due_date, c.sla_status, on), c.registered_at, c.version)
+        for c, username in result
+    ]
+    return Page(rows, total, page, page_size)
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    id: int
+    doc_type: str
+    file_name: str
+    content_type: str
+    size: int
+    sha256: str
+    status: str
+    is_current: bool
+    uploaded_by: str
+    uploaded_at: datetime
+    reviewed_by: str | None
+    review_reason: str | None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    actor: str
+    role: str
+    kind: str  # a trigger name, or "comment"
+    from_state: str | None
+    to_state: str | None
+    text: str | None
+    details: dict
+
+
+@dataclass(frozen=True)
+class CaseView:
+    id: int
+    version: int
+    registration_number: str
+    case_type: str
+    state: str
+    channel: str
+    registered_at: datetime
+    due_date: date | None
+    deadline_name: str | None
+    sla_status: str
+    overdue: bool
+    assignee: str | None
+    applicant: dict  # personal data masked for roles that do not need it
+    current_holder: str
+    old_contract_number: str | None
+    new_contract_number: str | None
+    verified_by: str | None
+    required: list[tuple[str, str]]  # (doc type, status or "missing")
+    documents: list[DocumentView]
+    actions: list[engine.ActionOption]
+    timeline: list[TimelineEntry]
+    diagram: str
+
+
+def _applicant(data: dict, role: Role) -> dict:
+    fields = {k: data.get(k) for k in ("applicant_kind", "applicant_name", "national_id", "email", "phone",
+                                         "correspondence_address", "handover_index", "right_of_use")}
+    if not sees_personal_data(role):
+        fields.update(national_id=mask_national_id(fields["national_id"]), email=mask_email(fields["email"]),
+                      phone=mask_phone(fields["phone"]))
+    return fields
+
+
+def case_view(*, uow, case_id: int, actor: Actor) -> CaseView:
+    require_role(actor, BACK_OFFICE)
+    with uow:
+        s = uow.session
+        case = s.get(Case, case_id)
+        if case is None:
+            raise NotFound()
+        docs = [DocumentView(d.id, d.doc_type, d.file_name, d.content_type, d.size, d.sha256, d.status,
+                             d.is_current, d.uploaded_by, d.uploaded_at, d.reviewed_by, d.review_reason)
+                for d in s.exec(select(CaseDocument).where(CaseDocument.case_id == case_id)
+                                .order_by(CaseDocument.doc_type, CaseDocument.id.desc()))]
+        current = {d.doc_type: d.status for d in docs if d.is_current}
+        wf = engine.workflow_of(case)
+        required = [(t, current.get(t, "missing")) for t in wf.required_documents(case.data["applicant_kind"])]
+        events = [TimelineEntry(e.at, e.actor, e.role, e.trigger, e.from_state, e.to_state, e.reason, e.details)
+                  for e in s.exec(select(AuditEvent).where(AuditEvent.case_id == case_id))]
+        comments = [TimelineEntry(c.created_at, c.author, "", "comment", None, None, c.body, {})
+                    for c in s.exec(select(CaseComment).where(CaseComment.case_id == case_id))]
+        old = s.get(Contract, case.old_contract_id) if case.old_contract_id else None
+        new = s.get(Contract, case.new_contract_id) if case.new_contract_id else None
+        holder = s.get(Customer, old.customer_id).name if old else ""
+        assignee = s.get(User, case.assignee_id).username if case.assignee_id else None
+        actions = engine.available_actions(s, case, actor)
+        return CaseView(
+            case.id, case.version, case.registration_number, case.case_type, case.state, case.channel,
+            case.registered_at, case.due_date, case.deadline_name, case.sla_status,
+            is_overdue(case.due_date, case.sla_status, today()), assignee, _applicant(case.data, actor.role),
+            holder, old.number if old else None, new.number if new else None, case.verified_by, required, docs,
+            actions, sorted(events + comments, key=lambda e: _aware(e.at), reverse=True),
+            workflow_dot(wf, case.state),
+        )
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive UTC timestamps; PostgreSQL aware ones. Sort them together."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+def list_staff(*, uow, actor: Actor) -> list[tuple[str, str, str]]:
+    """(username, display name, role) of active clerks and supervisors, for assignment."""
+    require_role(actor, BACK_OFFICE)
+    with uow:
+        return [(u.username, u.display_name, u.role) for u in uow.session.exec(
+            select(User).where(User.active, col(User.role).in_([Role.CLERK, Role.SUPERVISOR])).order_by(User.username))]
+
+
+def list_outbox(*, uow, actor: Actor, status: str | None = None, page: int = 1, page_size: int = 50) -> Page:
+    """Queued, sent and failed messages, newest first; recipients masked (admin need not read them)."""
+    require_role(actor, (Role.ADMIN,))
+    conditions = [OutboxMessage.status == status] if status else []
+    with uow:
+        total = uow.session.exec(select(func.count()).select_from(OutboxMessage).where(*conditions)).one()
+        rows = list(uow.session.exec(select(OutboxMessage).where(*conditions)
+                                     .order_by(OutboxMessage.id.desc()).offset((page - 1) * page_size).limit(page_size)))
+    for row in rows:
+        row.recipient = mask_email(row.recipient) if row.channel == "email" else mask_phone(row.recipient)
+    return Page(rows, total, page, page_size)
+
+
+def outbox_counts(*, uow, actor: Actor) -> dict[str, int]:
+    require_role(actor, (Role.ADMIN,))
+    with uow:
+        found = dict(uow.session.exec(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+    return {status.value: found.get(status, 0) for status in OutboxStatus}
+
+
+def is_staff(role: str) -> bool:
+    return role in STAFF_ROLES

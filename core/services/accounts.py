@@ -1,0 +1,40 @@
+"""Opening supply accounts: holder, consumption place and contract with generated codes."""
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from core import numbers
+from core.auth import Actor, require_role
+from core.models import ConsumptionPlace, Contract, Customer, CustomerKind, Role
+
+
+def create_account(session: Session, *, kind: CustomerKind, name: str, national_id: str, email: str | None,
+                   phone: str | None, address: str, pod: str, meter_serial: str, start_date: date,
+                   start_index: int = 0, correspondence_address: str | None = None) -> Contract:
+    """Helper (no commit): a holder (reused by CNP/CUI), a place and an active contract on it."""
+    customer = session.exec(select(Customer).where(Customer.national_id == national_id)).first()
+    if customer is None:
+        customer = Customer(kind=kind, name=name, national_id=national_id, email=email, phone=phone,
+                            correspondence_address=correspondence_address or address)
+        session.add(customer)
+        session.flush()
+    place = ConsumptionPlace(pod=pod, address=address, meter_serial=meter_serial, last_index=start_index)
+    session.add(place)
+    session.flush()
+    contract = Contract(
+        number=numbers.contract_number(session, start_date.year), client_code=numbers.client_code(session),
+        payment_code=numbers.payment_code(session), customer_id=customer.id, place_id=place.id,
+        start_date=start_date, start_index=start_index,
+    )
+    session.add(contract)
+    session.flush()
+    return contract
+
+
+def open_account(*, uow, actor: Actor, **fields) -> Contract:
+    require_role(actor, (Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM))
+    with uow:
+        contract = create_account(uow.session, **fields)
+        uow.commit()
+        return contract

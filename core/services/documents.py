@@ -1,0 +1,77 @@
+"""Case documents: uploading (and replacing a rejected one) and reviewing them one by one."""
+
+from sqlmodel import select
+
+from core import engine
+from core.auth import Actor, require_role
+from core.documents import check_upload, store
+from core.errors import DomainError, NotFound, ValidationFailed
+from core.models import CaseDocument, DocumentStatus, Role, utcnow
+from core.services.cases import STAFF, load_case
+from core.services.intake import attach_document, receive_if_complete
+from core.validation import FieldError
+from workflows import holder_change
+
+UPLOAD_STATES = (holder_change.State.SUBMITTED, holder_change.State.DOCUMENTS_RECEIVED)
+REVIEW_STATES = UPLOAD_STATES
+
+
+def upload_document(*, uow, case_id: int, doc_type: str, file_name: str, data: bytes, actor: Actor,
+                    expected_version: int | None = None) -> CaseDocument:
+    """Adds a required document, or replaces the rejected one of that type (kept as history)."""
+    require_role(actor, (*STAFF, Role.CUSTOMER))
+    try:
+        file = check_upload(file_name, data)
+    except FieldError as err:
+        raise ValidationFailed({"file": (err.key, err.params)}) from None
+    with uow:
+        case = load_case(uow.session, case_id, expected_version)
+        wf = engine.workflow_of(case)
+        if doc_type not in wf.required_documents(case.data["applicant_kind"]):
+            raise DomainError("upload.doc_type")
+        if case.state not in UPLOAD_STATES:
+            raise DomainError("upload.case_closed")
+        current = uow.session.exec(select(CaseDocument).where(
+            CaseDocument.case_id == case_id, CaseDocument.doc_type == doc_type, CaseDocument.is_current)).first()
+        if current and current.status != DocumentStatus.REJECTED:
+            raise DomainError("upload.already_present")
+        document = attach_document(uow.session, case, doc_type, file, actor, replaces=current)
+        receive_if_complete(uow.session, case, actor)
+        uow.commit()
+        return document
+
+
+def review_document(*, uow, document_id: int, approve: bool, actor: Actor, expected_version: int,
+                    reason: str | None = None) -> CaseDocument:
+    """Approves a pending document, or rejects it with the reason the customer will read."""
+    require_role(actor, STAFF)
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationFailed({"reason": ("engine.requires_reason", {})})
+    with uow:
+        document = uow.session.get(CaseDocument, document_id)
+        if document is None:
+            raise NotFound()
+        case = load_case(uow.session, document.case_id, expected_version)
+        if case.state not in REVIEW_STATES:
+            raise DomainError("review.case_state")
+        if not document.is_current or document.status != DocumentStatus.PENDING:
+            raise DomainError("review.not_pending")
+        document.status = DocumentStatus.APPROVED if approve else DocumentStatus.REJECTED
+        document.reviewed_by, document.reviewed_at = actor.username, utcnow()
+        document.review_reason = None if approve else reason
+        uow.session.add(document)
+        engine.record_event(uow.session, case, actor, "approve_document" if approve else "reject_document",
+                            reason=document.review_reason, doc_type=document.doc_type, document_id=document.id)
+        uow.commit()
+        return document
+
+
+def document_file(*, uow, document_id: int, actor: Actor) -> tuple[CaseDocument, bytes]:
+    """The stored bytes of a document, for staff review."""
+    require_role(actor, STAFF)
+    with uow:
+        document = uow.session.get(CaseDocument, document_id)
+        if document is None:
+            raise NotFound()
+        return document, store.get(uow.session, document.content_id)

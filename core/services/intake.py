@@ -1,0 +1,150 @@
+"""Registering a change-of-holder request, at the counter or online: every field checked, the
+current contract matched, then case, documents, audit and confirmation e-mail in one transaction."""
+
+from sqlmodel import Session, select
+
+from core import engine, numbers, validation
+from core.auth import Actor
+from core.documents import CheckedFile, check_upload, store
+from core.errors import ValidationFailed
+from core.models import (
+    Case,
+    CaseDocument,
+    ConsumptionPlace,
+    Contract,
+    ContractStatus,
+    Customer,
+    CustomerKind,
+    utcnow,
+)
+from core.validation import FieldError
+from core.workdays import local_time
+from workflows import holder_change
+
+RIGHT_OF_USE = ("owner", "co_owner", "heir", "spouse", "tenant", "other")
+COMMON_RULES = {
+    "payment_code": validation.payment_code,
+    "client_code": validation.client_code,
+    "applicant_kind": validation.one_of(tuple(CustomerKind)),
+    "email": validation.email,
+    "phone": validation.phone,
+    "handover_index": validation.meter_index,
+    "right_of_use": validation.one_of(RIGHT_OF_USE),
+}
+PERSON_RULES = {"first_name": validation.required_text, "last_name": validation.required_text,
+                "national_id": validation.person_id}
+COMPANY_RULES = {"company_name": validation.required_text, "national_id": validation.company_id}
+
+
+def _optional(rule):
+    return lambda value: rule(value) if (value or "").strip() else ""
+
+
+def clean_form(form: dict) -> dict:
+    """All field rules at once; the applicant's kind decides between CNP and CUI rules."""
+    rules = dict(COMMON_RULES)
+    rules.update(COMPANY_RULES if form.get("applicant_kind") == CustomerKind.COMPANY else PERSON_RULES)
+    rules.update(pod=_optional(validation.pod), address=_optional(validation.required_text),
+                 correspondence_address=_optional(validation.required_text))
+    errors = {}
+    try:
+        clean = validation.collect(form, rules)
+    except ValidationFailed as failed:
+        errors, clean = failed.errors, {}
+    if not (form.get("pod") or "").strip() and not (form.get("address") or "").strip():
+        errors["pod"] = ("validation.pod_or_address", {})
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def check_uploads(uploads: list[tuple[str, str, bytes]], allowed_types: set[str]) -> list[tuple[str, CheckedFile]]:
+    checked, errors = [], {}
+    for doc_type, file_name, data in uploads:
+        try:
+            if doc_type not in allowed_types:
+                raise FieldError("upload.doc_type")
+            checked.append((doc_type, check_upload(file_name, data)))
+        except FieldError as err:
+            errors[f"doc_{doc_type}"] = (err.key, err.params)
+    if errors:
+        raise ValidationFailed(errors)
+    return checked
+
+
+def _match_contract(session: Session, clean: dict) -> tuple[Contract, ConsumptionPlace]:
+    """The active contract the request is about; each mismatch is reported on its own field."""
+    contract = session.exec(select(Contract).where(
+        Contract.payment_code == clean["payment_code"], Contract.status == ContractStatus.ACTIVE)).first()
+    if contract is None:
+        raise ValidationFailed({"payment_code": ("intake.no_contract", {})})
+    errors = {}
+    if contract.client_code != clean["client_code"]:
+        errors["client_code"] = ("intake.client_code_mismatch", {})
+    place = session.get(ConsumptionPlace, contract.place_id)
+    if clean["pod"] and clean["pod"] != place.pod:
+        errors["pod"] = ("intake.pod_mismatch", {})
+    if not clean["pod"] and clean["address"].casefold() not in place.address.casefold():
+        errors["address"] = ("intake.address_mismatch", {})
+    if clean["handover_index"] < place.last_index:
+        errors["handover_index"] = ("intake.index_below_meter", {"last": place.last_index})
+    holder = session.get(Customer, contract.customer_id)
+    if holder.national_id == clean["national_id"]:
+        errors["national_id"] = ("intake.same_holder", {})
+    open_case = session.exec(select(Case.registration_number).where(
+        Case.place_id == place.id, Case.state.in_(holder_change.OPEN))).first()
+    if open_case:
+        errors["payment_code"] = ("intake.open_case_exists", {"number": open_case})
+    if errors:
+        raise ValidationFailed(errors)
+    return contract, place
+
+
+def register_holder_change(*, uow, actor: Actor, form: dict, uploads: list[tuple[str, str, bytes]] = (),
+                           channel: str = "counter", language: str = "ro") -> Case:
+    """Validates everything first, then writes the case with its registration number, documents,
+    audit events and confirmation e-mail in one transaction."""
+    wf = holder_change.WORKFLOW
+    clean = clean_form(form)
+    checked = check_uploads(list(uploads), {d.doc_type for d in wf.documents})
+    with uow:
+        contract, place = _match_contract(uow.session, clean)
+        name = clean.get("company_name") or f"{clean['last_name']} {clean['first_name']}"
+        case = Case(
+            registration_number=numbers.registration_number(
+                uow.session, wf.registration_prefix, local_time(utcnow()).year),
+            case_type=wf.name, workflow_version=wf.version, state=str(wf.initial), created_by=actor.username,
+            channel=channel, applicant_name=name, payment_code=contract.payment_code,
+            client_code=contract.client_code, pod=place.pod, place_id=place.id, old_contract_id=contract.id,
+            data={**clean, "applicant_name": name, "language": language,
+                  "correspondence_address": clean["correspondence_address"] or place.address},
+        )
+        engine.start(uow.session, case, actor)
+        for doc_type, file in checked:
+            attach_document(uow.session, case, doc_type, file, actor)
+        receive_if_complete(uow.session, case, actor)
+        uow.commit()
+        return case
+
+
+def attach_document(session: Session, case: Case, doc_type: str, file: CheckedFile, actor: Actor,
+                    replaces: CaseDocument | None = None) -> CaseDocument:
+    document = CaseDocument(
+        case_id=case.id, doc_type=doc_type, file_name=file.file_name, content_type=file.content_type,
+        size=file.size, sha256=file.sha256, content_id=store.put(session, file.data),
+        uploaded_by=actor.username, replaces_id=replaces.id if replaces else None,
+    )
+    if replaces:
+        replaces.is_current = False
+        session.add(replaces)
+    session.add(document)
+    session.flush()
+    engine.record_event(session, case, actor, "upload_document", doc_type=doc_type,
+                        document_id=document.id, file_name=file.file_name)
+    return document
+
+
+def receive_if_complete(session: Session, case: Case, actor: Actor) -> None:
+    """Moves an awaiting case on by itself once its last required document arrives."""
+    if case.state == holder_change.State.SUBMITTED and engine.can_fire(session, case, "receive_documents", actor):
+        engine.fire(session, case, "receive_documents", actor)

@@ -1,0 +1,61 @@
+"""The vocabulary workflow definitions are written in. Definitions in `workflows/` are data built
+from these types; `core.engine` runs them."""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from core.models import Role
+
+
+class SlaAction(StrEnum):
+    START = "start"
+    PAUSE = "pause"
+    RESUME = "resume"
+    STOP = "stop"
+
+
+@dataclass(frozen=True)
+class Sla:
+    """What a transition does to the case's deadline; `deadline` names one of Workflow.deadlines."""
+
+    action: SlaAction
+    deadline: str | None = None
+
+
+@dataclass(frozen=True)
+class Transition:
+    trigger: str
+    source: tuple[str, ...]
+    dest: str
+    roles: frozenset[Role]
+    guards: tuple[str, ...] = ()  # names in core.guards.GUARDS
+    requires: tuple[str, ...] = ()  # fields the actor must give, e.g. "reason"
+    sla: Sla | None = None
+    effects: tuple[str, ...] = ()  # names in core.effects.EFFECTS, run after the state changes
+    notify: tuple[str, ...] = ()  # message templates queued to the applicant
+    staff_action: bool = True  # offered as a button to staff
+
+
+@dataclass(frozen=True)
+class DocumentRequirement:
+    doc_type: str
+    applicant_kinds: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Workflow:
+    name: str
+    version: int
+    registration_prefix: str
+    initial: str
+    states: tuple[str, ...]
+    final_states: tuple[str, ...]
+    transitions: tuple[Transition, ...]
+    deadlines: dict[str, str] = field(default_factory=dict)  # name -> Settings attribute (days)
+    documents: tuple[DocumentRequirement, ...] = ()
+
+    def transition(self, trigger: str) -> Transition | None:
+        return next((tr for tr in self.transitions if tr.trigger == trigger), None)
+
+    def required_documents(self, applicant_kind: str) -> list[str]:
+        return [d.doc_type for d in self.documents if applicant_kind in d.applicant_kinds]

@@ -1,0 +1,5 @@
+"""Workflow definitions as data. Each module holds one declarative table; REGISTRY names them."""
+
+from workflows import holder_change
+
+REGISTRY = {wf.name: wf for wf in (holder_change.WORKFLOW,)}
