@@ -20,7 +20,7 @@ from core.models.cases import (
     DocumentStatus,
     SlaStatus,
 )
-from core.models.common import utcnow
+from core.models.common import clock_at, utcnow
 from core.models.messaging import OutboxMessage, OutboxStatus
 from core.models.users import STAFF_ROLES, Role, User
 
@@ -28,5 +28,5 @@ __all__ = [
     "AuditEvent", "Case", "CaseComment", "CaseDocument", "ConsumptionPlace", "Contract",
     "ContractStatus", "Customer", "CustomerKind", "DocumentContent", "DocumentStatus", "Invoice",
     "InvoiceKind", "NumberSequence", "OutboxMessage", "OutboxStatus", "Payment", "Role",
-    "STAFF_ROLES", "SlaStatus", "User", "utcnow",
+    "STAFF_ROLES", "SlaStatus", "User", "clock_at", "utcnow",
 ]

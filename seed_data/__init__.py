@@ -1,0 +1,1 @@
+"""Deterministic demo dataset, built through the real services."""

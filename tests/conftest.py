@@ -1,0 +1,37 @@
+"""Every database test runs on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too."""
+
+import os
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from core.db import UnitOfWork, create_schema, get_engine
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def engine(request, tmp_path_factory):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    else:
+        url = os.environ["TEST_DATABASE_URL"]
+    engine = get_engine(url)
+    SQLModel.metadata.drop_all(engine)
+    create_schema(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def uow(engine):
+    """A factory of units of work on an emptied database."""
+    tables = list(reversed(SQLModel.metadata.sorted_tables))
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+    return lambda: UnitOfWork(engine)

@@ -1,0 +1,56 @@
+"""Readable, fixed test data built through the real services."""
+
+from datetime import date
+
+from stdnum.ro import cnp
+
+from core.auth import SYSTEM, Actor
+from core.models import Contract, CustomerKind, Role
+from core.services import intake
+from core.services.accounts import open_account
+from seed_data.sample_documents import sample_pdf
+
+CLERK = Actor("clerk", Role.CLERK, "Ana Popa", None)
+CLERK2 = Actor("clerk2", Role.CLERK, "Mihai Stan", None)
+SUPERVISOR = Actor("supervisor", Role.SUPERVISOR, "Elena Dumitru", None)
+SUPERVISOR2 = Actor("supervisor2", Role.SUPERVISOR, "Radu Georgescu", None)
+ANALYST = Actor("analyst", Role.ANALYST, "Ioana Marin", None)
+ADMIN = Actor("admin", Role.ADMIN, "Dan Vasile", None)
+
+OLD_HOLDER_CNP = "1800101221144"
+NEW_HOLDER_CNP = "2850505400014"
+COMPANY_CUI = "18547290"
+PERSON_DOCS = ("id_card", "right_of_use", "contract_request", "supply_offer", "meter_reading")
+
+
+def valid_cnp(first_twelve: str) -> str:
+    return first_twelve + cnp.calc_check_digit(first_twelve)
+
+
+def make_account(uow, pod: str = "RO005E512345678", national_id: str = OLD_HOLDER_CNP, start_index: int = 1000) -> Contract:
+    return open_account(
+        uow=uow(), actor=SYSTEM, kind=CustomerKind.PERSON, name="Popescu Ion", national_id=national_id,
+        email="ion.popescu@example.com", phone="+40721234567", address="Str. Lalelelor 5, Iași", pod=pod,
+        meter_serial="ZMD-0001", start_date=date(2024, 1, 1), start_index=start_index,
+    )
+
+
+def holder_change_form(contract: Contract, **overrides) -> dict:
+    form = dict(
+        pod="RO005E512345678", address="", payment_code=contract.payment_code, client_code=contract.client_code,
+        applicant_kind="person", first_name="Maria", last_name="Ionescu", national_id=NEW_HOLDER_CNP,
+        email="maria.ionescu@example.com", phone="0722 111 222", handover_index="1500", right_of_use="owner",
+    )
+    form.update(overrides)
+    return form
+
+
+def pdf_upload(doc_type: str) -> tuple[str, str, bytes]:
+    return doc_type, f"{doc_type}.pdf", sample_pdf(doc_type, ["Ionescu Maria"])
+
+
+def register_case(uow, contract: Contract, documents=PERSON_DOCS, actor: Actor = CLERK, **overrides):
+    return intake.register_holder_change(
+        uow=uow(), actor=actor, form=holder_change_form(contract, **overrides),
+        uploads=[pdf_upload(d) for d in documents],
+    )
