@@ -25,7 +25,7 @@ def is_working_day(day: date) -> bool:
 
 def counting_day(received: datetime) -> date:
     """Day 0 of a deadline: the day received if it came in working hours, else the next working day
-    (the clock then starts in the morning of that day, so day 0 is the working day before it)."""
+    (as if it had been received that morning)."""
     local = local_time(received)
     day = local.date()
     if is_working_day(day) and local.time() < time(settings.working_day_end_hour):
@@ -33,7 +33,7 @@ def counting_day(received: datetime) -> date:
     following = day + timedelta(days=1)
     while not is_working_day(following):
         following += timedelta(days=1)
-    return following - timedelta(days=1)
+    return following
 
 
 def add_working_days(received: datetime, days: int) -> date:

@@ -1,12 +1,17 @@
 """Readable, fixed test data built through the real services."""
 
+from contextlib import contextmanager
 from datetime import date
 
+import pytest
+
+from sqlmodel import select
 from stdnum.ro import cnp
 
 from core.auth import SYSTEM, Actor
-from core.models import Contract, CustomerKind, Role
-from core.services import intake
+from core.errors import DomainError
+from core.models import Case, CaseDocument, Contract, CustomerKind, DocumentStatus, Role
+from core.services import cases, documents, intake
 from core.services.accounts import open_account
 from seed_data.sample_documents import sample_pdf
 
@@ -54,3 +59,42 @@ def register_case(uow, contract: Contract, documents=PERSON_DOCS, actor: Actor =
         uow=uow(), actor=actor, form=holder_change_form(contract, **overrides),
         uploads=[pdf_upload(d) for d in documents],
     )
+
+
+def current_version(uow, case_id: int) -> int:
+    with uow() as u:
+        return u.session.get(Case, case_id).version
+
+
+def reload(uow, case_id: int) -> Case:
+    with uow() as u:
+        return u.session.get(Case, case_id)
+
+
+def review_all(uow, case_id: int, actor: Actor = CLERK, approve: bool = True, reason: str | None = None) -> None:
+    """Reviews every pending current document of the case the same way."""
+    with uow() as u:
+        pending = [d.id for d in u.session.exec(select(CaseDocument).where(
+            CaseDocument.case_id == case_id, CaseDocument.is_current, CaseDocument.status == DocumentStatus.PENDING))]
+    for document_id in pending:
+        documents.review_document(uow=uow(), document_id=document_id, approve=approve, actor=actor,
+                                  expected_version=current_version(uow, case_id), reason=reason)
+
+
+def fire(uow, case_id: int, trigger: str, actor: Actor, reason: str | None = None) -> Case:
+    return cases.fire_trigger(uow=uow(), case_id=case_id, expected_version=current_version(uow, case_id),
+                              trigger=trigger, actor=actor, reason=reason)
+
+
+def verified_case(uow, verifier: Actor = SUPERVISOR) -> Case:
+    case = register_case(uow, make_account(uow))
+    review_all(uow, case.id)
+    return fire(uow, case.id, "verify_documents", verifier)
+
+
+@contextmanager
+def refused(error_type: type[DomainError], key: str):
+    """Expects the block to raise `error_type` carrying the catalog key the user is shown."""
+    with pytest.raises(error_type) as err:
+        yield
+    assert err.value.key == key
