@@ -3,14 +3,18 @@
 from functools import cache
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config as AlembicConfig
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from core import models
 from core.config import settings
 from core.errors import StaleCase
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @cache
@@ -36,7 +40,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def create_schema(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
+    """Brings the database to the latest migration (creating it when empty)."""
+    config = AlembicConfig(str(ROOT / "alembic.ini"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 class UnitOfWork:

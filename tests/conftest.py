@@ -18,7 +18,9 @@ def engine(request, tmp_path_factory):
     else:
         url = os.environ["TEST_DATABASE_URL"]
     engine = get_engine(url)
-    SQLModel.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        SQLModel.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     create_schema(engine)
     yield engine
     engine.dispose()
