@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from core import numbers
 from core.config import settings
-from core.models import Contract, Customer, Invoice, InvoiceKind, Payment, utcnow
+from core.models import ConsumptionPlace, Contract, Customer, Invoice, InvoiceKind, Payment, utcnow
 
 CENT = Decimal("0.01")
 # (first day in force, rate): 19% until 2025-07-31, 21% from 2025-08-01
@@ -28,12 +28,12 @@ def money(value: Decimal) -> Decimal:
 
 
 def contract_balance(session: Session, contract_id: int) -> Decimal:
-    """What the holder owes on a contract today: invoiced minus paid (negative is credit)."""
-    invoiced = session.exec(select(func.coalesce(func.sum(Invoice.total), 0)).where(
-        Invoice.contract_id == contract_id)).one()
-    paid = session.exec(select(func.coalesce(func.sum(Payment.amount), 0)).where(
-        Payment.contract_id == contract_id)).one()
-    return money(Decimal(invoiced) - Decimal(paid))
+    """What the holder owes on a contract today: invoiced minus paid (negative is credit).
+    One round trip; SQLite sums NUMERIC as binary floats, so the result is rounded back to bani."""
+    invoiced = select(func.coalesce(func.sum(Invoice.total), 0)).where(Invoice.contract_id == contract_id)
+    paid = select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.contract_id == contract_id)
+    owed = session.exec(select(invoiced.scalar_subquery() - paid.scalar_subquery())).one()
+    return money(Decimal(str(owed)))
 
 
 def issue_invoice(session: Session, *, contract: Contract, period_start: date, period_end: date,
@@ -57,7 +57,9 @@ def issue_invoice(session: Session, *, contract: Contract, period_start: date, p
         balance_at_issue=contract_balance(session, contract.id) + value_net + vat,
         correspondence_address=customer.correspondence_address,
     )
-    session.add(invoice)
+    place = session.get(ConsumptionPlace, contract.place_id)
+    place.last_index = max(place.last_index, new_index)
+    session.add_all((invoice, place))
     session.flush()
     return invoice
 

@@ -1,20 +1,21 @@
 """Human-facing numbers (registration, contract, codes) from named counters, safe under concurrency:
-the counter row is locked for the rest of the transaction."""
+one UPDATE ... RETURNING takes the number and keeps the counter row locked until the transaction ends."""
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session
 
 from core.models import NumberSequence
 
 
 def next_number(session: Session, name: str, start: int = 1) -> int:
-    row = session.exec(select(NumberSequence).where(NumberSequence.name == name).with_for_update()).first()
-    if row is None:
-        row = NumberSequence(name=name, next_value=start)
-        session.add(row)
-    value = row.next_value
-    row.next_value = value + 1
+    taken = session.exec(update(NumberSequence).where(NumberSequence.name == name)
+                         .values(next_value=NumberSequence.next_value + 1)
+                         .returning(NumberSequence.next_value)).scalar()
+    if taken is not None:
+        return taken - 1
+    session.add(NumberSequence(name=name, next_value=start + 1))
     session.flush()
-    return value
+    return start
 
 
 def registration_number(session: Session, prefix: str, year: int) -> str:

@@ -1,0 +1,71 @@
+"""The demo's supply accounts: a made-up holder, place and consumption profile each, opened through
+core.services.accounts and billed month by month up to now."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlmodel import Session
+
+from core.billing import VAT_RATES
+from core.models import CustomerKind, clock_at
+from core.services.accounts import create_account
+from seed_data.fake import Fake, Party
+from seed_data.history import Profile, add_months, bill_contract
+
+COMPANY_SHARE = 0.10
+DEBTOR_SHARE = 0.04
+# one account in eight has a longer history reaching back before the last VAT change
+# (19% -> 21% on 2025-08-01), so both rates show in the demo; the rest have 13-14 months
+LONG_HISTORY_SHARE = 0.125
+LONG_HISTORY_FIRST_MONTH = add_months(VAT_RATES[-1][0], -2)
+
+
+@dataclass
+class Account:
+    """One account as planned, then the codes its contract got; cases are registered against it."""
+
+    holder: Party
+    address: str
+    pod: str
+    meter_serial: str
+    start_date: date
+    first_month: date  # first billed month
+    profile: Profile
+    bill_until: datetime  # now, or the moment a holder change that stops the old contract was asked for
+    payment_code: str = ""
+    client_code: str = ""
+
+
+def plan_account(fake: Fake, now: datetime) -> Account:
+    rng = fake.rng
+    kind = CustomerKind.COMPANY if rng.random() < COMPANY_SHARE else CustomerKind.PERSON
+    first_month = add_months(now.date(), -rng.choice((13, 14)))
+    if rng.random() < LONG_HISTORY_SHARE:
+        first_month = min(first_month, LONG_HISTORY_FIRST_MONTH)
+    start_index = rng.randint(0, 40_000)
+    debtor = rng.random() < DEBTOR_SHARE
+    profile = Profile(
+        monthly_kwh=rng.randint(500, 5000) if kind == CustomerKind.COMPANY else rng.randint(80, 400),
+        billing_day=rng.randint(2, 10), regularisation_month=rng.randrange(6),
+        pays_until=now - timedelta(days=rng.uniform(40, 100)) if debtor else now,
+        actual=start_index, billed=start_index, read_on=first_month - timedelta(days=1),
+    )
+    return Account(
+        holder=fake.party(kind), address=fake.address(), pod=fake.pod(), meter_serial=fake.meter_serial(),
+        start_date=date(2012, 1, 1) + timedelta(days=rng.randrange((first_month - date(2012, 1, 1)).days)),
+        first_month=first_month, profile=profile, bill_until=now,
+    )
+
+
+def open_and_bill(session: Session, fake: Fake, account: Account) -> None:
+    """Helper (no commit): opens the account on its start date and replays its billing history."""
+    holder = account.holder
+    with clock_at(datetime.combine(account.start_date, time(9), UTC)):
+        contract = create_account(
+            session, kind=holder.kind, name=holder.name, national_id=holder.national_id, email=holder.email,
+            phone=holder.phone, address=account.address, pod=account.pod, meter_serial=account.meter_serial,
+            start_date=account.start_date, start_index=account.profile.actual,
+        )
+    account.payment_code, account.client_code = contract.payment_code, contract.client_code
+    bill_contract(session, fake.rng, contract, account.profile, first_month=account.first_month,
+                  until=account.bill_until)

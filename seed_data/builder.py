@@ -1,0 +1,97 @@
+"""Builds the deterministic demo dataset through the real services: accounts with their billing history,
+then holder-change cases in every state. The same seed gives the same people, codes and numbers."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import func, inspect
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel, select
+
+from core.auth import Actor
+from core.config import settings
+from core.db import UnitOfWork, create_schema
+from core.models import AuditEvent, Case, CaseDocument, Contract, Customer, Invoice, Payment, User, utcnow
+from core.services.users import DEMO_USERS, ensure_demo_users
+from seed_data.accounts import Account, open_and_bill, plan_account
+from seed_data.fake import Fake
+from seed_data.history import bill_contract
+from seed_data.holder_changes import CaseRunner, plan_cases
+
+Progress = Callable[[float, str], None]
+ACCOUNTS_PER_TRANSACTION = 200
+ACCOUNTS_SHARE = 0.85  # of the progress bar; the cases take the rest
+COUNTED: dict[str, type[SQLModel]] = {
+    "customers": Customer, "contracts": Contract, "invoices": Invoice, "payments": Payment, "cases": Case,
+    "documents": CaseDocument, "audit_events": AuditEvent,
+}
+
+
+def is_seeded(engine: Engine) -> bool:
+    """Whether the database already holds demo (or real) data: any contract at all."""
+    if not inspect(engine).has_table(Contract.__tablename__):
+        return False
+    with UnitOfWork(engine) as uow:
+        return uow.session.exec(select(Contract.id).limit(1)).first() is not None
+
+
+def build(engine: Engine, *, accounts: int = settings.seed_accounts, cases: int = settings.seed_cases,
+          seed: int = settings.seed_random_seed, progress: Progress | None = None) -> dict[str, int]:
+    """Creates the schema, the demo users and the dataset; returns how many rows of each kind exist."""
+    if cases > accounts:
+        raise ValueError("every case needs an account of its own: cases must not exceed accounts")
+    report = progress or (lambda fraction, label: None)
+    report(0.0, "Se pregătește baza de date")
+    create_schema(engine)
+    ensure_demo_users(uow=UnitOfWork(engine))
+    fake, now = Fake(seed), utcnow()
+    planned = [plan_account(fake, now) for _ in range(accounts)]
+    case_plans = plan_cases(fake, planned, cases, now)
+    _open_accounts(engine, fake, planned, report)
+    staff = _demo_staff(engine)
+    for done, plan in enumerate(case_plans, start=1):
+        runner = CaseRunner(engine, staff, fake.rng, plan)
+        runner.run()
+        if runner.new_contract_id:
+            _bill_new_holder(engine, fake, plan.account, runner.new_contract_id, now)
+        if done % 25 == 0 or done == len(case_plans):
+            report(ACCOUNTS_SHARE + (1 - ACCOUNTS_SHARE) * done / len(case_plans),
+                   f"Cereri de schimbare a titularului: {done} din {len(case_plans)}")
+    counts = _count_rows(engine)
+    report(1.0, "Datele demonstrative sunt gata")
+    return counts
+
+
+def _count_rows(engine: Engine) -> dict[str, int]:
+    with UnitOfWork(engine) as uow:
+        return {name: uow.session.exec(select(func.count()).select_from(model)).one()
+                for name, model in COUNTED.items()}
+
+
+def _open_accounts(engine: Engine, fake: Fake, planned: list[Account], report: Progress) -> None:
+    """Opens and bills the accounts a batch per transaction: quick, and a failure leaves whole batches."""
+    for start in range(0, len(planned), ACCOUNTS_PER_TRANSACTION):
+        batch = planned[start:start + ACCOUNTS_PER_TRANSACTION]
+        with UnitOfWork(engine) as uow:
+            for account in batch:
+                open_and_bill(uow.session, fake, account)
+            uow.commit()
+        done = start + len(batch)
+        report(ACCOUNTS_SHARE * done / len(planned), f"Conturi și facturi: {done} din {len(planned)}")
+
+
+def _bill_new_holder(engine: Engine, fake: Fake, account: Account, contract_id: int, now: datetime) -> None:
+    """The new holder's invoices from the handover on; the new holder pays its bills."""
+    with UnitOfWork(engine) as uow:
+        contract = uow.session.get(Contract, contract_id)
+        account.profile.hand_over(contract.start_index, contract.start_date, pays_until=now)
+        bill_contract(uow.session, fake.rng, contract, account.profile, first_month=contract.start_date, until=now)
+        uow.commit()
+
+
+def _demo_staff(engine: Engine) -> dict[str, Actor]:
+    """The demo users as actors with their real ids, so claims and assignments point at them."""
+    with UnitOfWork(engine) as uow:
+        users = uow.session.exec(select(User).where(User.username.in_([u[0] for u in DEMO_USERS]))
+                                 .order_by(User.username))
+        return {u.username: Actor(u.username, u.role, u.display_name, u.id) for u in users}
