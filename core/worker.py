@@ -60,7 +60,8 @@ def deliver_due(*, uow, send: Sender, batch: int = 50) -> dict[str, int]:
                     message.status = OutboxStatus.FAILED
                     counts["failed"] += 1
                 else:
-                    message.next_attempt_at = utcnow() + timedelta(minutes=settings.outbox_retry_minutes * message.attempts)
+                    backoff = timedelta(minutes=settings.outbox_retry_minutes * message.attempts)
+                    message.next_attempt_at = utcnow() + backoff
                     counts["retry"] += 1
             uow.session.add(message)
             uow.commit()

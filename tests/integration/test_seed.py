@@ -114,7 +114,7 @@ def test_seeded_people_have_valid_identifiers_and_contact_data_at_example_domain
         assert checker.is_valid(customer.national_id), customer.national_id
         assert phonenumbers.is_valid_number(phonenumbers.parse(customer.phone))
         assert phonenumbers.region_code_for_number(phonenumbers.parse(customer.phone)) == "RO"
-        assert re.fullmatch(r"[a-z0-9.]+@example\.(ro|com)", customer.email)
+        assert re.fullmatch(r"[a-z0-9.]+@example\.(org|com)", customer.email)
     assert all(re.fullmatch(settings.pod_pattern, pod) for pod in rows(uow, select(ConsumptionPlace.pod)))
 
 
