@@ -30,3 +30,16 @@ def mask_national_id(value: str | None) -> str:
 
 def mask_phone(value: str | None) -> str:
     return mask_middle(value, 4, 3)
+
+
+def mask_name(value: str | None) -> str:
+    """Initials only ("Ionescu Maria" -> "I. M."): enough to tell cases apart, not to identify."""
+    return " ".join(f"{word[0]}." for word in (value or "").split())
+
+
+def mask_address(value: str | None) -> str:
+    """The locality only ("Str. Lalelelor 5, Iași" -> "***, Iași"): enough for reports by region."""
+    if not value:
+        return ""
+    street, _, locality = value.rpartition(",")
+    return f"***, {locality.strip()}" if street else "***"

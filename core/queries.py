@@ -11,7 +11,7 @@ from core import engine
 from core.auth import Actor, require_role
 from core.diagram import workflow_dot
 from core.errors import NotFound
-from core.masking import mask_email, mask_national_id, mask_phone, sees_personal_data
+from core.masking import mask_address, mask_email, mask_name, mask_national_id, mask_phone, sees_personal_data
 from core.models import (
     STAFF_ROLES,
     AuditEvent,
@@ -30,6 +30,8 @@ from core.models import (
 from core.workdays import local_time
 
 BACK_OFFICE = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
+# who may read the queue and a case; analysts (and admins) read them with personal data masked
+READERS = (*BACK_OFFICE, Role.ANALYST)
 
 
 def today() -> date:
@@ -80,7 +82,7 @@ def is_overdue(case_due: date | None, sla_status: str, on: date) -> bool:
 
 def list_queue(*, uow, actor: Actor, filters: QueueFilter, page: int = 1, page_size: int = 25) -> Page:
     """Cases sorted by deadline, filtered and searched on indexed columns, one page at a time."""
-    require_role(actor, BACK_OFFICE)
+    require_role(actor, READERS)
     conditions = []
     if filters.case_type:
         conditions.append(Case.case_type == filters.case_type)
@@ -111,8 +113,9 @@ def list_queue(*, uow, actor: Actor, filters: QueueFilter, page: int = 1, page_s
             .offset((page - 1) * page_size).limit(page_size)
         ).all()
     on = today()
+    name = (lambda value: value) if sees_personal_data(actor.role) else mask_name
     rows = [
-        QueueRow(c.id, c.registration_number, c.case_type, c.state, c.applicant_name, c.payment_code, c.pod,
+        QueueRow(c.id, c.registration_number, c.case_type, c.state, name(c.applicant_name), c.payment_code, c.pod,
                  username, c.due_date, is_overdue(c.due_date, c.sla_status, on), c.registered_at, c.version)
         for c, username in result
     ]
@@ -178,12 +181,13 @@ def _applicant(data: dict, role: Role) -> dict:
                                          "correspondence_address", "handover_index", "right_of_use")}
     if not sees_personal_data(role):
         fields.update(national_id=mask_national_id(fields["national_id"]), email=mask_email(fields["email"]),
-                      phone=mask_phone(fields["phone"]))
+                      phone=mask_phone(fields["phone"]), applicant_name=mask_name(fields["applicant_name"]),
+                      correspondence_address=mask_address(fields["correspondence_address"]))
     return fields
 
 
 def case_view(*, uow, case_id: int, actor: Actor) -> CaseView:
-    require_role(actor, BACK_OFFICE)
+    require_role(actor, READERS)
     with uow:
         s = uow.session
         case = s.get(Case, case_id)
@@ -203,6 +207,7 @@ def case_view(*, uow, case_id: int, actor: Actor) -> CaseView:
         old = s.get(Contract, case.old_contract_id) if case.old_contract_id else None
         new = s.get(Contract, case.new_contract_id) if case.new_contract_id else None
         holder = s.get(Customer, old.customer_id).name if old else ""
+        holder = holder if sees_personal_data(actor.role) else mask_name(holder)
         assignee = s.get(User, case.assignee_id).username if case.assignee_id else None
         actions = engine.available_actions(s, case, actor)
         return CaseView(

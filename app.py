@@ -1,0 +1,54 @@
+"""Ghiseu back office: the router. It readies the database, sets the language, and offers each
+signed-in role only its own pages (a page left out cannot be opened, not even by URL)."""
+
+import streamlit as st
+
+from core.i18n import LANGUAGES, t
+from core.models import Role
+from ui import context
+from ui.bootstrap import bootstrap
+
+st.set_page_config(page_title="Ghiseu", page_icon=":material/bolt:", layout="wide")
+context.apply_language()
+
+
+def page(name: str, icon: str, **options) -> st.Page:
+    return st.Page(f"pages/{name}.py", title=t(f"ui.nav.{name}"), icon=icon, **options)
+
+
+def signed_out_pages() -> list[st.Page]:
+    """Only the sign-in form; a deep link (/case_detail?case=7) shows it under its own address,
+    so the same address opens the case once the user has signed in."""
+    sign_in = page("sign_in", ":material/login:", default=True)
+    aliases = [page("sign_in", ":material/login:", url_path=name, visibility="hidden")
+               for name in ("queue", "case_detail", "new_request", "outbox")]
+    return [sign_in, *aliases]
+
+
+def role_pages(role: Role, leave: st.Page) -> dict[str, list[st.Page]]:
+    work = t("ui.nav.section_work")
+    queue = page("queue", ":material/inbox:")
+    case = page("case_detail", ":material/folder_open:")
+    if role in (Role.CLERK, Role.SUPERVISOR):
+        return {work: [queue, case, page("new_request", ":material/note_add:"), leave]}
+    if role == Role.ADMIN:
+        return {t("ui.nav.section_admin"): [page("outbox", ":material/outgoing_mail:")], work: [queue, case, leave]}
+    return {work: [queue, case, leave]}  # analyst: reads, personal data masked
+
+
+def sidebar(actor, leave: st.Page) -> None:
+    with st.sidebar:
+        if actor:
+            st.markdown(f"**{actor.display_name or actor.username}**  \n{t(f'ui.role.{actor.role}')}")
+            st.page_link(leave, label=t("ui.nav.sign_out"), icon=":material/logout:")
+        st.segmented_control(t("ui.nav.language"), LANGUAGES, key=context.LANGUAGE, required=True,
+                             format_func=lambda code: code.upper())
+
+
+actor = context.current_actor()
+# signing out is a hidden page, so the next user starts from the root address, not from our last case
+leave = page("sign_out", ":material/logout:", visibility="hidden")
+current = st.navigation(role_pages(actor.role, leave) if actor else signed_out_pages())
+sidebar(actor, leave)
+bootstrap()  # after the menu is drawn, so a first-start seeding shows its progress under the right menu
+current.run()

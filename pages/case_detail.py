@@ -1,0 +1,46 @@
+"""Detalii caz: one case as core.queries.case_view shows it to this role — header, the workflow
+actions beside the documents to review, applicant data, history with comments, the workflow diagram."""
+
+import streamlit as st
+
+from core.i18n import t
+from core.queries import case_view
+from ui import case_widgets as case
+from ui import context
+from ui.widgets import attempt, empty_state, show_flash
+
+actor = context.actor()
+case_id = case.case_id_requested()
+if case_id is None:
+    st.title(t("ui.nav.case_detail"), anchor=False)
+    empty_state(t("ui.case.none_title"), t("ui.case.none_hint"), icon=":material/folder_open:")
+    st.page_link("pages/queue.py", label=t("ui.case.back_to_queue"), icon=":material/inbox:")
+    st.stop()
+
+view = attempt(lambda: case_view(uow=context.uow(), case_id=case_id, actor=actor))
+if view is None:
+    st.page_link("pages/queue.py", label=t("ui.case.back_to_queue"), icon=":material/inbox:")
+    st.stop()
+st.query_params["case"] = str(view.id)  # the address bar now links to this case
+case.remember_shown(view)
+
+case.header(view)
+show_flash()
+main, side = st.columns([2.4, 1], gap="medium")
+with side:
+    case.actions_panel(view, actor)
+    case.checklist(view)
+with main:
+    documents, applicant, history, flow = st.tabs([
+        f":material/description: {t('ui.case.tab_documents')}", f":material/person: {t('ui.case.tab_applicant')}",
+        f":material/history: {t('ui.case.tab_history')}", f":material/account_tree: {t('ui.case.tab_flow')}",
+    ], key="case_tabs")  # keyed: the open tab survives the rerun after an action
+    with documents:
+        case.documents_panel(view, actor)
+    with applicant:
+        case.applicant(view)
+    with history:
+        case.comment_form(view, actor)
+        case.timeline(view)
+    with flow:
+        case.diagram(view)

@@ -1,0 +1,64 @@
+"""Mesaje trimise (outbox): every e-mail the product queued, by status, newest first, recipients masked.
+The worker (`python -m core.worker`) delivers them; this page only watches."""
+
+import pandas as pd
+import streamlit as st
+
+from core.config import settings
+from core.i18n import t
+from core.models import OutboxStatus
+from core.queries import list_outbox, outbox_counts
+from ui import context
+from ui.widgets import empty_state, local
+
+PAGE_SIZE = 50
+PAGE = "outbox_page"
+_ICONS = {"queued": ":material/schedule_send:", "sent": ":material/mark_email_read:", "failed": ":material/error:"}
+
+actor = context.actor()
+st.title(t("ui.outbox.title"), anchor=False)
+st.caption(t("ui.outbox.subtitle"))
+if not settings.smtp_host:
+    st.info(t("ui.outbox.no_smtp"), icon=":material/info:")
+
+counts = outbox_counts(uow=context.uow(), actor=actor)
+for column, (status, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
+    column.metric(t(f"ui.outbox.status_{status}"), count, border=True)
+
+status = st.segmented_control(
+    t("ui.outbox.filter"), ["", *OutboxStatus], key="outbox_status", required=True, default="",
+    format_func=lambda v: t(f"ui.outbox.status_{v}") if v else t("ui.outbox.all"),
+    on_change=lambda: st.session_state.update({PAGE: 1}))
+page = list_outbox(uow=context.uow(), actor=actor, status=status or None,
+                   page=st.session_state.get(PAGE, 1), page_size=PAGE_SIZE)
+
+if not page.rows:
+    empty_state(t("ui.outbox.empty_title"), t("ui.outbox.empty_hint"), icon=":material/mail:")
+    st.stop()
+
+frame = pd.DataFrame({
+    "created": [local(m.created_at) for m in page.rows],
+    "status": [t(f"ui.outbox.status_{m.status}") for m in page.rows],
+    "recipient": [m.recipient for m in page.rows],
+    "subject": [m.subject for m in page.rows],
+    "attempts": [m.attempts for m in page.rows],
+    "error": [m.last_error or "" for m in page.rows],
+})
+event = st.dataframe(frame, hide_index=True, width="stretch", key="outbox_table", on_select="rerun",
+                     selection_mode="single-row", column_config={
+                         "created": t("ui.outbox.col_created"), "status": t("ui.outbox.col_status"),
+                         "recipient": t("ui.outbox.col_recipient"), "subject": t("ui.outbox.col_subject"),
+                         "attempts": t("ui.outbox.col_attempts"), "error": t("ui.outbox.col_error")})
+left, right = st.columns([3, 2], vertical_alignment="center")
+left.caption(t("ui.outbox.count", total=page.total, page=page.page, pages=page.pages))
+with right:
+    st.pagination(page.pages, key=PAGE, width="stretch")
+
+picked = event.selection.rows
+message = page.rows[picked[0]] if picked else page.rows[0]
+with st.expander(t("ui.outbox.body_title", subject=message.subject), icon=_ICONS.get(message.status),
+                 expanded=bool(picked)):
+    st.caption(t("ui.outbox.body_meta", recipient=message.recipient, created=local(message.created_at)))
+    st.text(message.body)
+if not picked:
+    st.caption(t("ui.outbox.pick_hint"))

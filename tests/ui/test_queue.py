@@ -1,0 +1,72 @@
+"""The work queue: open cases by deadline, search and filters, claiming and assigning."""
+
+from tests.factories import make_account, register_case
+from tests.ui.conftest import table, texts
+
+QUEUE = "pages/queue.py"
+
+
+def two_cases(uow):
+    first = register_case(uow, make_account(uow), documents=())
+    second = register_case(uow, make_account(uow, pod="RO005E512345679", national_id="1800101221152"),
+                           documents=(), pod="RO005E512345679", last_name="Vasilescu", first_name="Dan")
+    return first, second
+
+
+def test_the_queue_lists_a_registered_case_with_its_state_and_deadline(uow, open_app):
+    case = register_case(uow, make_account(uow), documents=())
+    rows = table(open_app("clerk", QUEUE))
+    assert list(rows["number"]) == [case.registration_number]
+    assert rows["state"][0] == "Depusă, așteaptă documente"
+    assert rows["applicant"][0] == "Ionescu Maria"
+    assert "zile lucrătoare" in rows["deadline"][0]
+
+
+def test_searching_by_name_or_pod_keeps_only_the_matching_case(uow, open_app):
+    first, second = two_cases(uow)
+    at = open_app("clerk", QUEUE)
+    at.text_input(key="queue_search").input("vasilescu").run()
+    assert list(table(at)["number"]) == [second.registration_number]
+    at.text_input(key="queue_search").input("RO005E512345678").run()
+    assert list(table(at)["number"]) == [first.registration_number]
+
+
+def test_a_search_without_results_shows_a_friendly_empty_state(uow, open_app):
+    two_cases(uow)
+    at = open_app("clerk", QUEUE)
+    at.text_input(key="queue_search").input("C999999999").run()
+    assert not at.dataframe
+    assert "Nicio cerere de afișat" in texts(at)
+
+
+def test_a_clerk_claims_the_selected_case_and_sees_it_under_mine(uow, open_app):
+    first, second = two_cases(uow)
+    at = open_app("clerk", QUEUE)
+    at.session_state[at.dataframe[0].key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    claim = next(b for b in at.button if b.label.startswith("Preia"))
+    assert claim.label == "Preia (1)"
+    claim.click().run()
+    assert f"Ați preluat cazul {first.registration_number}." in texts(at, "success")
+    at.selectbox(key="queue_assignee").set_value("__me__").run()
+    rows = table(at)
+    assert list(rows["number"]) == [first.registration_number] and rows["assignee"][0] == "Ana Popa"
+
+
+def test_a_supervisor_assigns_both_cases_to_a_colleague_at_once(uow, open_app):
+    two_cases(uow)
+    at = open_app("supervisor", QUEUE)
+    at.session_state[at.dataframe[0].key] = {"selection": {"rows": [0, 1], "columns": [], "cells": []}}
+    at.run()
+    at.selectbox(key="queue_assign_to").set_value("clerk2").run()
+    next(b for b in at.button if b.label == "Atribuie (2)").click().run()
+    assert "2 cazuri atribuite către Mihai Stan (Operator)." in texts(at, "success")
+    assert set(table(at)["assignee"]) == {"Mihai Stan"}
+
+
+def test_an_analyst_reads_the_queue_with_names_masked_and_cannot_claim(uow, open_app):
+    two_cases(uow)
+    at = open_app("analyst", QUEUE)
+    assert set(table(at)["applicant"]) == {"I. M.", "V. D."}
+    assert not [b for b in at.button if b.label.startswith("Preia")]
+    assert "doar citire" in texts(at, "caption")

@@ -1,0 +1,65 @@
+"""Getting the database ready before any page runs: schema, demo users and, on an empty database, the
+demo data. Runs once per process and database URL; every later rerun only takes the cached engine."""
+
+import threading
+from dataclasses import dataclass, field
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from core.config import settings
+from core.db import UnitOfWork, create_schema, get_engine
+from core.i18n import t
+from core.services.users import ensure_demo_users
+
+
+@dataclass
+class _Database:
+    engine: Engine
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    ready: bool = False
+
+
+@st.cache_resource(show_spinner=False)
+def _database(url: str) -> _Database:
+    # keyed by URL (not core.db's default) so tests pointing settings at a new file get a new engine
+    return _Database(get_engine(url))
+
+
+def engine() -> Engine:
+    return _database(settings.database_url).engine
+
+
+def bootstrap() -> Engine:
+    """Creates the schema and demo users, and seeds an empty database with a progress bar, once."""
+    db = _database(settings.database_url)
+    if db.ready:
+        return db.engine
+    with db.lock:  # a second session arriving meanwhile waits for the first one to finish
+        if not db.ready:
+            create_schema(db.engine)
+            if settings.environment != "production":
+                ensure_demo_users(uow=UnitOfWork(db.engine))
+            if settings.seed_on_first_start:
+                _seed_if_empty(db.engine)
+            db.ready = True
+    return db.engine
+
+
+def _seed_if_empty(engine: Engine) -> None:
+    from seed_data import builder  # imported only when seeding: the app runs without the seed package
+
+    if builder.is_seeded(engine):
+        return
+    slot = st.empty()
+    with slot.container(border=True):
+        st.markdown(f"#### :material/database: {t('ui.bootstrap.title')}")
+        st.caption(t("ui.bootstrap.hint"))
+        bar = st.progress(0.0, text=t("ui.bootstrap.starting"))
+
+    def progress(fraction: float, step: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=step)
+
+    builder.build(engine, accounts=settings.seed_accounts, cases=settings.seed_cases,
+                  seed=settings.seed_random_seed, progress=progress)
+    slot.empty()

@@ -1,0 +1,66 @@
+"""Who is signed in for this browser session, the unit of work pages hand to services, and the
+session keys shared between pages (page-only keys carry their page's prefix)."""
+
+import streamlit as st
+
+from core.auth import Actor
+from core.config import settings
+from core.db import UnitOfWork
+from core.i18n import LANGUAGES, set_language
+from core.models import Role
+from ui import bootstrap
+
+ACTOR = "actor"  # core.auth.Actor of the signed-in user
+CASE_ID = "case_id"  # the case the detail page shows
+LANGUAGE = "language"
+# roles that work cases; the others read the queue and cases without acting on them
+WORKERS = frozenset({Role.CLERK, Role.SUPERVISOR})
+
+
+def uow() -> UnitOfWork:
+    return UnitOfWork(bootstrap.engine())
+
+
+def current_actor() -> Actor | None:
+    return st.session_state.get(ACTOR)
+
+
+def actor() -> Actor:
+    """The signed-in user; app.py only routes signed-in users to pages that call this."""
+    signed_in = current_actor()
+    if signed_in is None:
+        # Only on a server's very first run, when it opens a page address directly: Streamlit then runs
+        # the page file alone (its legacy pages/ folder mode) until app.py has called st.navigation once.
+        st.switch_page("app.py")
+    return signed_in
+
+
+def is_worker(who: Actor) -> bool:
+    return who.role in WORKERS
+
+
+def sign_in(who: Actor) -> None:
+    st.session_state[ACTOR] = who
+
+
+def sign_out() -> None:
+    """Forgets everything but the language, so the next user starts clean."""
+    language = st.session_state.get(LANGUAGE)
+    st.session_state.clear()
+    if language:
+        st.session_state[LANGUAGE] = language
+
+
+def apply_language() -> str:
+    """Sets the catalog language for this run from the session (the sidebar toggle writes it)."""
+    language = st.session_state.setdefault(LANGUAGE, settings.language)
+    if language not in LANGUAGES:
+        language = st.session_state[LANGUAGE] = settings.language
+    set_language(language)
+    return language
+
+
+def open_case(case_id: int) -> None:
+    """Shows the case on the detail page, with its number in the URL so the link can be shared."""
+    st.session_state[CASE_ID] = case_id
+    st.switch_page("pages/case_detail.py", query_params={"case": str(case_id)})

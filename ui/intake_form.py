@@ -1,0 +1,82 @@
+"""The counter/phone intake form: widgets named after the fields core.services.intake checks, each
+with a slot right under it for that field's message (uploads use `doc_<type>`, as the service does)."""
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from core.i18n import t
+from core.models import CustomerKind
+from core.services.intake import RIGHT_OF_USE
+from workflows import holder_change
+
+CREATED = "intake_created"  # (case id, registration number, state) of the request just registered
+CHANNELS = ("counter", "phone")
+UPLOAD_TYPES = ["pdf", "jpg", "jpeg", "png"]
+
+
+@dataclass
+class Form:
+    values: dict = field(default_factory=dict)
+    channel: str = "counter"
+    uploads: dict = field(default_factory=dict)  # doc type -> UploadedFile
+    slots: dict = field(default_factory=dict)  # field -> placeholder for its message
+
+    def text(self, name: str, where=st, **options) -> None:
+        self.values[name] = where.text_input(t(f"ui.intake.{name}"), key=f"intake_{name}", **options)
+        self.slots[name] = where.empty()
+
+    def row(self, *fields: tuple[str, dict]) -> None:
+        for column, (name, options) in zip(st.columns(len(fields)), fields, strict=True):
+            self.text(name, column, **options)
+
+    def show_errors(self, messages: dict[str, str]) -> None:
+        for name, message in messages.items():
+            self.slots.get(name, st).error(message, icon=":material/error:")
+
+    def upload_list(self) -> list[tuple[str, str, bytes]]:
+        return [(doc_type, f.name, f.getvalue()) for doc_type, f in self.uploads.items() if f is not None]
+
+
+def form_fields(kind: str) -> Form:
+    """Draws the fields inside the caller's st.form, a row at a time so each message stays beside its
+    neighbours, and returns what was typed."""
+    form = Form(values={"applicant_kind": kind})
+    st.markdown(f"##### {t('ui.intake.section_place')}")
+    form.row(("pod", dict(placeholder="RO005E512345678", help=t("ui.intake.pod_help"))),
+             ("address", dict(help=t("ui.intake.address_help"))))
+    form.row(("payment_code", dict(max_chars=9, help=t("ui.intake.codes_help"))),
+             ("client_code", dict(max_chars=10, placeholder="C000000042", help=t("ui.intake.codes_help"))))
+
+    st.markdown(f"##### {t('ui.intake.section_applicant')}")
+    if kind == CustomerKind.COMPANY:
+        form.row(("company_name", {}), ("national_id", dict(max_chars=12, help=t("ui.intake.cui_help"))))
+    else:
+        form.row(("last_name", {}), ("first_name", {}),
+                 ("national_id", dict(max_chars=13, help=t("ui.intake.cnp_help"))))
+    form.row(("email", {}), ("phone", dict(placeholder="0721 234 567")))
+    form.text("correspondence_address", st, help=t("ui.intake.correspondence_help"))
+
+    st.markdown(f"##### {t('ui.intake.section_handover')}")
+    index, right, channel = st.columns(3)
+    form.text("handover_index", index, help=t("ui.intake.index_help"))
+    form.values["right_of_use"] = right.selectbox(
+        t("ui.intake.right_of_use"), RIGHT_OF_USE, key="intake_right_of_use",
+        format_func=lambda v: t(f"right_of_use.{v}"))
+    form.slots["right_of_use"] = right.empty()
+    form.channel = channel.radio(t("ui.intake.channel"), CHANNELS, key="intake_channel", horizontal=True,
+                                 format_func=lambda v: t(f"ui.channel.{v}"))
+
+    st.markdown(f"##### {t('ui.intake.section_documents')}")
+    st.caption(t("ui.intake.documents_hint"))
+    for doc_type in holder_change.WORKFLOW.required_documents(kind):
+        form.uploads[doc_type] = st.file_uploader(t(f"document.{doc_type}"), type=UPLOAD_TYPES,
+                                                  key=f"intake_doc_{doc_type}", help=t("ui.intake.upload_help"))
+        form.slots[f"doc_{doc_type}"] = st.empty()
+    return form
+
+
+def start_over() -> None:
+    """Forgets the registered request and every field, for the next applicant at the counter."""
+    for key in [k for k in st.session_state if str(k).startswith("intake_")]:
+        del st.session_state[key]

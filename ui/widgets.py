@@ -1,0 +1,115 @@
+"""Small display pieces every page shares: state badges, deadlines, local times, field errors, the
+one way to call a service and show its refusal, and messages that survive a rerun."""
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import TypeVar
+
+import streamlit as st
+
+from core.errors import DomainError, ValidationFailed
+from core.i18n import t
+from core.queries import today
+from core.workdays import local_time, working_days_late
+
+T = TypeVar("T")
+
+_STATE_COLORS = {
+    "submitted": "orange", "documents_received": "blue", "documents_verified": "violet",
+    "contract_issued": "green", "rejected": "red", "cancelled": "gray",
+}
+_DOC_STATUS = {  # status -> (badge color, material icon)
+    "pending": ("orange", ":material/hourglass_top:"), "approved": ("green", ":material/check_circle:"),
+    "rejected": ("red", ":material/cancel:"), "missing": ("gray", ":material/help:"),
+}
+_FLASH = "flash"
+
+
+def state_badge(state: str) -> None:
+    st.badge(t(f"state.{state}"), color=_STATE_COLORS.get(state, "gray"))
+
+
+def doc_status_markdown(status: str) -> str:
+    """The same badge as markdown text, to put several in one block."""
+    color, icon = _DOC_STATUS.get(status, ("gray", ""))
+    return f":{color}-badge[{icon} {t(f'docstatus.{status}')}]"
+
+
+def doc_status_icon(status: str) -> str:
+    color, icon = _DOC_STATUS.get(status, ("gray", ""))
+    return f":{color}[{icon}]"
+
+
+def local(moment: datetime | None, with_time: bool = True) -> str:
+    """Europe/Bucharest wall-clock text; SQLite hands back naive UTC, so naive means UTC."""
+    if moment is None:
+        return ""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return local_time(moment).strftime("%d.%m.%Y %H:%M" if with_time else "%d.%m.%Y")
+
+
+def deadline_text(due: date | None, overdue: bool, sla_status: str = "running") -> str:
+    """"12.05.2026 · în 3 zile lucrătoare", or "· depășit" once it has passed."""
+    if due is None:
+        return t("ui.deadline.none")
+    when = due.strftime("%d.%m.%Y")
+    if sla_status == "stopped":
+        return when
+    if overdue:
+        return f"{when} · {t('ui.deadline.overdue', days=working_days(working_days_late(due, today())))}"
+    if sla_status == "paused":
+        return f"{when} · {t('ui.deadline.paused')}"
+    left = working_days_late(today(), due)  # working days from today up to the due date
+    if left <= 1:
+        return f"{when} · {t('ui.deadline.today' if left == 0 else 'ui.deadline.left_one')}"
+    return f"{when} · {t('ui.deadline.left', days=working_days(left))}"
+
+
+def working_days(count: int) -> str:
+    """"o zi", "5 zile", "24 de zile": Romanian puts "de" after 20 and above (1-19 within each hundred)."""
+    if count == 1:
+        return t("ui.deadline.days_one")
+    few = count % 100 in range(1, 20) or count == 0
+    return t("ui.deadline.days_few" if few else "ui.deadline.days_many", days=count)
+
+
+def show_field_errors(errors: Mapping[str, str], field: str, where=st) -> None:
+    """The message for one field, right under it (nothing when the field is fine)."""
+    if field in errors:
+        where.error(errors[field], icon=":material/error:")
+
+
+def attempt(action: Callable[[], T], where=st, field_errors: dict | None = None) -> T | None:
+    """Runs one service call; a refusal is shown as a readable message, never a traceback.
+    Given `field_errors`, a ValidationFailed fills it (field -> message) instead, for messages shown under
+    their fields by the caller."""
+    try:
+        return action()
+    except ValidationFailed as err:
+        if field_errors is None:
+            for message in err.messages().values():
+                where.error(message, icon=":material/error:")
+        else:
+            field_errors.update(err.messages())
+    except DomainError as err:
+        where.error(str(err), icon=":material/error:")
+    return None
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """A message shown once on the next run, for actions followed by st.rerun (which re-reads data)."""
+    st.session_state.setdefault(_FLASH, []).append((kind, message))
+
+
+def show_flash() -> None:
+    for kind, message in st.session_state.pop(_FLASH, []):
+        if kind == "error":
+            st.error(message, icon=":material/error:")
+        else:
+            st.success(message, icon=":material/check_circle:")
+
+
+def empty_state(title: str, hint: str, icon: str = ":material/inbox:") -> None:
+    with st.container(border=True):
+        st.markdown(f"#### {icon} {title}")
+        st.caption(hint)
