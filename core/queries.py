@@ -239,8 +239,8 @@ def list_outbox(*, uow, actor: Actor, status: str | None = None, page: int = 1, 
     conditions = [OutboxMessage.status == status] if status else []
     with uow:
         total = uow.session.exec(select(func.count()).select_from(OutboxMessage).where(*conditions)).one()
-        rows = list(uow.session.exec(select(OutboxMessage).where(*conditions)
-                                     .order_by(OutboxMessage.id.desc()).offset((page - 1) * page_size).limit(page_size)))
+        newest_first = select(OutboxMessage).where(*conditions).order_by(OutboxMessage.id.desc())
+        rows = list(uow.session.exec(newest_first.offset((page - 1) * page_size).limit(page_size)))
     for row in rows:
         row.recipient = mask_email(row.recipient) if row.channel == "email" else mask_phone(row.recipient)
     return Page(rows, total, page, page_size)

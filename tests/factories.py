@@ -4,7 +4,6 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-
 from sqlmodel import select
 from stdnum.ro import cnp
 
@@ -32,7 +31,8 @@ def valid_cnp(first_twelve: str) -> str:
     return first_twelve + cnp.calc_check_digit(first_twelve)
 
 
-def make_account(uow, pod: str = "RO005E512345678", national_id: str = OLD_HOLDER_CNP, start_index: int = 1000) -> Contract:
+def make_account(uow, pod: str = "RO005E512345678", national_id: str = OLD_HOLDER_CNP,
+                 start_index: int = 1000) -> Contract:
     return open_account(
         uow=uow(), actor=SYSTEM, kind=CustomerKind.PERSON, name="Popescu Ion", national_id=national_id,
         email="ion.popescu@example.com", phone="+40721234567", address="Str. Lalelelor 5, Iași", pod=pod,

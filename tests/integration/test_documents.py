@@ -11,7 +11,15 @@ from core.models import CaseDocument
 from core.services import documents
 from seed_data.sample_documents import sample_image, sample_pdf
 from tests.factories import (
-    ANALYST, CLERK, current_version, fire, make_account, refused, register_case, reload, review_all,
+    ANALYST,
+    CLERK,
+    current_version,
+    fire,
+    make_account,
+    refused,
+    register_case,
+    reload,
+    review_all,
 )
 
 

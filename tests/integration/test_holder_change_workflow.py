@@ -7,8 +7,20 @@ from core.errors import PermissionDenied, StaleCase, TransitionRefused
 from core.models import AuditEvent, Case, ConsumptionPlace, Contract, Customer, Invoice, OutboxMessage
 from core.services import cases
 from tests.factories import (
-    ANALYST, CLERK, CLERK2, NEW_HOLDER_CNP, SUPERVISOR, SUPERVISOR2, current_version, fire, make_account,
-    refused, register_case, reload, review_all, verified_case,
+    ANALYST,
+    CLERK,
+    CLERK2,
+    NEW_HOLDER_CNP,
+    SUPERVISOR,
+    SUPERVISOR2,
+    current_version,
+    fire,
+    make_account,
+    refused,
+    register_case,
+    reload,
+    review_all,
+    verified_case,
 )
 
 
@@ -84,7 +96,8 @@ def test_rejecting_a_document_lets_staff_request_changes_and_the_customer_is_tol
     back = fire(uow, case.id, "request_changes", CLERK, reason="Actul de identitate este ilizibil")
     assert back.state == "submitted" and back.deadline_name == "documents"
     with uow() as u:
-        mail = u.session.exec(select(OutboxMessage).where(OutboxMessage.template == "holder_change.changes_requested")).one()
+        mail = u.session.exec(select(OutboxMessage).where(
+            OutboxMessage.template == "holder_change.changes_requested")).one()
     assert "Actul de identitate este ilizibil" in mail.body
 
 

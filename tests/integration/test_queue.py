@@ -4,14 +4,23 @@ from datetime import UTC, datetime
 
 import pytest
 
+from core.auth import authenticate
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.models import clock_at
 from core.queries import QueueFilter, case_view, list_queue
 from core.services import cases
 from core.services.users import ensure_demo_users
-from core.auth import authenticate
 from tests.factories import (
-    ADMIN, ANALYST, CLERK, SUPERVISOR, current_version, fire, make_account, refused, register_case, valid_cnp,
+    ADMIN,
+    ANALYST,
+    CLERK,
+    SUPERVISOR,
+    current_version,
+    fire,
+    make_account,
+    refused,
+    register_case,
+    valid_cnp,
 )
 
 

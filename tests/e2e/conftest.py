@@ -1,0 +1,77 @@
+"""A real `streamlit run app.py` on a fresh SQLite file (seeded on first start, as a new user gets it),
+driven by Playwright in Debian's chromium."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+READY = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """Serves the app on a new database; yields (base URL, database URL)."""
+    if not shutil.which(CHROMIUM):
+        pytest.fail("the browser tests need Debian's chromium: apt-get install chromium")
+    data = tmp_path_factory.mktemp("app")
+    db_url = f"sqlite:///{data / 'ghiseu.db'}"
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": db_url, "SEED_ACCOUNTS": "80", "SEED_CASES": "40"}
+    log = open(data / "streamlit.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("streamlit did not start: " + (data / "streamlit.log").read_text()[-2000:])
+        yield base, db_url
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, app_server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ro-RO")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(app_server[0])
+    page.wait_for_selector(READY, timeout=180_000)
+    yield page
+    context.close()
