@@ -87,9 +87,10 @@ def plan_cases(fake: Fake, accounts: list[Account], count: int, now: datetime) -
     plans = []
     for i, (scenario, account) in enumerate(zip(chosen, rng.sample(accounts, count), strict=True)):
         steps = SCENARIOS[scenario][1]
-        # open requests are mostly recent, as in a queue that is being worked: some overdue, some due soon
-        age = rng.random() if steps[-1][0] in CLOSING else rng.random() ** 2
-        registered = now - timedelta(days=0.5 + 59.5 * age)
+        # closed requests spread over 60 days; open ones mostly from the last three weeks, as in a queue
+        # that is being worked: most due in the coming days, a minority overdue
+        days = 59.5 * rng.random() if steps[-1][0] in CLOSING else 21 * rng.random() ** 2
+        registered = now - timedelta(days=0.5 + days)
         plans.append(CasePlan(
             scenario, account, fake.party(CustomerKind.COMPANY if i % 10 == 3 else CustomerKind.PERSON),
             rng.choice(("online", "online", "counter", "phone")), rng.random() < 0.2,
