@@ -38,11 +38,13 @@ def contract_balance(session: Session, contract_id: int) -> Decimal:
 
 def issue_invoice(session: Session, *, contract: Contract, period_start: date, period_end: date,
                   new_index: int, kind: InvoiceKind, issue_date: date) -> Invoice:
-    """Bills the kWh between the last billed index and `new_index` at the tariff and VAT of the day."""
+    """Bills the kWh between the last billed index and `new_index` at the tariff and VAT of the day.
+    An estimate never moves the meter's last read index, and a regularisation or final invoice after
+    over-estimates bills negative kWh (a credit)."""
     last = session.exec(select(Invoice.new_index).where(Invoice.contract_id == contract.id)
                         .order_by(Invoice.issue_date.desc(), Invoice.id.desc()).limit(1)).first()
     old_index = contract.start_index if last is None else last
-    kwh = max(new_index - old_index, 0)
+    kwh = new_index - old_index if kind != InvoiceKind.ESTIMATE else max(new_index - old_index, 0)
     value_net = money(settings.tariff_kwh_net * kwh)
     rate = vat_rate_on(issue_date)
     vat = money(value_net * rate)
@@ -57,9 +59,11 @@ def issue_invoice(session: Session, *, contract: Contract, period_start: date, p
         balance_at_issue=contract_balance(session, contract.id) + value_net + vat,
         correspondence_address=customer.correspondence_address,
     )
-    place = session.get(ConsumptionPlace, contract.place_id)
-    place.last_index = max(place.last_index, new_index)
-    session.add_all((invoice, place))
+    session.add(invoice)
+    if kind != InvoiceKind.ESTIMATE:
+        place = session.get(ConsumptionPlace, contract.place_id)
+        place.last_index = new_index
+        session.add(place)
     session.flush()
     return invoice
 

@@ -58,10 +58,13 @@ class UnitOfWork:
         self.session = Session(self.engine, expire_on_commit=False)
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, _tb) -> None:
         # close() rolls back whatever was not committed and detaches objects without expiring them
         self.session.close()
         self.session = None
+        if exc_type is not None and issubclass(exc_type, StaleDataError):
+            # a colleague's change committed between our read and our write (caught at flush)
+            raise StaleCase() from exc
 
     def commit(self) -> None:
         try:

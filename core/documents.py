@@ -71,6 +71,9 @@ class DatabaseStore:
 store = DatabaseStore()
 
 
+MAX_PREVIEW_PIXELS = 4_000_000  # a hostile PDF page of 1 x 14400 pt must not become a 50 GB bitmap
+
+
 def preview_pages(content_type: str, data: bytes, max_pages: int = 3, width: int = 1000) -> list[bytes]:
     """PNG images of the first pages of a PDF, or the image itself, for review in the browser."""
     if content_type != "application/pdf":
@@ -79,7 +82,9 @@ def preview_pages(content_type: str, data: bytes, max_pages: int = 3, width: int
     pages = []
     for index in range(min(len(pdf), max_pages)):
         page = pdf[index]
-        bitmap = page.render(scale=width / page.get_width())
+        page_width, page_height = page.get_size()
+        scale = min(width / page_width, (MAX_PREVIEW_PIXELS / (page_width * page_height)) ** 0.5)
+        bitmap = page.render(scale=scale)
         buffer = io.BytesIO()
         bitmap.to_pil().save(buffer, format="PNG")
         pages.append(buffer.getvalue())

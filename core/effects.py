@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from core import billing, numbers
+from core.errors import TransitionRefused
 from core.guards import GuardContext
 from core.models import (
     ConsumptionPlace,
@@ -53,7 +54,10 @@ def issue_new_contract(ctx: GuardContext) -> dict:
     """Handover: one meter index closes the old contract with its final invoice and opens the new
     holder's contract on the same consumption place."""
     session, case = ctx.session, ctx.case
-    old = session.get(Contract, case.old_contract_id)
+    # locked and re-read: two supervisors issuing at once cannot both close it
+    old = session.get(Contract, case.old_contract_id, with_for_update=True, populate_existing=True)
+    if old.status != ContractStatus.ACTIVE:
+        raise TransitionRefused("guard.old_contract_closed")
     place = session.get(ConsumptionPlace, case.place_id)
     index = case.data["handover_index"]
     today = local_time(utcnow()).date()
@@ -63,7 +67,8 @@ def issue_new_contract(ctx: GuardContext) -> dict:
         session, contract=old, period_start=(last_period_end + timedelta(days=1)) if last_period_end
         else old.start_date, period_end=today, new_index=index, kind=InvoiceKind.FINAL, issue_date=today)
     old.status, old.end_date, old.end_index = ContractStatus.CLOSED, today, index
-    place.last_index = max(place.last_index, index)
+    session.add(old)
+    session.flush()  # the old contract is closed before the new one exists (one active per place)
     holder = find_or_create_holder(session, case.data)
     known_code = session.exec(select(Contract.client_code).where(Contract.customer_id == holder.id)).first()
     new = Contract(

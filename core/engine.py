@@ -7,16 +7,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
+from sqlalchemy import event
 from sqlmodel import Session
 from transitions import Machine
 
-from core.auth import Actor
+from core.auth import SYSTEM, Actor
 from core.config import settings
 from core.effects import EFFECTS
 from core.errors import PermissionDenied, TransitionRefused
 from core.guards import GUARDS, GuardContext
 from core.i18n import t
-from core.models import AuditEvent, Case, SlaStatus, utcnow
+from core.models import AuditEvent, Case, DocumentStatus, SlaStatus, utcnow
 from core.outbox import queue_email
 from core.workdays import add_working_days, extend_by_pause, local_time
 from core.workflow_spec import Sla, SlaAction, Transition, Workflow
@@ -192,14 +193,39 @@ def _apply_sla(case: Case, wf: Workflow, sla: Sla) -> None:
         case.sla_status = SlaStatus.STOPPED
 
 
+_PENDING = "ghiseu_pending_messages"
+
+
 def _notify(session: Session, case: Case, template: str, reason: str | None, details: dict) -> None:
+    """Messages are rendered when the transaction commits, so they describe its final state (a counter
+    request registered with every document does not ask the customer to send them)."""
+    session.info.setdefault(_PENDING, []).append((case, template, reason, details))
+
+
+@event.listens_for(Session, "before_commit")
+def _queue_pending_messages(session: Session) -> None:
+    for case, template, reason, details in session.info.pop(_PENDING, []):
+        _queue_message(session, case, template, reason, details)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending_messages(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _queue_message(session: Session, case: Case, template: str, reason: str | None, details: dict) -> None:
     data = case.data
     lang = data.get("language", "ro")
     wf = workflow_of(case)
-    documents = ", ".join(t(f"document.{d}", lang=lang) for d in wf.required_documents(data["applicant_kind"]))
+    due = case.due_date.strftime("%d.%m.%Y") if case.due_date else ""
+    documents = GuardContext(session, case, SYSTEM).current_documents()
+    present = {d.doc_type for d in documents if d.status != DocumentStatus.REJECTED}
+    missing = [t(f"document.{d}", lang=lang) for d in wf.required_documents(data["applicant_kind"])
+               if d not in present]
+    documents_line = (t("message.documents_needed", lang=lang, documents=", ".join(missing), due_date=due)
+                      if missing else t("message.documents_complete", lang=lang))
     queue_email(
         session, recipient=data["email"], template=f"{wf.name}.{template}", lang=lang, case_id=case.id,
-        registration_number=case.registration_number, name=data["applicant_name"],
-        reason=reason or "", documents=documents,
-        due_date=case.due_date.strftime("%d.%m.%Y") if case.due_date else "", **details,
+        registration_number=case.registration_number, name=data["applicant_name"], reason=reason or "",
+        documents_line=documents_line, due_date=due, **details,
     )

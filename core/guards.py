@@ -4,7 +4,7 @@ ahead, or the catalog key of the reason it may not."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.auth import Actor
 from core.models import (
@@ -52,8 +52,16 @@ def has_rejected_document(ctx: GuardContext) -> str | None:
 
 
 def not_the_verifier(ctx: GuardContext) -> str | None:
-    """Four-eyes: whoever verified the documents cannot also issue the contract."""
-    return "guard.four_eyes" if ctx.case.verified_by == ctx.actor.username else None
+    """Four-eyes: whoever verified the documents, or approved any of them, cannot also issue the contract."""
+    reviewers = {d.reviewed_by for d in ctx.current_documents()}
+    return "guard.four_eyes" if ctx.actor.username in {ctx.case.verified_by, *reviewers} else None
+
+
+def no_other_open_case_on_place(ctx: GuardContext) -> str | None:
+    """A reopened request must not run beside a newer one for the same place."""
+    other = ctx.session.exec(select(Case.id).where(
+        Case.place_id == ctx.case.place_id, Case.id != ctx.case.id, col(Case.closed_at).is_(None))).first()
+    return "guard.other_open_case" if other else None
 
 
 def old_contract_active(ctx: GuardContext) -> str | None:
@@ -73,6 +81,6 @@ GUARDS: dict[str, Callable[[GuardContext], str | None]] = {
     fn.__name__: fn
     for fn in (
         all_required_documents_present, all_documents_approved, has_rejected_document,
-        not_the_verifier, old_contract_active, handover_index_not_below_meter,
+        not_the_verifier, no_other_open_case_on_place, old_contract_active, handover_index_not_below_meter,
     )
 }

@@ -1,5 +1,8 @@
 """Personal data masking for roles that do not need to see it (analysts, admins, public pages)."""
 
+import re
+from pathlib import PurePath
+
 from core.models import Role
 
 ROLES_SEEING_PERSONAL_DATA = frozenset({Role.CLERK, Role.SUPERVISOR})
@@ -43,3 +46,19 @@ def mask_address(value: str | None) -> str:
         return ""
     street, _, locality = value.rpartition(",")
     return f"***, {locality.strip()}" if street else "***"
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?:\+40|\b0)7\d{8}\b")
+
+
+def mask_file_name(value: str) -> str:
+    """Scans are often named after the person ("Popescu Ion CNP 1800101221144.pdf"): keep the type."""
+    return f"document{PurePath(value).suffix.lower()}"
+
+
+def scrub(text: str, name: str | None = None) -> str:
+    """Masks e-mail addresses, Romanian mobile numbers and the given person's name inside free text."""
+    text = _EMAIL.sub(lambda m: mask_email(m.group()), text)
+    text = _PHONE.sub(lambda m: mask_phone(m.group()), text)
+    return text.replace(name, mask_name(name)) if name else text

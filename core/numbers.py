@@ -2,20 +2,27 @@
 one UPDATE ... RETURNING takes the number and keeps the counter row locked until the transaction ends."""
 
 from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from core.models import NumberSequence
 
 
 def next_number(session: Session, name: str, start: int = 1) -> int:
-    taken = session.exec(update(NumberSequence).where(NumberSequence.name == name)
-                         .values(next_value=NumberSequence.next_value + 1)
-                         .returning(NumberSequence.next_value)).scalar()
-    if taken is not None:
-        return taken - 1
-    session.add(NumberSequence(name=name, next_value=start + 1))
-    session.flush()
-    return start
+    taken = _take(session, name)
+    if taken is None:
+        # first use of this counter (e.g. a new year): create it, tolerating a concurrent creator
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.exec(insert(NumberSequence).values(name=name, next_value=start).on_conflict_do_nothing())
+        taken = _take(session, name)
+    return taken - 1
+
+
+def _take(session: Session, name: str) -> int | None:
+    return session.exec(update(NumberSequence).where(NumberSequence.name == name)
+                        .values(next_value=NumberSequence.next_value + 1)
+                        .returning(NumberSequence.next_value)).scalar()
 
 
 def registration_number(session: Session, prefix: str, year: int) -> str:

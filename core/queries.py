@@ -4,16 +4,25 @@ they never change anything and never fire a trigger."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import false, func, or_
 from sqlmodel import col, select
 
 from core import engine
 from core.auth import Actor, require_role
 from core.diagram import workflow_dot
 from core.errors import NotFound
-from core.masking import mask_address, mask_email, mask_name, mask_national_id, mask_phone, sees_personal_data
+from core.i18n import t
+from core.masking import (
+    mask_address,
+    mask_email,
+    mask_file_name,
+    mask_name,
+    mask_national_id,
+    mask_phone,
+    scrub,
+    sees_personal_data,
+)
 from core.models import (
-    STAFF_ROLES,
     AuditEvent,
     Case,
     CaseComment,
@@ -27,6 +36,7 @@ from core.models import (
     User,
     utcnow,
 )
+from core.search import fold
 from core.workdays import local_time
 
 BACK_OFFICE = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
@@ -103,13 +113,15 @@ def list_queue(*, uow, actor: Actor, filters: QueueFilter, page: int = 1, page_s
         upper = text.upper()
         conditions.append(or_(
             Case.registration_number == upper, Case.payment_code == text, Case.client_code == upper,
-            Case.pod == upper, func.lower(Case.applicant_name).like(f"%{text.lower()}%"),
+            Case.pod == upper,
+            # names only for roles that see personal data (else it would confirm who has a case)
+            Case.search_name.like(f"%{fold(text)}%") if sees_personal_data(actor.role) else false(),
         ))
     base = select(Case, User.username).join(User, Case.assignee_id == User.id, isouter=True).where(*conditions)
     with uow:
         total = uow.session.exec(select(func.count()).select_from(base.subquery())).one()
         result = uow.session.exec(
-            base.order_by(col(Case.due_date).is_(None), Case.due_date, Case.registered_at, Case.id)
+            base.order_by(Case.due_date, Case.registered_at, Case.id)  # ix_case_open_due
             .offset((page - 1) * page_size).limit(page_size)
         ).all()
     on = today()
@@ -174,6 +186,7 @@ class CaseView:
     actions: list[engine.ActionOption]
     timeline: list[TimelineEntry]
     diagram: str
+    documents_open: bool  # documents may be uploaded and reviewed in this state
 
 
 def _applicant(data: dict, role: Role) -> dict:
@@ -193,7 +206,8 @@ def case_view(*, uow, case_id: int, actor: Actor) -> CaseView:
         case = s.get(Case, case_id)
         if case is None:
             raise NotFound()
-        docs = [DocumentView(d.id, d.doc_type, d.file_name, d.content_type, d.size, d.sha256, d.status,
+        file_name = (lambda name: name) if sees_personal_data(actor.role) else mask_file_name
+        docs = [DocumentView(d.id, d.doc_type, file_name(d.file_name), d.content_type, d.size, d.sha256, d.status,
                              d.is_current, d.uploaded_by, d.uploaded_at, d.reviewed_by, d.review_reason)
                 for d in s.exec(select(CaseDocument).where(CaseDocument.case_id == case_id)
                                 .order_by(CaseDocument.doc_type, CaseDocument.id.desc()))]
@@ -202,7 +216,9 @@ def case_view(*, uow, case_id: int, actor: Actor) -> CaseView:
         required = [(t, current.get(t, "missing")) for t in wf.required_documents(case.data["applicant_kind"])]
         events = [TimelineEntry(e.at, e.actor, e.role, e.trigger, e.from_state, e.to_state, e.reason, e.details)
                   for e in s.exec(select(AuditEvent).where(AuditEvent.case_id == case_id))]
-        comments = [TimelineEntry(c.created_at, c.author, "", "comment", None, None, c.body, {})
+        # internal notes may quote the customer: only roles that see personal data read them
+        note = (lambda body: body) if sees_personal_data(actor.role) else (lambda body: t("ui.case.comment_hidden"))
+        comments = [TimelineEntry(c.created_at, c.author, "", "comment", None, None, note(c.body), {})
                     for c in s.exec(select(CaseComment).where(CaseComment.case_id == case_id))]
         old = s.get(Contract, case.old_contract_id) if case.old_contract_id else None
         new = s.get(Contract, case.new_contract_id) if case.new_contract_id else None
@@ -215,14 +231,9 @@ def case_view(*, uow, case_id: int, actor: Actor) -> CaseView:
             case.registered_at, case.due_date, case.deadline_name, case.sla_status,
             is_overdue(case.due_date, case.sla_status, today()), assignee, _applicant(case.data, actor.role),
             holder, old.number if old else None, new.number if new else None, case.verified_by, required, docs,
-            actions, sorted(events + comments, key=lambda e: _aware(e.at), reverse=True),
-            workflow_dot(wf, case.state),
+            actions, sorted(events + comments, key=lambda e: e.at, reverse=True),
+            workflow_dot(wf, case.state), case.state in wf.document_states,
         )
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive UTC timestamps; PostgreSQL aware ones. Sort them together."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def list_staff(*, uow, actor: Actor) -> list[tuple[str, str, str]]:
@@ -233,16 +244,37 @@ def list_staff(*, uow, actor: Actor) -> list[tuple[str, str, str]]:
             select(User).where(User.active, col(User.role).in_([Role.CLERK, Role.SUPERVISOR])).order_by(User.username))]
 
 
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    template: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
 def list_outbox(*, uow, actor: Actor, status: str | None = None, page: int = 1, page_size: int = 50) -> Page:
-    """Queued, sent and failed messages, newest first; recipients masked (admin need not read them)."""
+    """Queued, sent and failed messages, newest first. The admin runs delivery, not the customers'
+    files: addresses, phone numbers and the applicant's name are masked in every field."""
     require_role(actor, (Role.ADMIN,))
     conditions = [OutboxMessage.status == status] if status else []
     with uow:
         total = uow.session.exec(select(func.count()).select_from(OutboxMessage).where(*conditions)).one()
-        newest_first = select(OutboxMessage).where(*conditions).order_by(OutboxMessage.id.desc())
-        rows = list(uow.session.exec(newest_first.offset((page - 1) * page_size).limit(page_size)))
-    for row in rows:
-        row.recipient = mask_email(row.recipient) if row.channel == "email" else mask_phone(row.recipient)
+        newest_first = (select(OutboxMessage, Case.applicant_name).join(Case, isouter=True).where(*conditions)
+                        .order_by(OutboxMessage.id.desc()))
+        found = uow.session.exec(newest_first.offset((page - 1) * page_size).limit(page_size)).all()
+    rows = [
+        OutboxRow(m.id, m.channel, mask_email(m.recipient) if m.channel == "email" else mask_phone(m.recipient),
+                  scrub(m.subject, name), scrub(m.body, name), m.template, m.status, m.attempts,
+                  scrub(m.last_error, name) if m.last_error else None, m.created_at, m.sent_at)
+        for m, name in found
+    ]
     return Page(rows, total, page, page_size)
 
 
@@ -251,7 +283,3 @@ def outbox_counts(*, uow, actor: Actor) -> dict[str, int]:
     with uow:
         found = dict(uow.session.exec(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
     return {status.value: found.get(status, 0) for status in OutboxStatus}
-
-
-def is_staff(role: str) -> bool:
-    return role in STAFF_ROLES

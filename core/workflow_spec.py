@@ -53,6 +53,7 @@ class Workflow:
     transitions: tuple[Transition, ...]
     deadlines: dict[str, str] = field(default_factory=dict)  # name -> Settings attribute (days)
     documents: tuple[DocumentRequirement, ...] = ()
+    document_states: tuple[str, ...] = ()  # states in which documents are uploaded and reviewed
 
     def transition(self, trigger: str) -> Transition | None:
         return next((tr for tr in self.transitions if tr.trigger == trigger), None)

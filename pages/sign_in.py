@@ -24,7 +24,7 @@ with middle:
             context.sign_in(actor)
             st.rerun()  # the router now offers the role's pages (and the deep-linked one, if any)
 
-    if settings.environment == "development":
+    if settings.seed_on_first_start:  # demo installations only; production refuses this setting
         with st.expander(t("ui.signin.demo_accounts"), icon=":material/info:"):
             st.caption(t("ui.signin.demo_hint"))
             st.table({t("ui.signin.username"): [u[0] for u in DEMO_USERS],

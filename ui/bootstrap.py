@@ -8,9 +8,8 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from core.config import settings
-from core.db import UnitOfWork, create_schema, get_engine
+from core.db import create_schema, get_engine
 from core.i18n import t
-from core.services.users import ensure_demo_users
 
 
 @dataclass
@@ -31,15 +30,14 @@ def engine() -> Engine:
 
 
 def bootstrap() -> Engine:
-    """Creates the schema and demo users, and seeds an empty database with a progress bar, once."""
+    """Migrates the schema and, when demo seeding is on, seeds an empty database (demo data and the
+    demo users with their published passwords) with a progress bar, once."""
     db = _database(settings.database_url)
     if db.ready:
         return db.engine
     with db.lock:  # a second session arriving meanwhile waits for the first one to finish
         if not db.ready:
             create_schema(db.engine)
-            if settings.environment != "production":
-                ensure_demo_users(uow=UnitOfWork(db.engine))
             if settings.seed_on_first_start:
                 _seed_if_empty(db.engine)
             db.ready = True

@@ -120,7 +120,7 @@ def checklist(view: CaseView) -> None:
 
 def documents_panel(view: CaseView, actor: Actor) -> None:
     """Per required document: its status, the current file (review it), a slot to replace it, older versions."""
-    workable = context.is_worker(actor) and view.state in documents.UPLOAD_STATES
+    workable = context.is_worker(actor) and view.documents_open
     for doc_type, status in view.required:
         files = [d for d in view.documents if d.doc_type == doc_type]
         current = next((d for d in files if d.is_current), None)

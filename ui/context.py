@@ -3,7 +3,7 @@ session keys shared between pages (page-only keys carry their page's prefix)."""
 
 import streamlit as st
 
-from core.auth import Actor
+from core.auth import Actor, refresh_actor
 from core.config import settings
 from core.db import UnitOfWork
 from core.i18n import LANGUAGES, set_language
@@ -22,12 +22,21 @@ def uow() -> UnitOfWork:
 
 
 def current_actor() -> Actor | None:
-    return st.session_state.get(ACTOR)
+    """The signed-in user, re-read from the database each run (a deactivated user is signed out)."""
+    signed_in = st.session_state.get(ACTOR)
+    if signed_in is None:
+        return None
+    fresh = refresh_actor(uow=uow(), actor=signed_in)
+    if fresh is None:
+        sign_out()
+    elif fresh != signed_in:
+        st.session_state[ACTOR] = fresh
+    return fresh
 
 
 def actor() -> Actor:
     """The signed-in user; app.py only routes signed-in users to pages that call this."""
-    signed_in = current_actor()
+    signed_in = st.session_state.get(ACTOR)  # app.py re-read it from the database this run
     if signed_in is None:
         # Only on a server's very first run, when it opens a page address directly: Streamlit then runs
         # the page file alone (its legacy pages/ folder mode) until app.py has called st.navigation once.

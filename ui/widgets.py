@@ -2,7 +2,7 @@
 one way to call a service and show its refusal, and messages that survive a rerun."""
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TypeVar
 
 import streamlit as st
@@ -41,10 +41,9 @@ def doc_status_icon(status: str) -> str:
 
 
 def local(moment: datetime | None, with_time: bool = True) -> str:
-    """Europe/Bucharest wall-clock text; SQLite hands back naive UTC, so naive means UTC."""
+    """Europe/Bucharest wall-clock text (stored timestamps are aware UTC on both databases)."""
     if moment is None:
         return ""
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return local_time(moment).strftime("%d.%m.%Y %H:%M" if with_time else "%d.%m.%Y")
 
 

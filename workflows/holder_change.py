@@ -29,6 +29,7 @@ WORKFLOW = Workflow(
     states=tuple(State),
     final_states=(State.CONTRACT_ISSUED, State.REJECTED, State.CANCELLED),
     deadlines={"documents": "documents_wait_days", "contract": "contract_issue_days"},
+    document_states=(State.SUBMITTED, State.DOCUMENTS_RECEIVED),
     documents=(
         DocumentRequirement("id_card", frozenset({PERSON})),
         DocumentRequirement("onrc_certificate", frozenset({COMPANY})),
@@ -73,7 +74,7 @@ WORKFLOW = Workflow(
         ),
         Transition(
             "reopen", (State.REJECTED, State.CANCELLED), State.SUBMITTED,
-            frozenset({Role.SUPERVISOR}), requires=("reason",),
+            frozenset({Role.SUPERVISOR}), guards=("no_other_open_case_on_place",), requires=("reason",),
             sla=Sla(SlaAction.START, "documents"), effects=("reopen_case",),
         ),
     ),

@@ -4,10 +4,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
-from core.models.common import money_field, utcnow
+from core.models.common import code_field, money_field, utcnow
 
 
 class CustomerKind(StrEnum):
@@ -18,7 +18,7 @@ class CustomerKind(StrEnum):
 # A contract holder: a person identified by CNP or a company identified by CUI.
 class Customer(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    kind: CustomerKind = Field(max_length=10)
+    kind: CustomerKind = code_field(10)
     name: str = Field(index=True, max_length=200)
     national_id: str = Field(index=True, max_length=13)  # CNP or CUI, digits only
     email: str | None = Field(default=None, max_length=254)
@@ -44,7 +44,12 @@ class ContractStatus(StrEnum):
 
 # A supply contract binding one holder to one consumption place for a period.
 class Contract(SQLModel, table=True):
-    __table_args__ = (Index("ix_contract_place_status", "place_id", "status"),)
+    __table_args__ = (
+        Index("ix_contract_place_status", "place_id", "status"),
+        # one active contract per consumption place
+        Index("ux_contract_active_place", "place_id", unique=True,
+              sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, index=True, max_length=30)
@@ -52,7 +57,7 @@ class Contract(SQLModel, table=True):
     payment_code: str = Field(unique=True, index=True, max_length=9)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     place_id: int = Field(foreign_key="consumptionplace.id")
-    status: ContractStatus = Field(default=ContractStatus.ACTIVE, max_length=10)
+    status: ContractStatus = code_field(10, default=ContractStatus.ACTIVE)
     start_date: date
     start_index: int = 0
     end_date: date | None = None
@@ -79,7 +84,7 @@ class Invoice(SQLModel, table=True):
     contract_id: int = Field(foreign_key="contract.id")
     place_id: int = Field(foreign_key="consumptionplace.id")
     customer_id: int = Field(foreign_key="customer.id", index=True)
-    kind: InvoiceKind = Field(max_length=16)
+    kind: InvoiceKind = code_field(16)
     issue_date: date
     due_date: date
     period_start: date

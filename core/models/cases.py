@@ -3,11 +3,11 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Index, LargeBinary
+from sqlalchemy import JSON, Column, Index, LargeBinary, text
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
-from core.models.common import utcnow
+from core.models.common import code_field, utcnow
 
 
 class SlaStatus(StrEnum):
@@ -23,6 +23,13 @@ class Case(SQLModel, table=True):
         Index("ix_case_state_due", "state", "due_date"),
         Index("ix_case_assignee_state", "assignee_id", "state"),
         Index("ix_case_type_state", "case_type", "state"),
+        # the default queue: open cases by deadline
+        Index("ix_case_open_due", "due_date", "registered_at", "id",
+              sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
+        # at most one open request per consumption place, even when two counters register at once
+        Index("ux_case_open_place", "place_id", unique=True,
+              sqlite_where=text("closed_at IS NULL AND place_id IS NOT NULL"),
+              postgresql_where=text("closed_at IS NULL AND place_id IS NOT NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -39,10 +46,11 @@ class Case(SQLModel, table=True):
     # deadline bookkeeping: which deadline runs, until when, and whether it is paused
     deadline_name: str | None = Field(default=None, max_length=32)
     due_date: date | None = None
-    sla_status: SlaStatus = Field(default=SlaStatus.STOPPED, max_length=10)
+    sla_status: SlaStatus = code_field(10, default=SlaStatus.STOPPED)
     sla_paused_on: date | None = None
     # what the queue searches by, copied from the request
-    applicant_name: str = Field(index=True, max_length=200)
+    applicant_name: str = Field(max_length=200)
+    search_name: str = Field(index=True, max_length=200)  # casefolded, without diacritics (search.fold)
     payment_code: str | None = Field(default=None, index=True, max_length=9)
     client_code: str | None = Field(default=None, index=True, max_length=10)
     pod: str | None = Field(default=None, index=True, max_length=20)
@@ -76,7 +84,7 @@ class CaseDocument(SQLModel, table=True):
     size: int
     sha256: str = Field(max_length=64)
     content_id: int = Field(foreign_key="documentcontent.id")
-    status: DocumentStatus = Field(default=DocumentStatus.PENDING, max_length=10)
+    status: DocumentStatus = code_field(10, default=DocumentStatus.PENDING)
     is_current: bool = True
     replaces_id: int | None = Field(default=None, foreign_key="casedocument.id")
     uploaded_by: str = Field(max_length=64)

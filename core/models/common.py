@@ -6,6 +6,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from sqlalchemy import String
 from sqlmodel import Field
 
 _frozen: ContextVar[datetime | None] = ContextVar("frozen_now", default=None)
@@ -25,6 +26,12 @@ def clock_at(moment: datetime) -> Iterator[None]:
         yield
     finally:
         _frozen.reset(token)
+
+
+def code_field(length: int, **kwargs):
+    """A status or kind (a str Enum) stored as its plain lower-case value in a VARCHAR, not as a
+    native database enum: reports read the same text the code uses, and new values need no DDL."""
+    return Field(sa_type=String(length), max_length=length, **kwargs)
 
 
 def money_field(**kwargs) -> Decimal:

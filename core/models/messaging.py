@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from core.models.common import utcnow
+from core.models.common import code_field, utcnow
 
 
 class OutboxStatus(StrEnum):
@@ -26,7 +26,7 @@ class OutboxMessage(SQLModel, table=True):
     body: str = Field(max_length=5000)
     template: str = Field(max_length=60)
     case_id: int | None = Field(default=None, foreign_key="service_case.id", index=True)
-    status: OutboxStatus = Field(default=OutboxStatus.QUEUED, max_length=8)
+    status: OutboxStatus = code_field(8, default=OutboxStatus.QUEUED)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow)
     last_error: str | None = Field(default=None, max_length=500)

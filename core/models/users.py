@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
-from core.models.common import utcnow
+from core.models.common import code_field, utcnow
 
 
 # What a signed-in staff member may do; customers and the system act without an account.
@@ -28,7 +28,7 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(unique=True, index=True, max_length=64)
     display_name: str = Field(max_length=120)
-    role: Role = Field(max_length=16)
+    role: Role = code_field(16)
     password_hash: str = Field(max_length=255)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)

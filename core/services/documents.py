@@ -10,10 +10,6 @@ from core.models import CaseDocument, DocumentStatus, Role, utcnow
 from core.services.cases import STAFF, load_case
 from core.services.intake import attach_document, receive_if_complete
 from core.validation import FieldError
-from workflows import holder_change
-
-UPLOAD_STATES = (holder_change.State.SUBMITTED, holder_change.State.DOCUMENTS_RECEIVED)
-REVIEW_STATES = UPLOAD_STATES
 
 
 def upload_document(*, uow, case_id: int, doc_type: str, file_name: str, data: bytes, actor: Actor,
@@ -29,7 +25,7 @@ def upload_document(*, uow, case_id: int, doc_type: str, file_name: str, data: b
         wf = engine.workflow_of(case)
         if doc_type not in wf.required_documents(case.data["applicant_kind"]):
             raise DomainError("upload.doc_type")
-        if case.state not in UPLOAD_STATES:
+        if case.state not in wf.document_states:
             raise DomainError("upload.case_closed")
         current = uow.session.exec(select(CaseDocument).where(
             CaseDocument.case_id == case_id, CaseDocument.doc_type == doc_type, CaseDocument.is_current)).first()
@@ -53,7 +49,7 @@ def review_document(*, uow, document_id: int, approve: bool, actor: Actor, expec
         if document is None:
             raise NotFound()
         case = load_case(uow.session, document.case_id, expected_version)
-        if case.state not in REVIEW_STATES:
+        if case.state not in engine.workflow_of(case).document_states:
             raise DomainError("review.case_state")
         if not document.is_current or document.status != DocumentStatus.PENDING:
             raise DomainError("review.not_pending")

@@ -1,10 +1,10 @@
 """Registering a change-of-holder request, at the counter or online: every field checked, the
 current contract matched, then case, documents, audit and confirmation e-mail in one transaction."""
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core import engine, numbers, validation
-from core.auth import Actor
+from core.auth import Actor, require_role
 from core.documents import CheckedFile, check_upload, store
 from core.errors import ValidationFailed
 from core.models import (
@@ -17,6 +17,7 @@ from core.models import (
     CustomerKind,
     utcnow,
 )
+from core.search import fold
 from core.validation import FieldError
 from core.workdays import local_time
 from workflows import holder_change
@@ -64,6 +65,8 @@ def check_uploads(uploads: list[tuple[str, str, bytes]], allowed_types: set[str]
         try:
             if doc_type not in allowed_types:
                 raise FieldError("upload.doc_type")
+            if any(seen == doc_type for seen, _ in checked):
+                raise FieldError("upload.duplicate")
             checked.append((doc_type, check_upload(file_name, data)))
         except FieldError as err:
             errors[f"doc_{doc_type}"] = (err.key, err.params)
@@ -74,8 +77,10 @@ def check_uploads(uploads: list[tuple[str, str, bytes]], allowed_types: set[str]
 
 def _match_contract(session: Session, clean: dict) -> tuple[Contract, ConsumptionPlace]:
     """The active contract the request is about; each mismatch is reported on its own field."""
+    # locked until commit: a second registration for the same contract waits, then sees this one's case
     contract = session.exec(select(Contract).where(
-        Contract.payment_code == clean["payment_code"], Contract.status == ContractStatus.ACTIVE)).first()
+        Contract.payment_code == clean["payment_code"], Contract.status == ContractStatus.ACTIVE)
+        .with_for_update()).first()
     if contract is None:
         raise ValidationFailed({"payment_code": ("intake.no_contract", {})})
     errors = {}
@@ -84,7 +89,7 @@ def _match_contract(session: Session, clean: dict) -> tuple[Contract, Consumptio
     place = session.get(ConsumptionPlace, contract.place_id)
     if clean["pod"] and clean["pod"] != place.pod:
         errors["pod"] = ("intake.pod_mismatch", {})
-    if not clean["pod"] and clean["address"].casefold() not in place.address.casefold():
+    if not clean["pod"] and fold(clean["address"]) not in fold(place.address):
         errors["address"] = ("intake.address_mismatch", {})
     if clean["handover_index"] < place.last_index:
         errors["handover_index"] = ("intake.index_below_meter", {"last": place.last_index})
@@ -92,7 +97,7 @@ def _match_contract(session: Session, clean: dict) -> tuple[Contract, Consumptio
     if holder.national_id == clean["national_id"]:
         errors["national_id"] = ("intake.same_holder", {})
     open_case = session.exec(select(Case.registration_number).where(
-        Case.place_id == place.id, Case.state.in_(holder_change.OPEN))).first()
+        Case.place_id == place.id, col(Case.closed_at).is_(None))).first()
     if open_case:
         errors["payment_code"] = ("intake.open_case_exists", {"number": open_case})
     if errors:
@@ -105,8 +110,9 @@ def register_holder_change(*, uow, actor: Actor, form: dict, uploads: list[tuple
     """Validates everything first, then writes the case with its registration number, documents,
     audit events and confirmation e-mail in one transaction."""
     wf = holder_change.WORKFLOW
+    require_role(actor, wf.transition("register").roles)  # before any lookup can reveal account data
     clean = clean_form(form)
-    checked = check_uploads(list(uploads), {d.doc_type for d in wf.documents})
+    checked = check_uploads(list(uploads), set(wf.required_documents(clean["applicant_kind"])))
     with uow:
         contract, place = _match_contract(uow.session, clean)
         name = clean.get("company_name") or f"{clean['last_name']} {clean['first_name']}"
@@ -114,7 +120,7 @@ def register_holder_change(*, uow, actor: Actor, form: dict, uploads: list[tuple
             registration_number=numbers.registration_number(
                 uow.session, wf.registration_prefix, local_time(utcnow()).year),
             case_type=wf.name, workflow_version=wf.version, state=str(wf.initial), created_by=actor.username,
-            channel=channel, applicant_name=name, payment_code=contract.payment_code,
+            channel=channel, applicant_name=name, search_name=fold(name), payment_code=contract.payment_code,
             client_code=contract.client_code, pod=place.pod, place_id=place.id, old_contract_id=contract.id,
             data={**clean, "applicant_name": name, "language": language,
                   "correspondence_address": clean["correspondence_address"] or place.address},
@@ -146,5 +152,5 @@ def attach_document(session: Session, case: Case, doc_type: str, file: CheckedFi
 
 def receive_if_complete(session: Session, case: Case, actor: Actor) -> None:
     """Moves an awaiting case on by itself once its last required document arrives."""
-    if case.state == holder_change.State.SUBMITTED and engine.can_fire(session, case, "receive_documents", actor):
+    if engine.can_fire(session, case, "receive_documents", actor):
         engine.fire(session, case, "receive_documents", actor)

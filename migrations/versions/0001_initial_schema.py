@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 11:21:39.181938
+Create Date: 2026-11-26 12:09:02.017550
 
 """
 from typing import Sequence, Union
@@ -37,7 +37,7 @@ def upgrade() -> None:
 
     op.create_table('customer',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.Enum('PERSON', 'COMPANY', name='customerkind'), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('national_id', sqlmodel.sql.sqltypes.AutoString(length=13), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=True),
@@ -64,7 +64,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('display_name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
-    sa.Column('role', sa.Enum('CLERK', 'SUPERVISOR', 'ANALYST', 'ADMIN', 'CUSTOMER', 'SYSTEM', name='role'), nullable=False),
+    sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -80,7 +80,7 @@ def upgrade() -> None:
     sa.Column('payment_code', sqlmodel.sql.sqltypes.AutoString(length=9), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),
     sa.Column('place_id', sa.Integer(), nullable=False),
-    sa.Column('status', sa.Enum('ACTIVE', 'CLOSED', name='contractstatus'), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('start_date', sa.Date(), nullable=False),
     sa.Column('start_index', sa.Integer(), nullable=False),
     sa.Column('end_date', sa.Date(), nullable=True),
@@ -96,6 +96,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_contract_number'), ['number'], unique=True)
         batch_op.create_index(batch_op.f('ix_contract_payment_code'), ['payment_code'], unique=True)
         batch_op.create_index('ix_contract_place_status', ['place_id', 'status'], unique=False)
+        batch_op.create_index('ux_contract_active_place', ['place_id'], unique=True, sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
 
     op.create_table('invoice',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -104,7 +105,7 @@ def upgrade() -> None:
     sa.Column('contract_id', sa.Integer(), nullable=False),
     sa.Column('place_id', sa.Integer(), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.Enum('ESTIMATE', 'REGULARISATION', 'FINAL', name='invoicekind'), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('issue_date', sa.Date(), nullable=False),
     sa.Column('due_date', sa.Date(), nullable=False),
     sa.Column('period_start', sa.Date(), nullable=False),
@@ -160,9 +161,10 @@ def upgrade() -> None:
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('deadline_name', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('due_date', sa.Date(), nullable=True),
-    sa.Column('sla_status', sa.Enum('RUNNING', 'PAUSED', 'STOPPED', name='slastatus'), nullable=False),
+    sa.Column('sla_status', sa.String(length=10), nullable=False),
     sa.Column('sla_paused_on', sa.Date(), nullable=True),
     sa.Column('applicant_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('search_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('payment_code', sqlmodel.sql.sqltypes.AutoString(length=9), nullable=True),
     sa.Column('client_code', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
     sa.Column('pod', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
@@ -180,15 +182,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('service_case', schema=None) as batch_op:
         batch_op.create_index('ix_case_assignee_state', ['assignee_id', 'state'], unique=False)
+        batch_op.create_index('ix_case_open_due', ['due_date', 'registered_at', 'id'], unique=False, sqlite_where=sa.text('closed_at IS NULL'), postgresql_where=sa.text('closed_at IS NULL'))
         batch_op.create_index('ix_case_state_due', ['state', 'due_date'], unique=False)
         batch_op.create_index('ix_case_type_state', ['case_type', 'state'], unique=False)
-        batch_op.create_index(batch_op.f('ix_service_case_applicant_name'), ['applicant_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_case_client_code'), ['client_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_case_payment_code'), ['payment_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_case_place_id'), ['place_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_case_pod'), ['pod'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_case_registered_at'), ['registered_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_case_registration_number'), ['registration_number'], unique=True)
+        batch_op.create_index(batch_op.f('ix_service_case_search_name'), ['search_name'], unique=False)
+        batch_op.create_index('ux_case_open_place', ['place_id'], unique=True, sqlite_where=sa.text('closed_at IS NULL AND place_id IS NOT NULL'), postgresql_where=sa.text('closed_at IS NULL AND place_id IS NOT NULL'))
 
     op.create_table('auditevent',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -231,7 +235,7 @@ def upgrade() -> None:
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('content_id', sa.Integer(), nullable=False),
-    sa.Column('status', sa.Enum('PENDING', 'APPROVED', 'REJECTED', name='documentstatus'), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('is_current', sa.Boolean(), nullable=False),
     sa.Column('replaces_id', sa.Integer(), nullable=True),
     sa.Column('uploaded_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -255,7 +259,7 @@ def upgrade() -> None:
     sa.Column('body', sqlmodel.sql.sqltypes.AutoString(length=5000), nullable=False),
     sa.Column('template', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=True),
-    sa.Column('status', sa.Enum('QUEUED', 'SENT', 'FAILED', name='outboxstatus'), nullable=False),
+    sa.Column('status', sa.String(length=8), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
@@ -295,15 +299,17 @@ def downgrade() -> None:
 
     op.drop_table('auditevent')
     with op.batch_alter_table('service_case', schema=None) as batch_op:
+        batch_op.drop_index('ux_case_open_place', sqlite_where=sa.text('closed_at IS NULL AND place_id IS NOT NULL'), postgresql_where=sa.text('closed_at IS NULL AND place_id IS NOT NULL'))
+        batch_op.drop_index(batch_op.f('ix_service_case_search_name'))
         batch_op.drop_index(batch_op.f('ix_service_case_registration_number'))
         batch_op.drop_index(batch_op.f('ix_service_case_registered_at'))
         batch_op.drop_index(batch_op.f('ix_service_case_pod'))
         batch_op.drop_index(batch_op.f('ix_service_case_place_id'))
         batch_op.drop_index(batch_op.f('ix_service_case_payment_code'))
         batch_op.drop_index(batch_op.f('ix_service_case_client_code'))
-        batch_op.drop_index(batch_op.f('ix_service_case_applicant_name'))
         batch_op.drop_index('ix_case_type_state')
         batch_op.drop_index('ix_case_state_due')
+        batch_op.drop_index('ix_case_open_due', sqlite_where=sa.text('closed_at IS NULL'), postgresql_where=sa.text('closed_at IS NULL'))
         batch_op.drop_index('ix_case_assignee_state')
 
     op.drop_table('service_case')
@@ -319,6 +325,7 @@ def downgrade() -> None:
 
     op.drop_table('invoice')
     with op.batch_alter_table('contract', schema=None) as batch_op:
+        batch_op.drop_index('ux_contract_active_place', sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
         batch_op.drop_index('ix_contract_place_status')
         batch_op.drop_index(batch_op.f('ix_contract_payment_code'))
         batch_op.drop_index(batch_op.f('ix_contract_number'))
