@@ -18,6 +18,7 @@ from core.models import (
     InvoiceKind,
     utcnow,
 )
+from core.search import fold
 from core.workdays import local_time
 
 
@@ -42,7 +43,7 @@ def find_or_create_holder(session: Session, data: dict) -> Customer:
     holder = session.exec(select(Customer).where(
         Customer.national_id == data["national_id"], Customer.kind == data["applicant_kind"])).first()
     if holder is None:
-        holder = Customer(kind=data["applicant_kind"], name=data["applicant_name"],
+        holder = Customer(kind=data["applicant_kind"], name=data["applicant_name"], search_name=fold(data["applicant_name"]),
                           national_id=data["national_id"], email=data["email"], phone=data["phone"],
                           correspondence_address=data["correspondence_address"])
         session.add(holder)

@@ -21,11 +21,12 @@ from core.models.cases import (
     SlaStatus,
 )
 from core.models.common import clock_at, utcnow
+from core.models.ledger import CreditNote, PaymentAllocation
 from core.models.messaging import OutboxMessage, OutboxStatus
 from core.models.users import STAFF_ROLES, Role, User
 
 __all__ = [
-    "AuditEvent", "Case", "CaseComment", "CaseDocument", "ConsumptionPlace", "Contract",
+    "AuditEvent", "Case", "CreditNote", "PaymentAllocation", "CaseComment", "CaseDocument", "ConsumptionPlace", "Contract",
     "ContractStatus", "Customer", "CustomerKind", "DocumentContent", "DocumentStatus", "Invoice",
     "InvoiceKind", "NumberSequence", "OutboxMessage", "OutboxStatus", "Payment", "Role",
     "STAFF_ROLES", "SlaStatus", "User", "clock_at", "utcnow",

@@ -19,7 +19,8 @@ class CustomerKind(StrEnum):
 class Customer(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: CustomerKind = code_field(10)
-    name: str = Field(index=True, max_length=200)
+    name: str = Field(max_length=200)
+    search_name: str = Field(default="", index=True, max_length=200)  # casefolded, no diacritics
     national_id: str = Field(index=True, max_length=13)  # CNP or CUI, digits only
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=20)  # E.164
@@ -111,6 +112,7 @@ class Payment(SQLModel, table=True):
     paid_at: datetime = Field(default_factory=utcnow)
     channel: str = Field(max_length=20)  # counter, bank, online
     reference: str = Field(unique=True, max_length=64)
+    reverses_id: int | None = Field(default=None, foreign_key="payment.id")  # a compensating (negative) entry
     created_at: datetime = Field(default_factory=utcnow)
 
 

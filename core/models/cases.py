@@ -1,13 +1,14 @@
 """Cases run by the workflow engine, their documents, comments and the append-only audit trail."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import JSON, Column, Index, LargeBinary, text
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
-from core.models.common import code_field, utcnow
+from core.models.common import code_field, money_field, utcnow
 
 
 class SlaStatus(StrEnum):
@@ -27,6 +28,10 @@ class Case(SQLModel, table=True):
         Index("ix_case_open_due", "due_date", "registered_at", "id",
               sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
         # at most one open request per consumption place, even when two counters register at once
+        # at most one open dispute per invoice
+        Index("ux_case_open_invoice", "invoice_id", unique=True,
+              sqlite_where=text("closed_at IS NULL AND invoice_id IS NOT NULL"),
+              postgresql_where=text("closed_at IS NULL AND invoice_id IS NOT NULL")),
         Index("ux_case_open_place", "place_id", unique=True,
               sqlite_where=text("closed_at IS NULL AND place_id IS NOT NULL"),
               postgresql_where=text("closed_at IS NULL AND place_id IS NOT NULL")),
@@ -55,7 +60,11 @@ class Case(SQLModel, table=True):
     client_code: str | None = Field(default=None, index=True, max_length=10)
     pod: str | None = Field(default=None, index=True, max_length=20)
     place_id: int | None = Field(default=None, foreign_key="consumptionplace.id", index=True)
-    old_contract_id: int | None = Field(default=None, foreign_key="contract.id")
+    old_contract_id: int | None = Field(default=None, foreign_key="contract.id")  # the contract concerned
+    invoice_id: int | None = Field(default=None, foreign_key="invoice.id", index=True)  # a disputed invoice
+    disputed_amount: Decimal | None = money_field(default=None)
+    credit_amount: Decimal | None = money_field(default=None)  # proposed, then granted
+    credit_proposed_by: str | None = Field(default=None, max_length=64)
     new_contract_id: int | None = Field(default=None, foreign_key="contract.id")
     verified_by: str | None = Field(default=None, max_length=64)
     closed_at: datetime | None = None

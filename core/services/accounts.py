@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from core import numbers
 from core.auth import Actor, require_role
 from core.models import ConsumptionPlace, Contract, Customer, CustomerKind, Role
+from core.search import fold
 
 
 def create_account(session: Session, *, kind: CustomerKind, name: str, national_id: str, email: str | None,
@@ -15,7 +16,7 @@ def create_account(session: Session, *, kind: CustomerKind, name: str, national_
     """Helper (no commit): a holder (reused by CNP/CUI), a place and an active contract on it."""
     customer = session.exec(select(Customer).where(Customer.national_id == national_id)).first()
     if customer is None:
-        customer = Customer(kind=kind, name=name, national_id=national_id, email=email, phone=phone,
+        customer = Customer(kind=kind, name=name, search_name=fold(name), national_id=national_id, email=email, phone=phone,
                             correspondence_address=correspondence_address or address)
         session.add(customer)
         session.flush()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 12:09:02.017550
+Create Date: 2026-11-26 12:14:26.766226
 
 """
 from typing import Sequence, Union
@@ -39,6 +39,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('search_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('national_id', sqlmodel.sql.sqltypes.AutoString(length=13), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=True),
     sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
@@ -47,8 +48,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('customer', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_customer_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_customer_national_id'), ['national_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_customer_search_name'), ['search_name'], unique=False)
 
     op.create_table('documentcontent',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -139,13 +140,31 @@ def upgrade() -> None:
     sa.Column('paid_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('reference', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('reverses_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['contract_id'], ['contract.id'], ),
+    sa.ForeignKeyConstraint(['reverses_id'], ['payment.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('reference')
     )
     with op.batch_alter_table('payment', schema=None) as batch_op:
         batch_op.create_index('ix_payment_contract_paid', ['contract_id', 'paid_at'], unique=False)
+
+    op.create_table('paymentallocation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('payment_id', sa.Integer(), nullable=False),
+    sa.Column('invoice_id', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('reverses_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['invoice_id'], ['invoice.id'], ),
+    sa.ForeignKeyConstraint(['payment_id'], ['payment.id'], ),
+    sa.ForeignKeyConstraint(['reverses_id'], ['paymentallocation.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('paymentallocation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_paymentallocation_invoice_id'), ['invoice_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_paymentallocation_payment_id'), ['payment_id'], unique=False)
 
     op.create_table('service_case',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -170,11 +189,16 @@ def upgrade() -> None:
     sa.Column('pod', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('place_id', sa.Integer(), nullable=True),
     sa.Column('old_contract_id', sa.Integer(), nullable=True),
+    sa.Column('invoice_id', sa.Integer(), nullable=True),
+    sa.Column('disputed_amount', sa.Numeric(precision=14, scale=2), nullable=True),
+    sa.Column('credit_amount', sa.Numeric(precision=14, scale=2), nullable=True),
+    sa.Column('credit_proposed_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('new_contract_id', sa.Integer(), nullable=True),
     sa.Column('verified_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('closed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['assignee_id'], ['staff_user.id'], ),
+    sa.ForeignKeyConstraint(['invoice_id'], ['invoice.id'], ),
     sa.ForeignKeyConstraint(['new_contract_id'], ['contract.id'], ),
     sa.ForeignKeyConstraint(['old_contract_id'], ['contract.id'], ),
     sa.ForeignKeyConstraint(['place_id'], ['consumptionplace.id'], ),
@@ -186,12 +210,14 @@ def upgrade() -> None:
         batch_op.create_index('ix_case_state_due', ['state', 'due_date'], unique=False)
         batch_op.create_index('ix_case_type_state', ['case_type', 'state'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_case_client_code'), ['client_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_service_case_invoice_id'), ['invoice_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_case_payment_code'), ['payment_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_case_place_id'), ['place_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_case_pod'), ['pod'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_case_registered_at'), ['registered_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_case_registration_number'), ['registration_number'], unique=True)
         batch_op.create_index(batch_op.f('ix_service_case_search_name'), ['search_name'], unique=False)
+        batch_op.create_index('ux_case_open_invoice', ['invoice_id'], unique=True, sqlite_where=sa.text('closed_at IS NULL AND invoice_id IS NOT NULL'), postgresql_where=sa.text('closed_at IS NULL AND invoice_id IS NOT NULL'))
         batch_op.create_index('ux_case_open_place', ['place_id'], unique=True, sqlite_where=sa.text('closed_at IS NULL AND place_id IS NOT NULL'), postgresql_where=sa.text('closed_at IS NULL AND place_id IS NOT NULL'))
 
     op.create_table('auditevent',
@@ -251,6 +277,27 @@ def upgrade() -> None:
     with op.batch_alter_table('casedocument', schema=None) as batch_op:
         batch_op.create_index('ix_casedocument_case_current', ['case_id', 'is_current'], unique=False)
 
+    op.create_table('creditnote',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('invoice_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('issued_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('issued_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['service_case.id'], ),
+    sa.ForeignKeyConstraint(['contract_id'], ['contract.id'], ),
+    sa.ForeignKeyConstraint(['invoice_id'], ['invoice.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('number')
+    )
+    with op.batch_alter_table('creditnote', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_creditnote_contract_id'), ['contract_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_creditnote_invoice_id'), ['invoice_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_creditnote_issued_at'), ['issued_at'], unique=False)
+
     op.create_table('outboxmessage',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
@@ -285,6 +332,12 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_status_next')
 
     op.drop_table('outboxmessage')
+    with op.batch_alter_table('creditnote', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_creditnote_issued_at'))
+        batch_op.drop_index(batch_op.f('ix_creditnote_invoice_id'))
+        batch_op.drop_index(batch_op.f('ix_creditnote_contract_id'))
+
+    op.drop_table('creditnote')
     with op.batch_alter_table('casedocument', schema=None) as batch_op:
         batch_op.drop_index('ix_casedocument_case_current')
 
@@ -300,12 +353,14 @@ def downgrade() -> None:
     op.drop_table('auditevent')
     with op.batch_alter_table('service_case', schema=None) as batch_op:
         batch_op.drop_index('ux_case_open_place', sqlite_where=sa.text('closed_at IS NULL AND place_id IS NOT NULL'), postgresql_where=sa.text('closed_at IS NULL AND place_id IS NOT NULL'))
+        batch_op.drop_index('ux_case_open_invoice', sqlite_where=sa.text('closed_at IS NULL AND invoice_id IS NOT NULL'), postgresql_where=sa.text('closed_at IS NULL AND invoice_id IS NOT NULL'))
         batch_op.drop_index(batch_op.f('ix_service_case_search_name'))
         batch_op.drop_index(batch_op.f('ix_service_case_registration_number'))
         batch_op.drop_index(batch_op.f('ix_service_case_registered_at'))
         batch_op.drop_index(batch_op.f('ix_service_case_pod'))
         batch_op.drop_index(batch_op.f('ix_service_case_place_id'))
         batch_op.drop_index(batch_op.f('ix_service_case_payment_code'))
+        batch_op.drop_index(batch_op.f('ix_service_case_invoice_id'))
         batch_op.drop_index(batch_op.f('ix_service_case_client_code'))
         batch_op.drop_index('ix_case_type_state')
         batch_op.drop_index('ix_case_state_due')
@@ -313,6 +368,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_case_assignee_state')
 
     op.drop_table('service_case')
+    with op.batch_alter_table('paymentallocation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_paymentallocation_payment_id'))
+        batch_op.drop_index(batch_op.f('ix_paymentallocation_invoice_id'))
+
+    op.drop_table('paymentallocation')
     with op.batch_alter_table('payment', schema=None) as batch_op:
         batch_op.drop_index('ix_payment_contract_paid')
 
@@ -340,8 +400,8 @@ def downgrade() -> None:
     op.drop_table('numbersequence')
     op.drop_table('documentcontent')
     with op.batch_alter_table('customer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_customer_search_name'))
         batch_op.drop_index(batch_op.f('ix_customer_national_id'))
-        batch_op.drop_index(batch_op.f('ix_customer_name'))
 
     op.drop_table('customer')
     with op.batch_alter_table('consumptionplace', schema=None) as batch_op:
