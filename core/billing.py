@@ -1,16 +1,16 @@
 """Invoices and payments: VAT by the invoice date, exact money, balances from indexed sums."""
 
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from core import numbers
+from core import allocation, numbers
 from core.config import settings
-from core.models import ConsumptionPlace, Contract, Customer, Invoice, InvoiceKind, Payment, utcnow
+from core.models import ConsumptionPlace, Contract, CreditNote, Customer, Invoice, InvoiceKind, Payment, utcnow
+from core.money import money
 
-CENT = Decimal("0.01")
 # (first day in force, rate): 19% until 2025-07-31, 21% from 2025-08-01
 VAT_RATES = ((date(2017, 1, 1), Decimal("0.19")), (date(2025, 8, 1), Decimal("0.21")))
 
@@ -23,24 +23,23 @@ def vat_rate_on(day: date) -> Decimal:
     return rate
 
 
-def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def contract_balance(session: Session, contract_id: int) -> Decimal:
-    """What the holder owes on a contract today: invoiced minus paid (negative is credit).
-    One round trip; SQLite sums NUMERIC as binary floats, so the result is rounded back to bani."""
+    """What the holder owes on a contract today: invoiced minus paid minus credited (negative is
+    credit), in one round trip."""
     invoiced = select(func.coalesce(func.sum(Invoice.total), 0)).where(Invoice.contract_id == contract_id)
     paid = select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.contract_id == contract_id)
-    owed = session.exec(select(invoiced.scalar_subquery() - paid.scalar_subquery())).one()
-    return money(Decimal(str(owed)))
+    credited = select(func.coalesce(func.sum(CreditNote.amount), 0)).where(CreditNote.contract_id == contract_id)
+    owed = session.exec(select(invoiced.scalar_subquery() - paid.scalar_subquery()
+                               - credited.scalar_subquery())).one()
+    return money(owed)
 
 
 def issue_invoice(session: Session, *, contract: Contract, period_start: date, period_end: date,
-                  new_index: int, kind: InvoiceKind, issue_date: date) -> Invoice:
+                  new_index: int, kind: InvoiceKind, issue_date: date, allocate: bool = True) -> Invoice:
     """Bills the kWh between the last billed index and `new_index` at the tariff and VAT of the day.
     An estimate never moves the meter's last read index, and a regularisation or final invoice after
-    over-estimates bills negative kWh (a credit)."""
+    over-estimates bills negative kWh (a credit). `allocate=False` leaves settling to one later
+    `allocation.allocate` call (replaying history: oldest-first matching gives the same shares)."""
     last = session.exec(select(Invoice.new_index).where(Invoice.contract_id == contract.id)
                         .order_by(Invoice.issue_date.desc(), Invoice.id.desc()).limit(1)).first()
     old_index = contract.start_index if last is None else last
@@ -65,13 +64,20 @@ def issue_invoice(session: Session, *, contract: Contract, period_start: date, p
         place.last_index = new_index
         session.add(place)
     session.flush()
+    if allocate:
+        allocation.allocate(session, contract.id)  # credit already on the account settles the new invoice
+    session.flush()
     return invoice
 
 
 def record_payment(session: Session, *, contract: Contract, amount: Decimal, channel: str,
-                   reference: str, paid_at: datetime | None = None) -> Payment:
+                   reference: str, paid_at: datetime | None = None, invoice_id: int | None = None,
+                   allocate: bool = True) -> Payment:
+    """Helper (no commit): records money received and allocates it (the named invoice first)."""
     payment = Payment(contract_id=contract.id, amount=money(amount), channel=channel,
                       reference=reference, paid_at=paid_at or utcnow())
     session.add(payment)
     session.flush()
+    if allocate:
+        allocation.allocate(session, contract.id, first_invoice_id=invoice_id)
     return payment

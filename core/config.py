@@ -33,12 +33,15 @@ class Settings(BaseSettings):
     contract_issue_days: int = 5
     dispute_answer_days: int = 15
     dispute_filing_calendar_days: int = 30
+    dispute_credit_approval_threshold: Decimal = Decimal("500.00")  # above it a second person approves
     missed_deadline_compensation: Decimal = Decimal("100.00")
     missed_deadline_per_day: Decimal = Decimal("50.00")
 
     # billing
     tariff_kwh_net: Decimal = Decimal("0.7400")  # lei per kWh without VAT (unverified)
     invoice_due_days: int = 15  # calendar days from issue to due date
+    penalty_grace_days: int = 15  # calendar days after the due date before penalties run
+    penalty_daily_rate: Decimal = Decimal("0.0002")  # 0.02% of the overdue amount per day (unverified)
 
     # uploads
     upload_max_bytes: int = 10 * 1024 * 1024

@@ -13,6 +13,7 @@ from core.models import (
     ConsumptionPlace,
     Contract,
     ContractStatus,
+    CreditNote,
     Customer,
     Invoice,
     InvoiceKind,
@@ -43,7 +44,8 @@ def find_or_create_holder(session: Session, data: dict) -> Customer:
     holder = session.exec(select(Customer).where(
         Customer.national_id == data["national_id"], Customer.kind == data["applicant_kind"])).first()
     if holder is None:
-        holder = Customer(kind=data["applicant_kind"], name=data["applicant_name"], search_name=fold(data["applicant_name"]),
+        holder = Customer(kind=data["applicant_kind"], name=data["applicant_name"],
+                          search_name=fold(data["applicant_name"]),
                           national_id=data["national_id"], email=data["email"], phone=data["phone"],
                           correspondence_address=data["correspondence_address"])
         session.add(holder)
@@ -85,6 +87,26 @@ def issue_new_contract(ctx: GuardContext) -> dict:
             "new_client_code": new.client_code, "final_invoice": final.invoice_number}
 
 
+def record_credit_proposal(ctx: GuardContext) -> dict:
+    ctx.case.credit_amount, ctx.case.credit_proposed_by = ctx.fields["amount"], ctx.actor.username
+    return {"proposed_credit": str(ctx.fields["amount"])}
+
+
+def issue_credit_note(ctx: GuardContext) -> dict:
+    """The upheld amount becomes a credit note on the disputed invoice, lowering what the holder owes."""
+    session, case = ctx.session, ctx.case
+    invoice = session.get(Invoice, case.invoice_id)
+    note = CreditNote(
+        number=numbers.credit_note_number(session, local_time(utcnow()).year), contract_id=invoice.contract_id,
+        invoice_id=invoice.id, case_id=case.id, amount=case.credit_amount,
+        reason=(ctx.fields.get("reason") or "").strip() or case.registration_number, issued_by=ctx.actor.username,
+    )
+    session.add(note)
+    session.flush()
+    return {"credit_note": note.number, "credit_amount": str(note.amount)}
+
+
 EFFECTS: dict[str, Callable[[GuardContext], dict]] = {
-    fn.__name__: fn for fn in (record_verifier, close_case, reopen_case, issue_new_contract)
+    fn.__name__: fn for fn in (record_verifier, close_case, reopen_case, issue_new_contract, record_credit_proposal,
+                               issue_credit_note)
 }

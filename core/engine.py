@@ -5,16 +5,18 @@ the caller's transaction (helpers never commit; a refusal raises before anything
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 
 from sqlalchemy import event
 from sqlmodel import Session
 from transitions import Machine
 
+from core import validation
 from core.auth import SYSTEM, Actor
 from core.config import settings
 from core.effects import EFFECTS
-from core.errors import PermissionDenied, TransitionRefused
+from core.errors import PermissionDenied, TransitionRefused, ValidationFailed
 from core.guards import GUARDS, GuardContext
 from core.i18n import t
 from core.models import AuditEvent, Case, DocumentStatus, SlaStatus, utcnow
@@ -123,6 +125,8 @@ def fire(session: Session, case: Case, trigger: str, actor: Actor, **fields) -> 
     tr = wf.transition(trigger)
     if tr is None or not tr.source:
         raise TransitionRefused("engine.unknown_trigger", trigger=trigger)
+    if "amount" in tr.requires:
+        fields["amount"] = _amount(fields.get("amount"))
     ctx = GuardContext(session, case, actor, fields)
     reason = _refusal(ctx, tr, fields, check_fields=True)
     if reason == "engine.role":
@@ -133,6 +137,13 @@ def fire(session: Session, case: Case, trigger: str, actor: Actor, **fields) -> 
     with _bound(case) as model:
         model.trigger(trigger)
     return _after_change(ctx, wf, tr, before)
+
+
+def _amount(value) -> Decimal:
+    try:
+        return validation.amount(value)
+    except validation.FieldError as err:
+        raise ValidationFailed({"amount": (err.key, err.params)}) from None
 
 
 def start(session: Session, case: Case, actor: Actor) -> AuditEvent:
@@ -227,5 +238,5 @@ def _queue_message(session: Session, case: Case, template: str, reason: str | No
     queue_email(
         session, recipient=data["email"], template=f"{wf.name}.{template}", lang=lang, case_id=case.id,
         registration_number=case.registration_number, name=data["applicant_name"], reason=reason or "",
-        documents_line=documents_line, due_date=due, **details,
+        documents_line=documents_line, due_date=due, **data.get("message_params", {}), **details,
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from core.auth import Actor
+from core.config import settings
 from core.models import (
     Case,
     CaseDocument,
@@ -77,10 +78,27 @@ def handover_index_not_below_meter(ctx: GuardContext) -> str | None:
     return None
 
 
+def credit_within_dispute(ctx: GuardContext) -> str | None:
+    amount = ctx.fields.get("amount")
+    return "guard.credit_above_dispute" if amount is None or amount > ctx.case.disputed_amount else None
+
+
+def credit_within_threshold(ctx: GuardContext) -> str | None:
+    """Above the threshold a credit is proposed, and a supervisor other than the proposer approves it."""
+    amount = ctx.fields.get("amount")
+    return "guard.credit_needs_approval" if amount is None or amount > settings.dispute_credit_approval_threshold \
+        else None
+
+
+def not_the_proposer(ctx: GuardContext) -> str | None:
+    return "guard.own_proposal" if ctx.case.credit_proposed_by == ctx.actor.username else None
+
+
 GUARDS: dict[str, Callable[[GuardContext], str | None]] = {
     fn.__name__: fn
     for fn in (
         all_required_documents_present, all_documents_approved, has_rejected_document,
         not_the_verifier, no_other_open_case_on_place, old_contract_active, handover_index_not_below_meter,
+        credit_within_dispute, credit_within_threshold, not_the_proposer,
     )
 }

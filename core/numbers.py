@@ -41,6 +41,10 @@ def payment_code(session: Session) -> str:
     return f"{next_number(session, 'payment-code', start=300_000_001):09d}"
 
 
+def credit_note_number(session: Session, year: int) -> str:
+    return f"NC-{year}-{next_number(session, f'credit-note-{year}'):06d}"
+
+
 def invoice_numbers(session: Session, issue_year: int) -> tuple[str, str]:
     """The 11-digit invoice ID and the printed series (e.g. 26EI13345776)."""
     n = next_number(session, "invoice", start=1)

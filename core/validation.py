@@ -3,6 +3,7 @@ FieldError with a catalog key, so every invalid field gets its own message."""
 
 import re
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import phonenumbers
@@ -119,6 +120,24 @@ def meter_index(value: Any) -> int:
     if number < 0:
         raise FieldError("validation.index_negative")
     return number
+
+
+def amount(value) -> Decimal:
+    """A positive lei amount with at most 2 decimals ("12,50" and "12.50" both read as 12.50)."""
+    text = str(value if value is not None else "").strip().replace(" ", "").replace(",", ".")
+    if not text:
+        raise FieldError("validation.required")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise FieldError("validation.amount_format") from None
+    if not number.is_finite():
+        raise FieldError("validation.amount_format")
+    if number <= 0:
+        raise FieldError("validation.amount_positive")
+    if number.as_tuple().exponent < -2:
+        raise FieldError("validation.amount_decimals")
+    return number.quantize(Decimal("0.01"))
 
 
 def one_of(choices: tuple[str, ...]) -> Callable[[str | None], str]:

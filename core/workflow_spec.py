@@ -40,6 +40,8 @@ class Transition:
 class DocumentRequirement:
     doc_type: str
     applicant_kinds: frozenset[str]
+    required: bool = True
+    multiple: bool = False  # several files of this type may be current (e.g. evidence)
 
 
 @dataclass(frozen=True)
@@ -59,4 +61,9 @@ class Workflow:
         return next((tr for tr in self.transitions if tr.trigger == trigger), None)
 
     def required_documents(self, applicant_kind: str) -> list[str]:
-        return [d.doc_type for d in self.documents if applicant_kind in d.applicant_kinds]
+        return [d.doc_type for d in self.documents if d.required and applicant_kind in d.applicant_kinds]
+
+    def document(self, doc_type: str, applicant_kind: str) -> DocumentRequirement | None:
+        """The document type as this applicant may upload it, or None if it does not apply."""
+        return next((d for d in self.documents if d.doc_type == doc_type and applicant_kind in d.applicant_kinds),
+                    None)

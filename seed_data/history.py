@@ -10,8 +10,10 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from core.billing import issue_invoice, money, record_payment
+from core import allocation
+from core.billing import issue_invoice, record_payment
 from core.models import Contract, InvoiceKind, clock_at, utcnow
+from core.money import money
 
 CHANNELS = ("online", "bank", "counter")
 
@@ -73,13 +75,14 @@ def bill_contract(session: Session, rng: random.Random, contract: Contract, prof
                 session, contract=contract, period_start=max(month, contract.start_date),
                 period_end=profile.read_on, new_index=profile.billed,
                 kind=InvoiceKind.REGULARISATION if regularise else InvoiceKind.ESTIMATE,
-                issue_date=issued_at.date())
+                issue_date=issued_at.date(), allocate=False)
         for n, (paid_at, amount, channel) in enumerate(_payments_of(rng, invoice.total, issued_at,
                                                                     profile.pays_until), start=1):
             reference = f"SEED-{contract.number}-{invoice.invoice_number}-{n}"
             heapq.heappush(due_payments, (paid_at, reference, amount, channel))
         month = next_month
     _record_payments(session, contract, due_payments, before=utcnow())  # issued bills are paid on after `until`
+    allocation.allocate(session, contract.id)  # oldest-first, as if each payment had been allocated on arrival
 
 
 def _payments_of(rng: random.Random, total: Decimal, issued_at: datetime,
@@ -102,4 +105,4 @@ def _record_payments(session: Session, contract: Contract, due: list, *, before:
         paid_at, reference, amount, channel = heapq.heappop(due)
         with clock_at(paid_at):
             record_payment(session, contract=contract, amount=amount, channel=channel, reference=reference,
-                           paid_at=paid_at)
+                           allocate=False, paid_at=paid_at)

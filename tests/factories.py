@@ -7,9 +7,10 @@ import pytest
 from sqlmodel import select
 from stdnum.ro import cnp
 
+from core import billing
 from core.auth import SYSTEM, Actor
 from core.errors import DomainError
-from core.models import Case, CaseDocument, Contract, CustomerKind, DocumentStatus, Role
+from core.models import Case, CaseDocument, Contract, CustomerKind, DocumentStatus, Invoice, InvoiceKind, Role
 from core.services import cases, documents, intake
 from core.services.accounts import open_account
 from seed_data.sample_documents import sample_pdf
@@ -98,3 +99,14 @@ def refused(error_type: type[DomainError], key: str):
     with pytest.raises(error_type) as err:
         yield
     assert err.value.key == key
+
+
+def invoice_for(uow, contract: Contract, total_kwh: int = 200, issue_date: date = date(2026, 11, 10)) -> Invoice:
+    """One estimate on the contract, issued on `issue_date` (the clock is not moved)."""
+    with uow() as u:
+        live = u.session.get(Contract, contract.id)
+        invoice = billing.issue_invoice(
+            u.session, contract=live, period_start=issue_date.replace(day=1), period_end=issue_date,
+            new_index=live.start_index + total_kwh, kind=InvoiceKind.ESTIMATE, issue_date=issue_date)
+        u.commit()
+        return invoice

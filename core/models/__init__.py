@@ -26,8 +26,8 @@ from core.models.messaging import OutboxMessage, OutboxStatus
 from core.models.users import STAFF_ROLES, Role, User
 
 __all__ = [
-    "AuditEvent", "Case", "CreditNote", "PaymentAllocation", "CaseComment", "CaseDocument", "ConsumptionPlace", "Contract",
+    "AuditEvent", "Case", "CaseComment", "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote",
     "ContractStatus", "Customer", "CustomerKind", "DocumentContent", "DocumentStatus", "Invoice",
-    "InvoiceKind", "NumberSequence", "OutboxMessage", "OutboxStatus", "Payment", "Role",
+    "InvoiceKind", "NumberSequence", "OutboxMessage", "OutboxStatus", "Payment", "PaymentAllocation", "Role",
     "STAFF_ROLES", "SlaStatus", "User", "clock_at", "utcnow",
 ]

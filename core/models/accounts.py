@@ -113,6 +113,7 @@ class Payment(SQLModel, table=True):
     channel: str = Field(max_length=20)  # counter, bank, online
     reference: str = Field(unique=True, max_length=64)
     reverses_id: int | None = Field(default=None, foreign_key="payment.id")  # a compensating (negative) entry
+    note: str | None = Field(default=None, max_length=500)  # why a reversal was made
     created_at: datetime = Field(default_factory=utcnow)
 
 

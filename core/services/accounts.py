@@ -16,8 +16,8 @@ def create_account(session: Session, *, kind: CustomerKind, name: str, national_
     """Helper (no commit): a holder (reused by CNP/CUI), a place and an active contract on it."""
     customer = session.exec(select(Customer).where(Customer.national_id == national_id)).first()
     if customer is None:
-        customer = Customer(kind=kind, name=name, search_name=fold(name), national_id=national_id, email=email, phone=phone,
-                            correspondence_address=correspondence_address or address)
+        customer = Customer(kind=kind, name=name, search_name=fold(name), national_id=national_id, email=email,
+                            phone=phone, correspondence_address=correspondence_address or address)
         session.add(customer)
         session.flush()
     place = ConsumptionPlace(pod=pod, address=address, meter_serial=meter_serial, last_index=start_index)

@@ -21,11 +21,11 @@ def load_case(session: Session, case_id: int, expected_version: int | None = Non
 
 
 def fire_trigger(*, uow, case_id: int, expected_version: int, trigger: str, actor: Actor,
-                 reason: str | None = None) -> Case:
-    """Fires one workflow trigger on a case as one transaction."""
+                 reason: str | None = None, amount: str | None = None) -> Case:
+    """Fires one workflow trigger on a case as one transaction (`amount` for triggers that require one)."""
     with uow:
         case = load_case(uow.session, case_id, expected_version)
-        engine.fire(uow.session, case, trigger, actor, reason=reason)
+        engine.fire(uow.session, case, trigger, actor, reason=reason, amount=amount)
         uow.commit()
         return case
 

@@ -23,14 +23,17 @@ def upload_document(*, uow, case_id: int, doc_type: str, file_name: str, data: b
     with uow:
         case = load_case(uow.session, case_id, expected_version)
         wf = engine.workflow_of(case)
-        if doc_type not in wf.required_documents(case.data["applicant_kind"]):
+        kind = wf.document(doc_type, case.data["applicant_kind"])
+        if kind is None:
             raise DomainError("upload.doc_type")
         if case.state not in wf.document_states:
             raise DomainError("upload.case_closed")
         current = uow.session.exec(select(CaseDocument).where(
             CaseDocument.case_id == case_id, CaseDocument.doc_type == doc_type, CaseDocument.is_current)).first()
-        if current and current.status != DocumentStatus.REJECTED:
+        if current and current.status != DocumentStatus.REJECTED and not kind.multiple:
             raise DomainError("upload.already_present")
+        if kind.multiple:
+            current = None  # another file of the same kind, replacing nothing
         document = attach_document(uow.session, case, doc_type, file, actor, replaces=current)
         receive_if_complete(uow.session, case, actor)
         uow.commit()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 12:14:26.766226
+Create Date: 2026-11-26 12:18:16.065607
 
 """
 from typing import Sequence, Union
@@ -141,6 +141,7 @@ def upgrade() -> None:
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('reference', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('reverses_id', sa.Integer(), nullable=True),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['contract_id'], ['contract.id'], ),
     sa.ForeignKeyConstraint(['reverses_id'], ['payment.id'], ),

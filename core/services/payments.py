@@ -1,0 +1,66 @@
+"""Money received at the counter, and the only way to undo a payment: a compensating entry."""
+
+from sqlmodel import select
+
+from core import allocation, numbers, validation
+from core.auth import Actor, require_role
+from core.billing import record_payment
+from core.errors import DomainError, NotFound, ValidationFailed
+from core.models import Contract, ContractStatus, Invoice, Payment, PaymentAllocation, Role, utcnow
+from core.validation import FieldError
+
+STAFF = (Role.CLERK, Role.SUPERVISOR)
+
+
+def register_payment(*, uow, actor: Actor, contract_id: int, amount, channel: str = "counter",
+                     invoice_id: int | None = None) -> Payment:
+    """Records money received; it pays the named invoice first, then the oldest, the rest is credit."""
+    require_role(actor, STAFF)
+    try:
+        value = validation.amount(amount)
+    except FieldError as err:
+        raise ValidationFailed({"amount": (err.key, err.params)}) from None
+    with uow:
+        contract = uow.session.get(Contract, contract_id)
+        if contract is None:
+            raise NotFound()
+        if invoice_id is not None:
+            invoice = uow.session.get(Invoice, invoice_id)
+            if invoice is None or invoice.contract_id != contract_id:
+                raise ValidationFailed({"invoice": ("payment.invoice_other_contract", {})})
+        reference = f"CASA-{utcnow():%Y%m%d}-{numbers.next_number(uow.session, 'counter-payment'):07d}"
+        payment = record_payment(uow.session, contract=contract, amount=value, channel=channel,
+                                 reference=reference, invoice_id=invoice_id)
+        uow.commit()
+        return payment
+
+
+def reverse_payment(*, uow, actor: Actor, payment_id: int, reason: str) -> Payment:
+    """A supervisor undoes a payment recorded in error: a negative payment and negative allocation rows
+    mirror the original; nothing is edited or deleted."""
+    require_role(actor, (Role.SUPERVISOR,))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": ("engine.requires_reason", {})})
+    with uow:
+        s = uow.session
+        original = s.exec(select(Payment).where(Payment.id == payment_id).with_for_update()).first()
+        if original is None:
+            raise NotFound()
+        if original.reverses_id is not None or original.amount <= 0:
+            raise DomainError("payment.not_reversible")
+        if s.exec(select(Payment.id).where(Payment.reverses_id == original.id)).first():
+            raise DomainError("payment.already_reversed")
+        reversal = Payment(contract_id=original.contract_id, amount=-original.amount, channel=original.channel,
+                           reference=f"{original.reference}-STORNO", reverses_id=original.id, note=reason)
+        s.add(reversal)
+        s.flush()
+        for share in s.exec(select(PaymentAllocation).where(PaymentAllocation.payment_id == original.id,
+                                                            PaymentAllocation.reverses_id.is_(None))).all():
+            s.add(PaymentAllocation(payment_id=reversal.id, invoice_id=share.invoice_id, amount=-share.amount,
+                                    reverses_id=share.id))
+        s.flush()
+        if s.get(Contract, original.contract_id).status == ContractStatus.ACTIVE:
+            allocation.allocate(s, original.contract_id)  # other credit on the account may settle what reopened
+        uow.commit()
+        return reversal
