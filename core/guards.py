@@ -78,16 +78,18 @@ def handover_index_not_below_meter(ctx: GuardContext) -> str | None:
     return None
 
 
+# The two amount guards judge the amount typed with the action; while the action is only being
+# listed there is no amount yet, so they let it be offered (firing always carries one).
 def credit_within_dispute(ctx: GuardContext) -> str | None:
     amount = ctx.fields.get("amount")
-    return "guard.credit_above_dispute" if amount is None or amount > ctx.case.disputed_amount else None
+    return "guard.credit_above_dispute" if amount is not None and amount > ctx.case.disputed_amount else None
 
 
 def credit_within_threshold(ctx: GuardContext) -> str | None:
     """Above the threshold a credit is proposed, and a supervisor other than the proposer approves it."""
     amount = ctx.fields.get("amount")
-    return "guard.credit_needs_approval" if amount is None or amount > settings.dispute_credit_approval_threshold \
-        else None
+    above = amount is not None and amount > settings.dispute_credit_approval_threshold
+    return "guard.credit_needs_approval" if above else None
 
 
 def not_the_proposer(ctx: GuardContext) -> str | None:

@@ -183,3 +183,12 @@ def test_the_dispute_belongs_to_the_invoices_contract(uow):
     case = dispute(uow, invoice_for(uow, contract))
     with uow() as u:
         assert u.session.get(Contract, case.old_contract_id).payment_code == case.payment_code
+
+
+def test_the_case_page_offers_upholding_and_proposing_before_an_amount_is_typed(uow):
+    from core.queries import case_view
+
+    case = dispute(uow, invoice_for(uow, make_account(uow)))
+    move(uow, case, "start_review")
+    offered = {a.trigger: a.allowed for a in case_view(uow=uow(), case_id=case.id, actor=CLERK).actions}
+    assert offered == {"request_information": True, "uphold": True, "propose_credit": True, "reject": True}
