@@ -21,7 +21,8 @@ def signed_out_pages() -> list[st.Page]:
     so the same address opens the case once the user has signed in."""
     sign_in = page("sign_in", ":material/login:", default=True)
     aliases = [page("sign_in", ":material/login:", url_path=name, visibility="hidden")
-               for name in ("queue", "case_detail", "new_request", "outbox")]
+               for name in ("queue", "case_detail", "new_request", "new_dispute", "outbox", "ledger",
+                            "invoice")]
     return [sign_in, *aliases]
 
 
@@ -29,11 +30,15 @@ def role_pages(role: Role, leave: st.Page) -> dict[str, list[st.Page]]:
     work = t("ui.nav.section_work")
     queue = page("queue", ":material/inbox:")
     case = page("case_detail", ":material/folder_open:")
+    accounts = {t("ui.nav.section_accounts"): [page("ledger", ":material/account_balance_wallet:"),
+                                               page("invoice", ":material/receipt_long:")]}
     if role in (Role.CLERK, Role.SUPERVISOR):
-        return {work: [queue, case, page("new_request", ":material/note_add:"), leave]}
+        return {work: [queue, case, page("new_request", ":material/note_add:"),
+                       page("new_dispute", ":material/gavel:"), leave], **accounts}
     if role == Role.ADMIN:
-        return {t("ui.nav.section_admin"): [page("outbox", ":material/outgoing_mail:")], work: [queue, case, leave]}
-    return {work: [queue, case, leave]}  # analyst: reads, personal data masked
+        return {t("ui.nav.section_admin"): [page("outbox", ":material/outgoing_mail:")], work: [queue, case, leave],
+                **accounts}
+    return {work: [queue, case, leave], **accounts}  # analyst: reads, personal data masked
 
 
 def sidebar(actor, leave: st.Page) -> None:

@@ -1,13 +1,14 @@
 """Read side: the work queue, the case view, the outbox and staff lists. Paginated, indexed queries;
 they never change anything and never fire a trigger."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import false, func, or_
 from sqlmodel import col, select
 
-from core import engine
+from core import allocation, engine
 from core.auth import Actor, require_role
 from core.diagram import workflow_dot
 from core.errors import NotFound
@@ -28,7 +29,9 @@ from core.models import (
     CaseComment,
     CaseDocument,
     Contract,
+    CreditNote,
     Customer,
+    Invoice,
     OutboxMessage,
     OutboxStatus,
     Role,
@@ -187,6 +190,35 @@ class CaseView:
     timeline: list[TimelineEntry]
     diagram: str
     documents_open: bool  # documents may be uploaded and reviewed in this state
+    optional: list[str] = field(default_factory=list)  # doc types also accepted, several files each
+    dispute: "DisputeView | None" = None  # the contested invoice and the credit, for a payment dispute
+
+
+@dataclass(frozen=True)
+class DisputeView:
+    invoice_id: int
+    invoice_number: str
+    category: str
+    description: str
+    disputed_amount: Decimal
+    credit_amount: Decimal | None  # proposed, then granted
+    credit_proposed_by: str | None
+    credit_note_number: str | None
+    credit_approved_by: str | None  # who issued the credit note
+
+
+def _dispute(s, case: Case, role: Role) -> DisputeView | None:
+    if case.invoice_id is None:
+        return None
+    invoice_number = s.get(Invoice, case.invoice_id).invoice_number
+    note = s.exec(select(CreditNote).where(CreditNote.case_id == case.id)).first()
+    # the customer's own words may name people or numbers: only roles that see personal data read them
+    description = (case.data.get("description", "") if sees_personal_data(role)
+                   else t("ui.case_dispute.description_hidden"))
+    return DisputeView(case.invoice_id, invoice_number, case.data.get("category", "other"), description,
+                       case.disputed_amount, case.credit_amount, case.credit_proposed_by,
+                       note.number if note else None, note.issued_by if note else None)
+
 
 
 def _applicant(data: dict, role: Role) -> dict:
@@ -226,14 +258,60 @@ def case_view(*, uow, case_id: int, actor: Actor) -> CaseView:
         holder = holder if sees_personal_data(actor.role) else mask_name(holder)
         assignee = s.get(User, case.assignee_id).username if case.assignee_id else None
         actions = engine.available_actions(s, case, actor)
+        optional = [d.doc_type for d in wf.documents
+                    if d.doc_type not in dict(required) and case.data["applicant_kind"] in d.applicant_kinds]
         return CaseView(
             case.id, case.version, case.registration_number, case.case_type, case.state, case.channel,
             case.registered_at, case.due_date, case.deadline_name, case.sla_status,
             is_overdue(case.due_date, case.sla_status, today()), assignee, _applicant(case.data, actor.role),
             holder, old.number if old else None, new.number if new else None, case.verified_by, required, docs,
             actions, sorted(events + comments, key=lambda e: e.at, reverse=True),
-            workflow_dot(wf, case.state), case.state in wf.document_states,
+            workflow_dot(wf, case.state), case.state in wf.document_states, optional,
+            _dispute(s, case, actor.role),
         )
+
+
+@dataclass(frozen=True)
+class InvoiceSummary:
+    id: int
+    invoice_number: str
+    series: str
+    contract_id: int
+    payment_code: str
+    holder_name: str
+    holder_email: str | None
+    issue_date: date
+    due_date: date
+    total: Decimal
+    open_amount: Decimal
+    open_dispute: str | None  # registration number of a dispute still open on it
+
+
+def invoice_summary(*, uow, actor: Actor, invoice_id: int) -> InvoiceSummary:
+    """What a dispute form shows about the contested invoice, with what is still to pay on it."""
+    require_role(actor, READERS)
+    with uow:
+        s = uow.session
+        invoice = s.get(Invoice, invoice_id)
+        if invoice is None:
+            raise NotFound()
+        contract = s.get(Contract, invoice.contract_id)
+        holder = s.get(Customer, invoice.customer_id)
+        still_open = allocation.open_amounts(s, invoice.contract_id)[invoice.id]
+        dispute = s.exec(select(Case.registration_number).where(
+            Case.invoice_id == invoice.id, col(Case.closed_at).is_(None))).first()
+    personal = sees_personal_data(actor.role)
+    return InvoiceSummary(
+        invoice.id, invoice.invoice_number, invoice.series, invoice.contract_id, contract.payment_code,
+        holder.name if personal else mask_name(holder.name), holder.email if personal else mask_email(holder.email),
+        invoice.issue_date, invoice.due_date, invoice.total, still_open, dispute)
+
+
+def find_invoice(*, uow, actor: Actor, invoice_number: str) -> int | None:
+    """The id of the invoice with this 11-digit invoice ID (unique, indexed), or None."""
+    require_role(actor, READERS)
+    with uow:
+        return uow.session.exec(select(Invoice.id).where(Invoice.invoice_number == invoice_number.strip())).first()
 
 
 def list_staff(*, uow, actor: Actor) -> list[tuple[str, str, str]]:

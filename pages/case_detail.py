@@ -1,5 +1,6 @@
 """Detalii caz: one case as core.queries.case_view shows it to this role — header, the workflow
-actions beside the documents to review, applicant data, history with comments, the workflow diagram."""
+actions beside the documents to review (a dispute's invoice and credit above them), applicant data,
+history with comments, the workflow diagram. Every case type, same screen."""
 
 import streamlit as st
 
@@ -31,6 +32,8 @@ with side:
     case.actions_panel(view, actor)
     case.checklist(view)
 with main:
+    if view.dispute:
+        case.dispute_card(view)
     documents, applicant, history, flow = st.tabs([
         f":material/description: {t('ui.case.tab_documents')}", f":material/person: {t('ui.case.tab_applicant')}",
         f":material/history: {t('ui.case.tab_history')}", f":material/account_tree: {t('ui.case.tab_flow')}",

@@ -7,6 +7,7 @@ from core.auth import Actor
 from core.documents import preview_pages
 from core.engine import ActionOption
 from core.i18n import t
+from core.ledger import format_lei
 from core.queries import CaseView, DocumentView, TimelineEntry
 from core.services import cases, documents
 from ui import context
@@ -27,6 +28,9 @@ _EVENT_ICONS = {
     "approve_document": ":material/task_alt:", "reject_document": ":material/block:",
     "assign": ":material/person_add:", "comment": ":material/chat:", "reject": ":material/cancel:",
     "cancel": ":material/do_not_disturb_on:", "issue_contract": ":material/contract:",
+    "start_review": ":material/manage_search:", "request_information": ":material/contact_mail:",
+    "customer_replied": ":material/mark_email_read:", "propose_credit": ":material/request_quote:",
+    "uphold": ":material/gavel:", "approve_credit": ":material/verified:", "return_to_review": ":material/undo:",
 }
 
 
@@ -94,24 +98,52 @@ def applicant(view: CaseView) -> None:
             ("ui.case.phone", data["phone"]),
             ("ui.case.correspondence_address", data["correspondence_address"]),
         ])
-    with right.container(border=True):
-        st.markdown(f"##### {t('ui.case.place_contract')}")
-        _facts([
-            ("ui.case.current_holder", view.current_holder),
-            ("ui.case.old_contract", view.old_contract_number),
+    place = [("ui.case.current_holder", view.current_holder), ("ui.case.old_contract", view.old_contract_number)]
+    if view.dispute is None:  # a holder change also hands the place over to a new contract
+        place += [
             ("ui.case.new_contract", view.new_contract_number),
             ("ui.case.handover_index", f"{data['handover_index']} kWh" if data["handover_index"] is not None else None),
             ("ui.case.right_of_use", t(f"right_of_use.{data['right_of_use']}") if data["right_of_use"] else None),
             ("ui.case.verified_by", view.verified_by),
-        ])
+        ]
+    with right.container(border=True):
+        st.markdown(f"##### {t('ui.case.place_contract')}")
+        _facts(place)
 
 
 def _facts(rows: list[tuple[str, str | None]]) -> None:
     st.markdown("\n".join(f"- **{t(key)}:** {value or '—'}" for key, value in rows))
 
 
+def dispute_card(view: CaseView) -> None:
+    """The contested invoice (a link to it), the reason, the amounts and who proposed and granted the credit."""
+    dispute = view.dispute
+    with st.container(border=True):
+        st.markdown(f"##### {t('ui.case_dispute.title')}")
+        invoice, category, disputed, credit = st.columns(4)
+        invoice.caption(t("ui.case_dispute.invoice"))
+        invoice.page_link("pages/invoice.py", label=dispute.invoice_number, icon=":material/receipt_long:",
+                          query_params={"invoice": str(dispute.invoice_id)}, help=t("ui.case_dispute.invoice_help"))
+        _fact(category, t("ui.case_dispute.category"), t(f"dispute_category.{dispute.category}"))
+        _fact(disputed, t("ui.case_dispute.disputed_amount"), format_lei(dispute.disputed_amount))
+        if dispute.credit_amount is not None:
+            granted = dispute.credit_note_number is not None
+            _fact(credit, t("ui.case_dispute.credit_granted" if granted else "ui.case_dispute.credit_proposed"),
+                  format_lei(dispute.credit_amount))
+            who = [t("ui.case_dispute.proposed_by", who=dispute.credit_proposed_by)]
+            if granted and dispute.credit_approved_by != dispute.credit_proposed_by:
+                who.append(t("ui.case_dispute.approved_by", who=dispute.credit_approved_by))
+            credit.caption(" · ".join(who))
+            if granted:
+                credit.markdown(f"{t('ui.case_dispute.credit_note')}: **{dispute.credit_note_number}**")
+        st.caption(t("ui.case_dispute.description"))
+        st.markdown(f"> {dispute.description}" if dispute.description else "—")
+
+
 def checklist(view: CaseView) -> None:
     """One line per required document with its status, for the side column."""
+    if not view.required:
+        return
     with st.container(border=True):
         st.markdown(f"##### {t('ui.case.checklist')}")
         st.markdown("  \n".join(f"{doc_status_icon(status)} {t(f'ui.doc_short.{doc_type}')} · "
@@ -137,6 +169,16 @@ def documents_panel(view: CaseView, actor: Actor) -> None:
                 st.caption(t("ui.case.doc_history") + " " + "; ".join(
                     f"{d.file_name} ({t(f'docstatus.{d.status}')}"
                     + (f": {d.review_reason}" if d.review_reason else "") + ")" for d in older))
+    for doc_type in view.optional:  # e.g. a dispute's evidence: any number of files, added while the case is open
+        with st.container(border=True):
+            st.markdown(f"**{t(f'document.{doc_type}')}**")
+            files = [d for d in view.documents if d.doc_type == doc_type and d.is_current]
+            for doc in files:
+                _document(doc, actor, reviewable=False)
+            if not files:
+                st.caption(t("ui.case_dispute.evidence_none"))
+            if workable:
+                _upload_many(view, actor, doc_type, len(files))
 
 
 def _document(doc: DocumentView, actor: Actor, reviewable: bool) -> None:
@@ -205,6 +247,27 @@ def _upload(view: CaseView, actor: Actor, doc_type: str) -> None:
             _saved(t("ui.case.uploaded", document=t(f"document.{doc_type}")))
 
 
+def _upload_many(view: CaseView, actor: Actor, doc_type: str, count: int) -> None:
+    # keyed by the number of files already there, so the uploader empties once they are saved
+    chosen = st.file_uploader(t("ui.case_dispute.evidence_upload"), type=UPLOAD_TYPES, accept_multiple_files=True,
+                              key=f"case_upload_{view.id}_{doc_type}_{count}", help=t("ui.intake.upload_help"))
+    if chosen and st.button(t("ui.case_dispute.evidence_submit"), key=f"case_upload_go_{doc_type}",
+                            icon=":material/upload:"):
+        saved = 0
+        for file in chosen:  # each file is its own upload: a refused one is named, the others are kept
+            errors: dict[str, str] = {}
+            # the first file is checked against the case as shown; the rest follow it in the same action
+            expected = None if saved else _expected()
+            done = attempt(lambda file=file, expected=expected: documents.upload_document(
+                uow=context.uow(), case_id=view.id, doc_type=doc_type, file_name=file.name, data=file.getvalue(),
+                actor=actor, expected_version=expected), field_errors=errors)
+            if "file" in errors:
+                st.error(f"{file.name}: {errors['file']}", icon=":material/error:")
+            saved += bool(done)
+        if saved:
+            _saved(t("ui.case_dispute.evidence_uploaded", count=saved))
+
+
 def actions_panel(view: CaseView, actor: Actor) -> None:
     """Every step the workflow offers here: a button, or the reason it is not available."""
     with st.container(border=True):
@@ -233,20 +296,35 @@ def _action(option: ActionOption, view: CaseView, actor: Actor) -> None:
                   help=t(option.reason_key))
         st.caption(f":material/lock: {t(option.reason_key)}")
         return
-    reason = None
-    if "reason" in option.requires:
-        where = st.popover(label, width="stretch", icon=":material/edit_note:")
-        with where.form(f"case_form_{option.trigger}", border=False):  # typing the reason does not rerun
-            reason = st.text_area(t("ui.case.action_reason", action=label), key=f"case_reason_{option.trigger}",
-                                  height=110, max_chars=1000)
+    reason = amount = None
+    slots = {}  # field -> the place right under it for its message
+    if {"reason", "amount"} & set(option.requires):
+        # keyed: after a step, the next step's popover must not inherit the open state of the one it replaces
+        where = st.popover(label, width="stretch", icon=":material/edit_note:", key=f"case_popover_{option.trigger}")
+        with where.form(f"case_form_{option.trigger}", border=False):  # typing does not rerun
+            if "amount" in option.requires:
+                amount = st.text_input(t("ui.case_dispute.amount"), key=f"case_amount_{option.trigger}",
+                                       placeholder=t("ui.case_dispute.amount_hint"),
+                                       help=t("ui.case_dispute.amount_help"))
+                slots["amount"] = st.empty()
+            if "reason" in option.requires:
+                reason = st.text_area(t("ui.case.action_reason", action=label), key=f"case_reason_{option.trigger}",
+                                      height=110, max_chars=1000)
+                slots["reason"] = st.empty()
             clicked = st.form_submit_button(t("ui.case.confirm", action=label), key=f"case_action_{option.trigger}",
                                             type="primary")
     else:
         where = st
         clicked = st.button(label, key=f"case_action_{option.trigger}", type="primary", width="stretch")
-    if clicked and attempt(lambda: cases.fire_trigger(
-            uow=context.uow(), case_id=view.id, expected_version=_expected(), trigger=option.trigger,
-            actor=actor, reason=reason), where=where):
+    if not clicked:
+        return
+    errors: dict[str, str] = {}
+    done = attempt(lambda: cases.fire_trigger(
+        uow=context.uow(), case_id=view.id, expected_version=_expected(), trigger=option.trigger,
+        actor=actor, reason=reason, amount=amount), where=where, field_errors=errors)
+    for name in errors:
+        show_field_errors(errors, name, where=slots.get(name, where))
+    if done:
         _saved(t("ui.case.action_done", action=label))
 
 

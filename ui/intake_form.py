@@ -17,13 +17,18 @@ UPLOAD_TYPES = ["pdf", "jpg", "jpeg", "png"]
 
 @dataclass
 class Form:
+    """A service's form on screen: what was typed, and a slot under each field for its message. Other
+    forms (the dispute form) use it with their own key prefix and catalog section."""
+
     values: dict = field(default_factory=dict)
     channel: str = "counter"
     uploads: dict = field(default_factory=dict)  # doc type -> UploadedFile
     slots: dict = field(default_factory=dict)  # field -> placeholder for its message
+    prefix: str = "intake"  # widget keys: <prefix>_<field>
+    labels: str = "ui.intake"  # catalog section of the field labels
 
     def text(self, name: str, where=st, **options) -> None:
-        self.values[name] = where.text_input(t(f"ui.intake.{name}"), key=f"intake_{name}", **options)
+        self.values[name] = where.text_input(t(f"{self.labels}.{name}"), key=f"{self.prefix}_{name}", **options)
         self.slots[name] = where.empty()
 
     def row(self, *fields: tuple[str, dict]) -> None:

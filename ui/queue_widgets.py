@@ -17,6 +17,7 @@ from workflows import REGISTRY
 
 PAGE = "queue_page"
 OPEN = "queue_open"
+STATE = "queue_state"
 TABLE_GENERATION = "queue_table_generation"  # bumped after a bulk action so the old selection clears
 ANY, ME, NOBODY = "", "__me__", "__none__"
 
@@ -25,17 +26,26 @@ def _first_page() -> None:
     st.session_state[PAGE] = 1
 
 
+def _type_changed() -> None:
+    """Another case type has other states: the state filter starts over."""
+    st.session_state[STATE] = ANY
+    _first_page()
+
+
 def filter_bar(actor: Actor, staff: list[tuple[str, str, str]]) -> QueueFilter:
-    states = list(dict.fromkeys(s for wf in REGISTRY.values() for s in wf.states))
     names = {username: name for username, name, _ in staff}
     assignees = [ANY, NOBODY] + ([ME] if context.is_worker(actor) else []) + [u for u in names if u != actor.username]
     labels = {ANY: t("ui.queue.all"), ME: t("ui.queue.assignee_me"), NOBODY: t("ui.queue.assignee_none")}
     search = st.text_input(t("ui.queue.search"), placeholder=t("ui.queue.search_hint"), key="queue_search",
                            icon=":material/search:", on_change=_first_page)
     c1, c2, c3, c4 = st.columns([2, 2, 2, 1.4], vertical_alignment="bottom")
-    case_type = c1.selectbox(t("ui.queue.type"), [ANY, *REGISTRY], key="queue_type", on_change=_first_page,
+    case_type = c1.selectbox(t("ui.queue.type"), [ANY, *REGISTRY], key="queue_type", on_change=_type_changed,
                              format_func=lambda v: labels[ANY] if v == ANY else t(f"case_type.{v}"))
-    state = c2.selectbox(t("ui.queue.state"), [ANY, *states], key="queue_state", on_change=_first_page,
+    chosen = [REGISTRY[case_type]] if case_type else REGISTRY.values()
+    states = list(dict.fromkeys(s for wf in chosen for s in wf.states))
+    if st.session_state.get(STATE, ANY) not in states:  # a state of another type (set before this run)
+        st.session_state[STATE] = ANY
+    state = c2.selectbox(t("ui.queue.state"), [ANY, *states], key=STATE, on_change=_first_page,
                          format_func=lambda v: t("ui.queue.open_states") if v == ANY else t(f"state.{v}"))
     assignee = c3.selectbox(t("ui.queue.assignee"), assignees, key="queue_assignee", on_change=_first_page,
                             format_func=lambda v: labels.get(v) or names.get(v, v))
@@ -47,6 +57,7 @@ def filter_bar(actor: Actor, staff: list[tuple[str, str, str]]) -> QueueFilter:
 def _frame(rows: list[QueueRow], staff_names: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({
         "number": [r.registration_number for r in rows],
+        "type": [t(f"case_type.{r.case_type}") for r in rows],
         "state": [t(f"state.{r.state}") for r in rows],
         "applicant": [r.applicant_name for r in rows],
         "deadline": [deadline_text(r.due_date, r.overdue) for r in rows],
@@ -79,7 +90,7 @@ def table(rows: list[QueueRow], staff_names: dict[str, str], selectable: bool) -
         column_config={
             "number": st.column_config.ButtonColumn(t("ui.queue.col_number"), type="tertiary", key=OPEN,
                                                     help=t("ui.queue.open_help"), pinned=True),
-            "state": t("ui.queue.col_state"), "applicant": t("ui.queue.col_applicant"),
+            "type": t("ui.queue.col_type"), "state": t("ui.queue.col_state"), "applicant": t("ui.queue.col_applicant"),
             "deadline": t("ui.queue.col_deadline"), "assignee": t("ui.queue.col_assignee"),
             "pod": t("ui.queue.col_pod"), "payment_code": t("ui.queue.col_payment_code"),
         },

@@ -17,6 +17,8 @@ T = TypeVar("T")
 _STATE_COLORS = {
     "submitted": "orange", "documents_received": "blue", "documents_verified": "violet",
     "contract_issued": "green", "rejected": "red", "cancelled": "gray",
+    "opened": "orange", "under_review": "blue", "awaiting_customer": "gray", "credit_proposed": "violet",
+    "resolved_upheld": "green", "resolved_rejected": "red",
 }
 _DOC_STATUS = {  # status -> (badge color, material icon)
     "pending": ("orange", ":material/hourglass_top:"), "approved": ("green", ":material/check_circle:"),

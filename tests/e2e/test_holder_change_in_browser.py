@@ -3,35 +3,14 @@ supervisor issues the contract; every label is looked up in the catalog the user
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from core.db import UnitOfWork, get_engine
 from core.i18n import t
 from core.models import Case, CaseDocument, Contract, DocumentStatus
 from seed_data.sample_documents import sample_pdf
-from tests.e2e.conftest import READY
-
-
-def settle(page: Page) -> None:
-    """Waits for the rerun an action started to finish, then checks nothing blew up on screen."""
-    page.wait_for_timeout(400)
-    page.wait_for_selector(READY)
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-
-
-def sign_in(page: Page, base: str, username: str, password: str, case_id: int) -> None:
-    page.goto(f"{base}/case_detail?case={case_id}")
-    settle(page)
-    page.get_by_label(t("ui.signin.username")).fill(username)
-    page.get_by_label(t("ui.signin.password")).fill(password)
-    page.get_by_role("button", name=t("ui.signin.submit")).click()
-    settle(page)
-
-
-def click(page: Page, label: str) -> None:
-    page.get_by_role("button", name=label, exact=True).first.click()
-    settle(page)
+from tests.e2e.steps import click, settle, sign_in, upload
 
 
 def awaiting_case(db_url: str) -> tuple[int, str, list[str]]:
@@ -52,16 +31,14 @@ def test_a_clerk_verifies_a_seeded_case_and_a_supervisor_issues_the_contract(pag
     case_id, number, missing = awaiting_case(db_url)
     assert missing
 
-    sign_in(page, base, "clerk", "clerk-demo", case_id)
+    sign_in(page, base, "clerk", "clerk-demo", f"case_detail?case={case_id}")
     expect(page.get_by_role("heading", name=number)).to_be_visible()
     expect(page.get_by_text(t("state.submitted")).first).to_be_visible()
 
     for doc_type in missing:  # the customer brought the rest to the counter
-        upload = tmp_path / f"{doc_type}.pdf"
-        upload.write_bytes(sample_pdf(doc_type, ["Adus la ghiseu"]))
-        slot = page.get_by_test_id("stFileUploader").filter(has_text=t("document." + doc_type)).first
-        slot.locator("input[type=file]").set_input_files(upload)
-        settle(page)
+        scan = tmp_path / f"{doc_type}.pdf"
+        scan.write_bytes(sample_pdf(doc_type, ["Adus la ghiseu"]))
+        upload(page, t("document." + doc_type), [scan])
         click(page, t("ui.case.upload_submit"))
         expect(page.get_by_text(t("ui.case.uploaded", document=t("document." + doc_type)))).to_be_visible()
     expect(page.get_by_text(t("state.documents_received")).first).to_be_visible()
@@ -77,7 +54,7 @@ def test_a_clerk_verifies_a_seeded_case_and_a_supervisor_issues_the_contract(pag
     expect(page.get_by_text(t("state.documents_verified")).first).to_be_visible()
 
     page.context.clear_cookies()
-    sign_in(page, base, "supervisor", "supervisor-demo", case_id)
+    sign_in(page, base, "supervisor", "supervisor-demo", f"case_detail?case={case_id}")
     click(page, t("trigger.issue_contract"))
     expect(page.get_by_text(t("state.contract_issued")).first).to_be_visible()
 

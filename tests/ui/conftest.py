@@ -74,3 +74,11 @@ def texts(at: AppTest, kind: str = "markdown") -> str:
 
 def table(at: AppTest, index: int = 0):
     return at.dataframe[index].value
+
+
+def message_under(at: AppTest, key: str) -> str | None:
+    """The error drawn right after the widget with `key`, in screen order (None if the next element is
+    not an error)."""
+    nodes = list(at.main)
+    after = nodes[next(i for i, node in enumerate(nodes) if getattr(node, "key", None) == key) + 1]
+    return after.value if after.type == "error" else None

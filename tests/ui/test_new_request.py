@@ -6,7 +6,7 @@ from sqlmodel import func, select
 from core.models import Case, OutboxMessage
 from seed_data.sample_documents import sample_pdf
 from tests.factories import make_account
-from tests.ui.conftest import texts
+from tests.ui.conftest import message_under, texts
 
 NEW = "pages/new_request.py"
 
@@ -24,14 +24,6 @@ def fill(at, contract, **overrides):
     for name, value in values.items():
         at.text_input(key=f"intake_{name}").input(value)
     return at
-
-
-def message_under(at, key: str) -> str | None:
-    """The error drawn right after the widget with `key`, in screen order (None if the next element is
-    not an error)."""
-    nodes = list(at.main)
-    after = nodes[next(i for i, node in enumerate(nodes) if getattr(node, "key", None) == key) + 1]
-    return after.value if after.type == "error" else None
 
 
 def submit(at):

@@ -1,0 +1,465 @@
+"""Read side of an account's money: finding an account, its ledger (invoices, payments, reversals and
+credit notes in date order with a running balance), what is overdue, disputed and charged as penalty,
+and one invoice in full. Every query filters by an indexed contract, place or invoice id; personal data
+is masked for roles that do not need it, as in core.queries."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import false, func, or_
+from sqlmodel import Session, col, select
+
+from core import allocation, penalties
+from core.auth import Actor, require_role
+from core.config import settings
+from core.errors import NotFound
+from core.i18n import has_key, t
+from core.masking import mask_address, mask_email, mask_name, mask_national_id, mask_phone, scrub, sees_personal_data
+from core.models import (
+    Case,
+    ConsumptionPlace,
+    Contract,
+    CreditNote,
+    Customer,
+    Invoice,
+    Payment,
+    PaymentAllocation,
+    Role,
+    utcnow,
+)
+from core.money import money
+from core.queries import READERS, Page, today
+from core.search import fold
+from core.workdays import local_time
+
+DISPUTE = "payment_dispute"  # the case type whose open cases put an invoice amount under dispute
+ZERO = Decimal("0.00")
+
+
+class InvoiceStatus(StrEnum):
+    PAID = "paid"
+    PARTLY_PAID = "partly_paid"
+    UNPAID = "unpaid"
+    OVERDUE = "overdue"
+    DISPUTED = "disputed"
+
+
+class EntryKind(StrEnum):
+    OPENING = "opening"  # the balance before the period shown
+    INVOICE = "invoice"
+    PAYMENT = "payment"
+    REVERSAL = "reversal"  # a compensating entry: a payment taken back
+    CREDIT_NOTE = "credit_note"
+
+
+def format_lei(amount: Decimal) -> str:
+    """Romanian money text: 1.234,56 lei (thousands with dots, bani after a comma)."""
+    grouped = f"{money(amount):,.2f}"
+    return grouped.replace(",", " ").replace(".", ",").replace(" ", ".") + " lei"
+
+
+def entry_detail(entry: "Entry") -> str:
+    """The invoice kind or the payment channel, in the current language."""
+    if entry.kind == EntryKind.INVOICE:
+        return t(f"ledger.invoice_kind.{entry.detail}")
+    return channel_label(entry.detail)
+
+
+def channel_label(channel: str) -> str:
+    """A payment channel's name; a channel the catalog does not know yet shows as stored."""
+    key = f"ledger.channel.{channel}"
+    return t(key) if channel and has_key(key) else channel or ""
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    contract_id: int
+    contract_number: str
+    status: str
+    holder_name: str
+    payment_code: str
+    client_code: str
+    pod: str
+    address: str
+
+
+@dataclass(frozen=True)
+class Holder:
+    name: str
+    kind: str
+    national_id: str
+    email: str
+    phone: str
+    correspondence_address: str
+
+
+@dataclass(frozen=True)
+class Place:
+    id: int
+    pod: str
+    address: str
+    meter_serial: str
+    last_index: int
+
+
+@dataclass(frozen=True)
+class ContractInfo:
+    id: int
+    number: str
+    status: str
+    holder_name: str
+    client_code: str
+    payment_code: str
+    start_date: date
+    end_date: date | None
+    start_index: int
+    end_index: int | None
+
+
+@dataclass(frozen=True)
+class InvoiceState:
+    """One invoice's standing today: what is open, disputed, late and charged."""
+
+    invoice_id: int
+    series: str
+    invoice_number: str
+    kind: str
+    issue_date: date
+    due_date: date
+    total: Decimal
+    open_amount: Decimal
+    disputed: Decimal
+    status: InvoiceStatus
+    days_overdue: int
+    penalty: Decimal
+
+
+@dataclass(frozen=True)
+class Entry:
+    on: date
+    kind: EntryKind
+    reference: str
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal
+    invoice_id: int | None = None
+    status: InvoiceStatus | None = None
+    detail: str = ""  # invoice kind or payment channel
+
+
+@dataclass(frozen=True)
+class Ledger:
+    holder: Holder
+    place: Place
+    contract: ContractInfo
+    contracts: list[ContractInfo]  # every contract of the consumption place, oldest first
+    entries: list[Entry]
+    invoices: list[InvoiceState]
+    balance: Decimal  # "sold la zi": invoiced - paid - credited; negative is credit
+    overdue: Decimal
+    days_overdue: int
+    disputed: Decimal
+    penalty: Decimal
+    as_of: date
+    period_from: date | None = None
+    period_to: date | None = None
+    generated_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True)
+class AllocationLine:
+    payment_reference: str
+    paid_on: date
+    channel: str
+    amount: Decimal
+    is_reversal: bool
+
+
+@dataclass(frozen=True)
+class CreditNoteLine:
+    number: str
+    issued_on: date
+    amount: Decimal
+    reason: str
+
+
+@dataclass(frozen=True)
+class DisputeLine:
+    case_id: int
+    registration_number: str
+    state: str
+    disputed_amount: Decimal
+    registered_on: date
+    is_open: bool
+
+
+@dataclass(frozen=True)
+class InvoiceDetail:
+    id: int
+    invoice_number: str
+    series: str
+    kind: str
+    issue_date: date
+    due_date: date
+    period_start: date
+    period_end: date
+    old_index: int
+    new_index: int
+    kwh: int
+    value_net: Decimal
+    vat_rate: Decimal
+    vat: Decimal
+    total: Decimal
+    balance_at_issue: Decimal
+    correspondence_address: str
+    contract_id: int
+    contract_number: str
+    client_code: str
+    payment_code: str
+    holder_name: str
+    holder_kind: str
+    pod: str
+    place_address: str
+    meter_serial: str
+    state: InvoiceState
+    allocations: list[AllocationLine]
+    credit_notes: list[CreditNoteLine]
+    disputes: list[DisputeLine]
+
+    @property
+    def vat_percent(self) -> str:
+        return f"{(self.vat_rate * 100).normalize():f}"
+
+
+def _shown(role: Role, mask: Callable[[str | None], str]) -> Callable[[str | None], str]:
+    """The value as stored for roles that see personal data, masked for the others."""
+    return (lambda value: value or "") if sees_personal_data(role) else mask
+
+
+def _day(moment: datetime) -> date:
+    """The Bucharest calendar day of a stored UTC moment (SQLite returns it without a zone)."""
+    return local_time(moment if moment.tzinfo else moment.replace(tzinfo=UTC)).date()
+
+
+# ---- finding an account ----
+
+def _search_condition(text: str, personal: bool):
+    """What the typed text is (by its shape) and the indexed column it is compared with; None when the
+    role may not search that way (CNP and names reveal who is a customer)."""
+    typed = " ".join(text.split())
+    code = typed.upper().replace(" ", "")
+    if not code:
+        return None
+    if _fullmatch(settings.pod_pattern, code):
+        return ConsumptionPlace.pod == code
+    if _fullmatch(settings.client_code_pattern, code):
+        return Contract.client_code == code
+    if _fullmatch(settings.invoice_id_pattern, code):
+        return col(Contract.id).in_(select(Invoice.contract_id).where(Invoice.invoice_number == code))
+    national_id = code.removeprefix("RO")
+    if _fullmatch(settings.payment_code_pattern, code):  # 9 digits: a payment code, or a company's CUI
+        return or_(Contract.payment_code == code, Customer.national_id == code if personal else false())
+    if national_id.isdigit():
+        return Customer.national_id == national_id if personal else None
+    return Customer.search_name.like(f"%{fold(typed)}%") if personal else None
+
+
+def _fullmatch(pattern: str, text: str) -> bool:
+    return re.fullmatch(pattern, text) is not None
+
+
+def find_accounts(*, uow, actor: Actor, text: str, limit: int = 20) -> Page:
+    """Contracts matching a payment code, client code, invoice ID, CNP/CUI, POD or name; active first."""
+    require_role(actor, READERS)
+    condition = _search_condition(text, sees_personal_data(actor.role))
+    if condition is None:
+        return Page([], 0, 1, limit)
+    base = (select(Contract, Customer, ConsumptionPlace).join(Customer, Customer.id == Contract.customer_id)
+            .join(ConsumptionPlace, ConsumptionPlace.id == Contract.place_id).where(condition))
+    with uow:
+        total = uow.session.exec(select(func.count()).select_from(base.subquery())).one()
+        found = uow.session.exec(base.order_by(Contract.status, Contract.id.desc()).limit(limit)).all()
+    name, address = _shown(actor.role, mask_name), _shown(actor.role, mask_address)
+    rows = [AccountRow(c.id, c.number, c.status, name(h.name), c.payment_code, c.client_code, p.pod, address(p.address))
+            for c, h, p in found]
+    return Page(rows, total, 1, limit)
+
+
+# ---- the ledger ----
+
+def account_ledger(*, uow, actor: Actor, contract_id: int, period_from: date | None = None,
+                   period_to: date | None = None) -> Ledger:
+    """One contract's ledger; the period limits the entries shown, never the figures to date."""
+    require_role(actor, READERS)
+    with uow:
+        contract = _contract(uow.session, contract_id)
+        contracts = _place_contracts(uow.session, contract.place_id, actor.role)
+        return _ledger(uow.session, contract, contracts, actor.role, period_from, period_to)
+
+
+def place_ledger(*, uow, actor: Actor, contract_id: int, period_from: date | None = None,
+                 period_to: date | None = None) -> list[Ledger]:
+    """The ledgers of every contract of the contract's consumption place, oldest first: a holder change
+    reads as the old holder's last entries (the final invoice) followed by the new holder's first."""
+    require_role(actor, READERS)
+    with uow:
+        place_id = _contract(uow.session, contract_id).place_id
+        contracts = _place_contracts(uow.session, place_id, actor.role)
+        return [_ledger(uow.session, uow.session.get(Contract, info.id), contracts, actor.role, period_from,
+                        period_to) for info in contracts]
+
+
+def _contract(session: Session, contract_id: int) -> Contract:
+    contract = session.get(Contract, contract_id)
+    if contract is None:
+        raise NotFound()
+    return contract
+
+
+def _place_contracts(session: Session, place_id: int, role: Role) -> list[ContractInfo]:
+    name = _shown(role, mask_name)
+    rows = session.exec(select(Contract, Customer.name).join(Customer, Customer.id == Contract.customer_id)
+                        .where(Contract.place_id == place_id).order_by(Contract.start_date, Contract.id)).all()
+    return [ContractInfo(c.id, c.number, c.status, name(holder), c.client_code, c.payment_code, c.start_date,
+                         c.end_date, c.start_index, c.end_index) for c, holder in rows]
+
+
+def _ledger(session: Session, contract: Contract, contracts: list[ContractInfo], role: Role,
+            period_from: date | None, period_to: date | None) -> Ledger:
+    customer = session.get(Customer, contract.customer_id)
+    place = session.get(ConsumptionPlace, contract.place_id)
+    on = today()
+    states = _invoice_states(session, contract.id, on)
+    entries = _entries(session, contract.id, states)
+    late = [s for s in states if s.days_overdue > 0]
+    return Ledger(
+        holder=_holder(customer, role),
+        place=Place(place.id, place.pod, _shown(role, mask_address)(place.address), place.meter_serial,
+                    place.last_index),
+        contract=next(c for c in contracts if c.id == contract.id), contracts=contracts,
+        entries=_within(entries, period_from, period_to), invoices=states,
+        balance=entries[-1].balance if entries else ZERO,
+        overdue=money(sum((penalties.chargeable(s.open_amount, s.disputed) for s in late), ZERO)),
+        days_overdue=max((s.days_overdue for s in late), default=0),
+        disputed=money(sum((s.disputed for s in states), ZERO)),
+        penalty=money(sum((s.penalty for s in states), ZERO)),
+        as_of=on, period_from=period_from, period_to=period_to,
+    )
+
+
+def _holder(customer: Customer, role: Role) -> Holder:
+    return Holder(_shown(role, mask_name)(customer.name), customer.kind,
+                  _shown(role, mask_national_id)(customer.national_id), _shown(role, mask_email)(customer.email),
+                  _shown(role, mask_phone)(customer.phone), _shown(role, mask_address)(customer.correspondence_address))
+
+
+def _invoice_states(session: Session, contract_id: int, on: date) -> list[InvoiceState]:
+    """Every invoice of the contract with its open amount (core.allocation) and open disputes."""
+    open_amounts = allocation.open_amounts(session, contract_id)
+    disputed = dict(session.exec(
+        select(Case.invoice_id, Case.disputed_amount).join(Invoice, Invoice.id == Case.invoice_id)
+        .where(Invoice.contract_id == contract_id, Case.case_type == DISPUTE, col(Case.closed_at).is_(None))).all())
+    invoices = session.exec(select(Invoice).where(Invoice.contract_id == contract_id)
+                            .order_by(Invoice.issue_date, Invoice.id)).all()
+    return [invoice_state(i, open_amounts[i.id], money(disputed[i.id] or 0) if i.id in disputed else None, on)
+            for i in invoices]
+
+
+def invoice_state(invoice: Invoice, open_amount: Decimal, disputed: Decimal | None, on: date) -> InvoiceState:
+    """Status, lateness and penalty of one invoice; `disputed` is None when no dispute is open."""
+    in_dispute = money(disputed or 0)
+    chargeable = penalties.chargeable(open_amount, in_dispute)
+    late = on > invoice.due_date and chargeable > 0
+    if disputed is not None:
+        status = InvoiceStatus.DISPUTED
+    elif open_amount <= 0:
+        status = InvoiceStatus.PAID
+    elif on > invoice.due_date:
+        status = InvoiceStatus.OVERDUE
+    elif open_amount < money(invoice.total):
+        status = InvoiceStatus.PARTLY_PAID
+    else:
+        status = InvoiceStatus.UNPAID
+    return InvoiceState(
+        invoice.id, invoice.series, invoice.invoice_number, invoice.kind, invoice.issue_date, invoice.due_date,
+        money(invoice.total), open_amount, in_dispute, status, (on - invoice.due_date).days if late else 0,
+        penalties.invoice_penalty(open_amount, invoice.due_date, on, disputed=in_dispute))
+
+
+def _entries(session: Session, contract_id: int, invoices: list[InvoiceState]) -> list[Entry]:
+    """Invoices, payments, reversals and credit notes in date order, each with the balance after it."""
+    moves: list[tuple[date, int, int, Entry]] = []  # (day, kind order, id, entry without balance)
+    for i in invoices:
+        moves.append((i.issue_date, 0, i.invoice_id, Entry(
+            i.issue_date, EntryKind.INVOICE, i.series, max(i.total, ZERO), max(-i.total, ZERO), ZERO, i.invoice_id,
+            i.status, i.kind)))
+    for p in session.exec(select(Payment).where(Payment.contract_id == contract_id)):
+        amount, day = money(p.amount), _day(p.paid_at)
+        kind = EntryKind.REVERSAL if amount < 0 else EntryKind.PAYMENT
+        moves.append((day, 1, p.id, Entry(day, kind, p.reference, max(-amount, ZERO), max(amount, ZERO), ZERO,
+                                          detail=p.channel)))
+    for n in session.exec(select(CreditNote).where(CreditNote.contract_id == contract_id)):
+        day = _day(n.issued_at)
+        moves.append((day, 2, n.id, Entry(day, EntryKind.CREDIT_NOTE, n.number, ZERO, money(n.amount), ZERO,
+                                          n.invoice_id)))
+    balance, entries = ZERO, []
+    for *_, entry in sorted(moves, key=lambda move: move[:3]):
+        balance += entry.debit - entry.credit
+        entries.append(replace(entry, balance=balance))
+    return entries
+
+
+def _within(entries: list[Entry], period_from: date | None, period_to: date | None) -> list[Entry]:
+    """The entries of the period, after an opening row carrying the balance before it."""
+    shown = [e for e in entries if (period_from is None or e.on >= period_from)
+             and (period_to is None or e.on <= period_to)]
+    if period_from is None:
+        return shown
+    before = [e for e in entries if e.on < period_from]
+    opening = before[-1].balance if before else ZERO
+    return [Entry(period_from, EntryKind.OPENING, "", ZERO, ZERO, opening), *shown]
+
+
+# ---- one invoice ----
+
+def invoice_detail(*, uow, actor: Actor, invoice_id: int) -> InvoiceDetail:
+    """Every field of a stored invoice, its standing today, what paid it, credits and disputes."""
+    require_role(actor, READERS)
+    with uow:
+        s = uow.session
+        invoice = s.get(Invoice, invoice_id)
+        if invoice is None:
+            raise NotFound()
+        contract = s.get(Contract, invoice.contract_id)
+        customer = s.get(Customer, invoice.customer_id)
+        place = s.get(ConsumptionPlace, invoice.place_id)
+        disputes = [DisputeLine(c.id, c.registration_number, c.state, money(c.disputed_amount or 0),
+                                _day(c.registered_at), c.closed_at is None)
+                    for c in s.exec(select(Case).where(Case.invoice_id == invoice_id, Case.case_type == DISPUTE)
+                                    .order_by(Case.registered_at, Case.id))]
+        open_dispute = next((d.disputed_amount for d in disputes if d.is_open), None)
+        open_amount = allocation.open_amounts(s, contract.id)[invoice.id]
+        allocations = [AllocationLine(p.reference, _day(p.paid_at), p.channel, money(a.amount),
+                                      a.amount < 0 or a.reverses_id is not None)
+                       for a, p in s.exec(select(PaymentAllocation, Payment)
+                                          .join(Payment, Payment.id == PaymentAllocation.payment_id)
+                                          .where(PaymentAllocation.invoice_id == invoice_id)
+                                          .order_by(PaymentAllocation.id))]
+        reason = (lambda text: text) if sees_personal_data(actor.role) else (lambda text: scrub(text, customer.name))
+        credits = [CreditNoteLine(n.number, _day(n.issued_at), money(n.amount), reason(n.reason))
+                   for n in s.exec(select(CreditNote).where(CreditNote.invoice_id == invoice_id)
+                                   .order_by(CreditNote.issued_at, CreditNote.id))]
+    address = _shown(actor.role, mask_address)
+    return InvoiceDetail(
+        invoice.id, invoice.invoice_number, invoice.series, invoice.kind, invoice.issue_date, invoice.due_date,
+        invoice.period_start, invoice.period_end, invoice.old_index, invoice.new_index, invoice.kwh,
+        money(invoice.value_net), Decimal(str(invoice.vat_rate)), money(invoice.vat), money(invoice.total),
+        money(invoice.balance_at_issue), address(invoice.correspondence_address), contract.id, contract.number,
+        contract.client_code, contract.payment_code, _shown(actor.role, mask_name)(customer.name), customer.kind,
+        place.pod, address(place.address), place.meter_serial,
+        invoice_state(invoice, open_amount, open_dispute, today()), allocations, credits, disputes,
+    )
