@@ -149,6 +149,8 @@ class Entry:
     invoice_id: int | None = None
     status: InvoiceStatus | None = None
     detail: str = ""  # invoice kind or payment channel
+    payment_id: int | None = None  # for payments: what a reversal refers to
+    reversed: bool = False  # a payment already taken back by a compensating entry
 
 
 @dataclass(frozen=True)
@@ -397,11 +399,13 @@ def _entries(session: Session, contract_id: int, invoices: list[InvoiceState]) -
         moves.append((i.issue_date, 0, i.invoice_id, Entry(
             i.issue_date, EntryKind.INVOICE, i.series, max(i.total, ZERO), max(-i.total, ZERO), ZERO, i.invoice_id,
             i.status, i.kind)))
-    for p in session.exec(select(Payment).where(Payment.contract_id == contract_id)):
+    payments = list(session.exec(select(Payment).where(Payment.contract_id == contract_id)))
+    reversed_ids = {p.reverses_id for p in payments if p.reverses_id}
+    for p in payments:
         amount, day = money(p.amount), _day(p.paid_at)
         kind = EntryKind.REVERSAL if amount < 0 else EntryKind.PAYMENT
         moves.append((day, 1, p.id, Entry(day, kind, p.reference, max(-amount, ZERO), max(amount, ZERO), ZERO,
-                                          detail=p.channel)))
+                                          detail=p.channel, payment_id=p.id, reversed=p.id in reversed_ids)))
     for n in session.exec(select(CreditNote).where(CreditNote.contract_id == contract_id)):
         day = _day(n.issued_at)
         moves.append((day, 2, n.id, Entry(day, EntryKind.CREDIT_NOTE, n.number, ZERO, money(n.amount), ZERO,

@@ -10,7 +10,8 @@ from core.ledger import account_ledger, find_accounts, place_ledger
 from core.masking import sees_personal_data
 from ui import context
 from ui import ledger_widgets as ledger
-from ui.widgets import attempt, empty_state
+from ui.cashier import cashier
+from ui.widgets import attempt, empty_state, show_flash
 
 actor = context.actor()
 if st.query_params.get("contract", "").isdigit():  # deep link: ?contract=<id>
@@ -56,7 +57,9 @@ st.query_params["contract"] = str(contract_id)  # the address bar now links to t
 with head:
     st.subheader(t("ui.ledger.contract_heading", number=shown.contract.number, holder=shown.holder.name),
                  anchor=False)
+    show_flash()
     ledger.summary(shown)
+    cashier(shown, actor)
     ledger.cards(shown)
 with download_cell:
     ledger.download_ledger(ledgers)

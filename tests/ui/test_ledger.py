@@ -68,3 +68,32 @@ def test_a_deep_link_opens_the_account_and_the_toggle_shows_every_contract_of_th
     at.toggle(key="ledger_place").set_value(True).run()
     assert not at.exception, at.exception
     assert contract.number in texts(at)
+
+
+def submit(at, label: str):
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_clerk_takes_a_payment_at_the_counter_and_the_balance_drops(uow, open_app):
+    contract = billed_account(uow)
+    at = open_app("clerk", LEDGER, **{"ledger_contract_id": contract.id})
+    at.text_input(key="cashier_amount").input("39,545")
+    submit(at, "Înregistrează plata")
+    assert "Suma poate avea cel mult două zecimale (bani)." in texts(at, "error")
+    at.text_input(key="cashier_amount").input("39,54")
+    submit(at, "Înregistrează plata")
+    assert metrics(at)["Sold la zi (lei)"] == "0,00"
+    assert not [b for b in at.button if b.label == "Stornează"]  # reversing is a supervisor's call
+
+
+def test_a_supervisor_reverses_a_payment_with_a_reason_and_the_debt_returns(uow, open_app):
+    contract = billed_account(uow)
+    at = open_app("supervisor", LEDGER, **{"ledger_contract_id": contract.id})
+    submit(at, "Stornează")
+    assert "Motivul este obligatoriu." in texts(at, "error")
+    at.text_area(key="cashier_reverse_reason").input("Plată înregistrată pe alt cont")
+    submit(at, "Stornează")
+    assert metrics(at)["Sold la zi (lei)"] == "89,54"
+    assert list(table(at)["kind"]) == ["Factură", "Plată", "Stornare plată"]
