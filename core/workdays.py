@@ -47,6 +47,12 @@ def extend_by_pause(due: date, paused_on: date, resumed_on: date) -> date:
     return _calendar().get_nth_working_day(due, paused) if paused > 0 else due
 
 
+def working_days_between(start: datetime, end: datetime) -> int:
+    """Working days elapsed from `start` to `end` (cycle times): 0 within the same working day."""
+    first, last = counting_day(start), local_time(end).date()
+    return max(_calendar().get_working_days_count(first, last) - 1, 0) if last > first else 0
+
+
 def working_days_late(due: date, today: date) -> int:
     """How many working days past `due` we are on `today` (0 if not late)."""
     if today <= due:

@@ -28,3 +28,11 @@ def test_a_paused_deadline_moves_by_the_working_days_spent_paused():
 def test_lateness_counts_only_working_days():
     assert working_days_late(date(2026, 11, 27), date(2026, 12, 2)) == 1
     assert working_days_late(date(2026, 11, 27), date(2026, 11, 27)) == 0
+
+
+def test_cycle_time_counts_working_days_between_two_moments():
+    from core.workdays import working_days_between
+
+    thursday = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+    assert working_days_between(thursday, datetime(2026, 11, 26, 12, 0, tzinfo=UTC)) == 0
+    assert working_days_between(thursday, datetime(2026, 12, 2, 12, 0, tzinfo=UTC)) == 2  # 27 Nov, 2 Dec
