@@ -224,6 +224,7 @@ class InvoiceDetail:
     payment_code: str
     holder_name: str
     holder_kind: str
+    holder_email: str  # masked for roles that do not see personal data
     pod: str
     place_address: str
     meter_serial: str
@@ -231,6 +232,11 @@ class InvoiceDetail:
     allocations: list[AllocationLine]
     credit_notes: list[CreditNoteLine]
     disputes: list[DisputeLine]
+
+    @property
+    def open_dispute(self) -> str | None:
+        """Registration number of a dispute still open on this invoice (at most one)."""
+        return next((d.registration_number for d in self.disputes if d.is_open), None)
 
     @property
     def vat_percent(self) -> str:
@@ -464,6 +470,6 @@ def invoice_detail(*, uow, actor: Actor, invoice_id: int) -> InvoiceDetail:
         money(invoice.value_net), Decimal(str(invoice.vat_rate)), money(invoice.vat), money(invoice.total),
         money(invoice.balance_at_issue), address(invoice.correspondence_address), contract.id, contract.number,
         contract.client_code, contract.payment_code, _shown(actor.role, mask_name)(customer.name), customer.kind,
-        place.pod, address(place.address), place.meter_serial,
+        _shown(actor.role, mask_email)(customer.email), place.pod, address(place.address), place.meter_serial,
         invoice_state(invoice, open_amount, open_dispute, today()), allocations, credits, disputes,
     )

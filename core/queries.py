@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import false, func, or_
 from sqlmodel import col, select
 
-from core import allocation, engine
+from core import engine
 from core.auth import Actor, require_role
 from core.diagram import workflow_dot
 from core.errors import NotFound
@@ -269,42 +269,6 @@ def case_view(*, uow, case_id: int, actor: Actor) -> CaseView:
             workflow_dot(wf, case.state), case.state in wf.document_states, optional,
             _dispute(s, case, actor.role),
         )
-
-
-@dataclass(frozen=True)
-class InvoiceSummary:
-    id: int
-    invoice_number: str
-    series: str
-    contract_id: int
-    payment_code: str
-    holder_name: str
-    holder_email: str | None
-    issue_date: date
-    due_date: date
-    total: Decimal
-    open_amount: Decimal
-    open_dispute: str | None  # registration number of a dispute still open on it
-
-
-def invoice_summary(*, uow, actor: Actor, invoice_id: int) -> InvoiceSummary:
-    """What a dispute form shows about the contested invoice, with what is still to pay on it."""
-    require_role(actor, READERS)
-    with uow:
-        s = uow.session
-        invoice = s.get(Invoice, invoice_id)
-        if invoice is None:
-            raise NotFound()
-        contract = s.get(Contract, invoice.contract_id)
-        holder = s.get(Customer, invoice.customer_id)
-        still_open = allocation.open_amounts(s, invoice.contract_id)[invoice.id]
-        dispute = s.exec(select(Case.registration_number).where(
-            Case.invoice_id == invoice.id, col(Case.closed_at).is_(None))).first()
-    personal = sees_personal_data(actor.role)
-    return InvoiceSummary(
-        invoice.id, invoice.invoice_number, invoice.series, invoice.contract_id, contract.payment_code,
-        holder.name if personal else mask_name(holder.name), holder.email if personal else mask_email(holder.email),
-        invoice.issue_date, invoice.due_date, invoice.total, still_open, dispute)
 
 
 def find_invoice(*, uow, actor: Actor, invoice_number: str) -> int | None:

@@ -6,7 +6,7 @@ all pass."""
 import streamlit as st
 
 from core.i18n import t
-from core.queries import invoice_summary
+from core.ledger import invoice_detail
 from core.services.disputes import open_dispute
 from ui import context
 from ui import dispute_form as dispute
@@ -36,7 +36,7 @@ if invoice_id is None:
     dispute.invoice_search(actor)
     st.stop()
 
-invoice = attempt(lambda: invoice_summary(uow=context.uow(), actor=actor, invoice_id=invoice_id))
+invoice = attempt(lambda: invoice_detail(uow=context.uow(), actor=actor, invoice_id=invoice_id))
 if invoice is None:
     dispute.other_invoice()
     dispute.invoice_search(actor)

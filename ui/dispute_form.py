@@ -6,8 +6,8 @@ import streamlit as st
 
 from core.errors import DomainError
 from core.i18n import t
-from core.ledger import format_lei
-from core.queries import InvoiceSummary, find_invoice
+from core.ledger import InvoiceDetail, format_lei
+from core.queries import find_invoice
 from core.services.disputes import CATEGORIES
 from ui import context
 from ui.intake_form import CHANNELS, UPLOAD_TYPES, Form
@@ -60,7 +60,7 @@ def other_invoice() -> None:
     st.query_params.pop("invoice", None)
 
 
-def invoice_card(invoice: InvoiceSummary) -> None:
+def invoice_card(invoice: InvoiceDetail) -> None:
     with st.container(border=True):
         head, change = st.columns([4, 1], vertical_alignment="center")
         head.markdown(f"##### :material/receipt_long: {t('ui.new_dispute.invoice', number=invoice.invoice_number)}")
@@ -73,7 +73,7 @@ def invoice_card(invoice: InvoiceSummary) -> None:
                 invoice.due_date.strftime("%d.%m.%Y"), format_lei(invoice.total)), strict=True):
             where.caption(t(f"ui.new_dispute.{label}"))
             where.markdown(f"**{value}**")
-        st.metric(t("ui.new_dispute.open_amount"), format_lei(invoice.open_amount))
+        st.metric(t("ui.new_dispute.open_amount"), format_lei(invoice.state.open_amount))
     if invoice.open_dispute:
         st.warning(t("ui.new_dispute.already_open", number=invoice.open_dispute), icon=":material/info:")
 
@@ -82,7 +82,7 @@ def _prefix() -> str:
     return f"dispute_{st.session_state.setdefault(_GENERATION, 0)}"
 
 
-def form_fields(invoice: InvoiceSummary) -> Form:
+def form_fields(invoice: InvoiceDetail) -> Form:
     """Draws the fields inside the caller's st.form and returns what was typed. Widget keys carry a
     generation number, so "another dispute" starts from empty fields."""
     form = Form(prefix=_prefix(), labels="ui.new_dispute")
