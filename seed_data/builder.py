@@ -14,6 +14,7 @@ from core.db import UnitOfWork, create_schema
 from core.models import AuditEvent, Case, CaseDocument, Contract, Customer, Invoice, Payment, User, utcnow
 from core.services.users import DEMO_USERS, ensure_demo_users
 from seed_data.accounts import Account, open_and_bill, plan_account
+from seed_data.disputes import seed_disputes
 from seed_data.fake import Fake
 from seed_data.history import bill_contract
 from seed_data.holder_changes import CaseRunner, plan_cases
@@ -57,6 +58,8 @@ def build(engine: Engine, *, accounts: int = settings.seed_accounts, cases: int 
         if done % 25 == 0 or done == len(case_plans):
             report(ACCOUNTS_SHARE + (1 - ACCOUNTS_SHARE) * done / len(case_plans),
                    f"Cereri de schimbare a titularului: {done} din {len(case_plans)}")
+    report(0.99, "Contestații de facturi")
+    seed_disputes(engine, staff, fake.rng, now, count=max(cases // 10, 7))
     counts = _count_rows(engine)
     report(1.0, "Datele demonstrative sunt gata")
     return counts

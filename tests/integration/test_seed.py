@@ -20,6 +20,7 @@ from core.models import (
     ConsumptionPlace,
     Contract,
     ContractStatus,
+    CreditNote,
     Customer,
     CustomerKind,
     Invoice,
@@ -27,7 +28,7 @@ from core.models import (
 )
 from seed_data import __main__ as seed_command
 from seed_data.builder import build, is_seeded
-from workflows import holder_change
+from workflows import REGISTRY, holder_change
 
 ACCOUNTS, CASES = 40, 20  # the first twelve cases take every scenario once
 NOW = datetime(2026, 3, 16, 9, 30, tzinfo=UTC)  # a pinned clock: the same dataset on every run
@@ -47,7 +48,8 @@ def rows(uow, query) -> list:
 
 def test_the_build_reports_its_counts_and_the_database_then_counts_as_seeded(seeded, uow, engine):
     issued = rows(uow, select(Case.id).where(Case.state == holder_change.State.CONTRACT_ISSUED))
-    assert seeded["cases"] == CASES
+    disputes = rows(uow, select(Case.id).where(Case.case_type == "payment_dispute"))
+    assert seeded["cases"] == CASES + len(disputes)
     assert seeded["contracts"] == ACCOUNTS + len(issued)  # each issued case adds the new holder's contract
     assert min(seeded["invoices"], seeded["payments"], seeded["documents"], seeded["audit_events"]) > 0
     assert is_seeded(engine)
@@ -55,7 +57,7 @@ def test_the_build_reports_its_counts_and_the_database_then_counts_as_seeded(see
 
 @pytest.mark.usefixtures("seeded")
 def test_every_holder_change_state_is_seeded_with_received_cases_both_assigned_and_unassigned(uow):
-    cases = rows(uow, select(Case))
+    cases = rows(uow, select(Case).where(Case.case_type == holder_change.WORKFLOW.name))
     assert {case.state for case in cases} == set(holder_change.State)
     received = [case for case in cases if case.state == holder_change.State.DOCUMENTS_RECEIVED]
     assert {case.assignee_id is None for case in received} == {True, False}
@@ -74,7 +76,7 @@ def test_every_state_change_has_an_audit_event(uow):
         events = rows(uow, select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id))
         state = None
         for event in events:
-            if holder_change.WORKFLOW.transition(event.trigger):
+            if REGISTRY[case.case_type].transition(event.trigger):
                 assert event.from_state == state, (case.registration_number, event.trigger)
             else:
                 assert event.from_state == event.to_state == state, (case.registration_number, event.trigger)
@@ -140,3 +142,14 @@ def test_the_command_refuses_a_database_that_already_has_data(tmp_path, monkeypa
     monkeypatch.setattr(sys, "argv", ["seed_data"])
     assert seed_command.main() == 1
     assert "conține deja date" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("seeded")
+def test_seeded_disputes_follow_the_rules_credit_notes_only_on_upheld_ones_within_the_disputed_amount(uow):
+    disputes = rows(uow, select(Case).where(Case.case_type == "payment_dispute"))
+    assert disputes, "the demo has invoice disputes"
+    notes = {n.case_id: n for n in rows(uow, select(CreditNote))}
+    for case in disputes:
+        assert (case.id in notes) == (case.state == "resolved_upheld")
+        if case.id in notes:
+            assert 0 < notes[case.id].amount <= case.disputed_amount
