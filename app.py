@@ -3,8 +3,10 @@ signed-in role only its own pages (a page left out cannot be opened, not even by
 
 import streamlit as st
 
+from core.dashboard import READERS as DASHBOARD_READERS
 from core.i18n import LANGUAGES, t
 from core.models import Role
+from core.reports.base import READERS as REPORT_READERS
 from ui import context
 from ui.bootstrap import bootstrap
 
@@ -22,7 +24,7 @@ def signed_out_pages() -> list[st.Page]:
     sign_in = page("sign_in", ":material/login:", default=True)
     aliases = [page("sign_in", ":material/login:", url_path=name, visibility="hidden")
                for name in ("queue", "case_detail", "new_request", "new_dispute", "outbox", "ledger",
-                            "invoice")]
+                            "invoice", "dashboard", "reports")]
     return [sign_in, *aliases]
 
 
@@ -32,13 +34,17 @@ def role_pages(role: Role, leave: st.Page) -> dict[str, list[st.Page]]:
     case = page("case_detail", ":material/folder_open:")
     accounts = {t("ui.nav.section_accounts"): [page("ledger", ":material/account_balance_wallet:"),
                                                page("invoice", ":material/receipt_long:")]}
+    supervision = ({t("ui.nav.section_supervision"): [page("dashboard", ":material/monitoring:")]}
+                   if role in DASHBOARD_READERS else {})
+    if role in REPORT_READERS:
+        accounts[t("ui.nav.section_reports")] = [page("reports", ":material/table_view:")]
     if role in (Role.CLERK, Role.SUPERVISOR):
         return {work: [queue, case, page("new_request", ":material/note_add:"),
-                       page("new_dispute", ":material/gavel:"), leave], **accounts}
+                       page("new_dispute", ":material/gavel:"), leave], **supervision, **accounts}
     if role == Role.ADMIN:
         return {t("ui.nav.section_admin"): [page("outbox", ":material/outgoing_mail:")], work: [queue, case, leave],
-                **accounts}
-    return {work: [queue, case, leave], **accounts}  # analyst: reads, personal data masked
+                **supervision, **accounts}
+    return {work: [queue, case, leave], **supervision, **accounts}  # analyst: reads, personal data masked
 
 
 def sidebar(actor, leave: st.Page) -> None:

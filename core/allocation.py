@@ -17,13 +17,21 @@ def _sum(column, *where):
     return select(func.coalesce(func.sum(column), 0)).where(*where).scalar_subquery()
 
 
+def allocated_to(invoice_id):
+    """SQL: what payments have settled on the invoice (a correlated sum on an indexed column)."""
+    return _sum(PaymentAllocation.amount, PaymentAllocation.invoice_id == invoice_id)
+
+
+def credited_to(invoice_id):
+    """SQL: what credit notes have taken off the invoice."""
+    return _sum(CreditNote.amount, CreditNote.invoice_id == invoice_id)
+
+
 def open_amounts(session: Session, contract_id: int) -> dict[int, Decimal]:
     """Invoice id -> what is still to pay on it (total - allocated - credited), oldest first.
     Correlated sums on indexed columns: one contract's invoices, never a whole table."""
     rows = session.exec(
-        select(Invoice.id, Invoice.total,
-               _sum(PaymentAllocation.amount, PaymentAllocation.invoice_id == Invoice.id),
-               _sum(CreditNote.amount, CreditNote.invoice_id == Invoice.id))
+        select(Invoice.id, Invoice.total, allocated_to(Invoice.id), credited_to(Invoice.id))
         .where(Invoice.contract_id == contract_id).order_by(Invoice.issue_date, Invoice.id)).all()
     return {invoice_id: money(Decimal(str(total)) - Decimal(str(paid)) - Decimal(str(credited)))
             for invoice_id, total, paid, credited in rows}

@@ -17,7 +17,11 @@ from workflows import REGISTRY
 
 PAGE = "queue_page"
 OPEN = "queue_open"
+SEARCH = "queue_search"
+TYPE = "queue_type"
 STATE = "queue_state"
+ASSIGNEE = "queue_assignee"
+OVERDUE = "queue_overdue"
 TABLE_GENERATION = "queue_table_generation"  # bumped after a bulk action so the old selection clears
 ANY, ME, NOBODY = "", "__me__", "__none__"
 
@@ -32,14 +36,22 @@ def _type_changed() -> None:
     _first_page()
 
 
+def open_queue(*, case_type: str = ANY, state: str = ANY, assignee: str = ANY, overdue: bool = False) -> None:
+    """Opens the queue already filtered (the dashboard's click-through). Every filter is set, so a
+    search or filter left on the queue earlier does not narrow the cases further."""
+    st.session_state.update({SEARCH: "", TYPE: case_type, STATE: state, ASSIGNEE: assignee, OVERDUE: overdue,
+                             PAGE: 1})
+    st.switch_page("pages/queue.py")
+
+
 def filter_bar(actor: Actor, staff: list[tuple[str, str, str]]) -> QueueFilter:
     names = {username: name for username, name, _ in staff}
     assignees = [ANY, NOBODY] + ([ME] if context.is_worker(actor) else []) + [u for u in names if u != actor.username]
     labels = {ANY: t("ui.queue.all"), ME: t("ui.queue.assignee_me"), NOBODY: t("ui.queue.assignee_none")}
-    search = st.text_input(t("ui.queue.search"), placeholder=t("ui.queue.search_hint"), key="queue_search",
+    search = st.text_input(t("ui.queue.search"), placeholder=t("ui.queue.search_hint"), key=SEARCH,
                            icon=":material/search:", on_change=_first_page)
     c1, c2, c3, c4 = st.columns([2, 2, 2, 1.4], vertical_alignment="bottom")
-    case_type = c1.selectbox(t("ui.queue.type"), [ANY, *REGISTRY], key="queue_type", on_change=_type_changed,
+    case_type = c1.selectbox(t("ui.queue.type"), [ANY, *REGISTRY], key=TYPE, on_change=_type_changed,
                              format_func=lambda v: labels[ANY] if v == ANY else t(f"case_type.{v}"))
     chosen = [REGISTRY[case_type]] if case_type else REGISTRY.values()
     states = list(dict.fromkeys(s for wf in chosen for s in wf.states))
@@ -47,9 +59,9 @@ def filter_bar(actor: Actor, staff: list[tuple[str, str, str]]) -> QueueFilter:
         st.session_state[STATE] = ANY
     state = c2.selectbox(t("ui.queue.state"), [ANY, *states], key=STATE, on_change=_first_page,
                          format_func=lambda v: t("ui.queue.open_states") if v == ANY else t(f"state.{v}"))
-    assignee = c3.selectbox(t("ui.queue.assignee"), assignees, key="queue_assignee", on_change=_first_page,
+    assignee = c3.selectbox(t("ui.queue.assignee"), assignees, key=ASSIGNEE, on_change=_first_page,
                             format_func=lambda v: labels.get(v) or names.get(v, v))
-    overdue = c4.toggle(t("ui.queue.overdue_only"), key="queue_overdue", on_change=_first_page)
+    overdue = c4.toggle(t("ui.queue.overdue_only"), key=OVERDUE, on_change=_first_page)
     return QueueFilter(case_type=case_type or None, state=state or None, assignee=assignee or None,
                        overdue_only=overdue, search=search)
 

@@ -87,7 +87,7 @@ class Invoice(SQLModel, table=True):
     customer_id: int = Field(foreign_key="customer.id", index=True)
     kind: InvoiceKind = code_field(16)
     issue_date: date
-    due_date: date
+    due_date: date = Field(index=True)  # overdue receivables and aging read by due date
     period_start: date
     period_end: date
     old_index: int
@@ -109,7 +109,7 @@ class Payment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id")
     amount: Decimal = money_field()
-    paid_at: datetime = Field(default_factory=utcnow)
+    paid_at: datetime = Field(default_factory=utcnow, index=True)  # collections per day
     channel: str = Field(max_length=20)  # counter, bank, online
     reference: str = Field(unique=True, max_length=64)
     reverses_id: int | None = Field(default=None, foreign_key="payment.id")  # a compensating (negative) entry

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 12:18:16.065607
+Create Date: 2026-11-26 13:13:42.787830
 
 """
 from typing import Sequence, Union
@@ -130,6 +130,7 @@ def upgrade() -> None:
     with op.batch_alter_table('invoice', schema=None) as batch_op:
         batch_op.create_index('ix_invoice_contract_issue', ['contract_id', 'issue_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_invoice_customer_id'), ['customer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_invoice_due_date'), ['due_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_invoice_invoice_number'), ['invoice_number'], unique=True)
         batch_op.create_index('ix_invoice_place_issue', ['place_id', 'issue_date'], unique=False)
 
@@ -150,6 +151,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('payment', schema=None) as batch_op:
         batch_op.create_index('ix_payment_contract_paid', ['contract_id', 'paid_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payment_paid_at'), ['paid_at'], unique=False)
 
     op.create_table('paymentallocation',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -375,12 +377,14 @@ def downgrade() -> None:
 
     op.drop_table('paymentallocation')
     with op.batch_alter_table('payment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payment_paid_at'))
         batch_op.drop_index('ix_payment_contract_paid')
 
     op.drop_table('payment')
     with op.batch_alter_table('invoice', schema=None) as batch_op:
         batch_op.drop_index('ix_invoice_place_issue')
         batch_op.drop_index(batch_op.f('ix_invoice_invoice_number'))
+        batch_op.drop_index(batch_op.f('ix_invoice_due_date'))
         batch_op.drop_index(batch_op.f('ix_invoice_customer_id'))
         batch_op.drop_index('ix_invoice_contract_issue')
 

@@ -1,0 +1,65 @@
+"""Receivables aging: for each account, what was still to pay at the end of the period, split by how
+long past its due date (current, 1–30, 31–60, 61–90, over 90 days). One SQL aggregation for both
+databases: invoice total − allocations − credit notes, each as of that day, bucketed by due date
+(the bucket limits are dates computed here, so no date arithmetic in SQL)."""
+
+from datetime import timedelta
+
+from sqlalchemy import case as when
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from core import xlsx
+from core.auth import Actor
+from core.models import Contract, CreditNote, Customer, Invoice, PaymentAllocation
+from core.money import money
+from core.reports.base import Column, Filters, Period, Report, Table, count, name_for, stream
+
+BUCKETS = ("current", "days_1_30", "days_31_60", "days_61_90", "days_over_90")
+COLUMNS = [
+    Column("contract", xlsx.TEXT, 16), Column("payment_code", xlsx.TEXT, 12), Column("holder", xlsx.TEXT, 26),
+    *[Column(bucket, xlsx.MONEY, 14, total=True) for bucket in BUCKETS],
+    Column("total_open", xlsx.MONEY, 14, total=True), Column("oldest_due", xlsx.DAY_CELL, 12),
+]
+
+
+def open_invoices(period: Period):
+    """Each invoice issued by the period's end with what was still open on it then (open > 0 only)."""
+    _, end = period.bounds()
+    paid = (select(PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount).label("amount"))
+            .where(PaymentAllocation.created_at < end).group_by(PaymentAllocation.invoice_id).subquery())
+    credited = (select(CreditNote.invoice_id, func.sum(CreditNote.amount).label("amount"))
+                .where(CreditNote.issued_at < end).group_by(CreditNote.invoice_id).subquery())
+    open_amount = (Invoice.total - func.coalesce(paid.c.amount, 0) - func.coalesce(credited.c.amount, 0))
+    return (select(Invoice.contract_id, Invoice.due_date, open_amount.label("open_amount"))
+            .join(paid, paid.c.invoice_id == Invoice.id, isouter=True)
+            .join(credited, credited.c.invoice_id == Invoice.id, isouter=True)
+            .where(Invoice.issue_date <= period.date_to, open_amount > 0).subquery())
+
+
+def build(session: Session, actor: Actor, period: Period, filters: Filters) -> list[Table]:
+    invoices = open_invoices(period)
+    on = period.date_to
+    limits = [on, on - timedelta(days=30), on - timedelta(days=60), on - timedelta(days=90)]
+    due, amount = invoices.c.due_date, invoices.c.open_amount
+    buckets = [
+        func.sum(when((due >= limits[0], amount), else_=0)),  # not yet due on that day
+        *[func.sum(when(((due < newer) & (due >= older), amount), else_=0))
+          for newer, older in zip(limits, limits[1:], strict=False)],
+        func.sum(when((due < limits[3], amount), else_=0)),
+    ]
+    statement = (select(Contract.number, Contract.payment_code, Customer.name, *buckets, func.sum(amount),
+                        func.min(due))
+                 .join(Contract, Contract.id == invoices.c.contract_id)
+                 .join(Customer, Customer.id == Contract.customer_id)
+                 .group_by(Contract.id, Contract.number, Contract.payment_code, Customer.name).order_by(Contract.id))
+    return [Table("aging", COLUMNS, _rows(session, statement, actor), count(session, statement))]
+
+
+def _rows(session: Session, statement, actor: Actor):
+    name = name_for(actor.role)
+    for number, payment_code, holder, *figures, oldest_due in stream(session, statement):
+        yield number, payment_code, name(holder), *[money(figure) for figure in figures], oldest_due
+
+
+REPORT = Report("aging", build)

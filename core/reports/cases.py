@@ -1,0 +1,89 @@
+"""The cases report: one row per case registered in the period, with the moment each state was first
+reached (from the audit trail, pivoted in SQL), the cycle time in working days, the deadline and who
+assigned, verified and issued."""
+
+from sqlalchemy import case as when
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from core import xlsx
+from core.auth import Actor
+from core.i18n import t
+from core.masking import mask_phone, sees_personal_data
+from core.models import AuditEvent, Case, User
+from core.queries import is_overdue, today
+from core.reports.base import Column, Filters, Period, Report, Table, count, label, name_for, stream, yes_no
+from core.workdays import local_time, working_days_between
+from workflows import REGISTRY
+
+ISSUE = "issue_contract"  # the event whose actor issued the new contract
+
+
+def case_conditions(period: Period, filters: Filters) -> list:
+    """Cases registered in the period, of the chosen type (shared with the SLA report)."""
+    start, end = period.bounds()
+    conditions = [Case.registered_at >= start, Case.registered_at < end]
+    if filters.case_type:
+        conditions.append(Case.case_type == filters.case_type)
+    return conditions
+
+
+def states_shown(filters: Filters) -> list[tuple[str, str]]:
+    """(workflow, state) pairs that get a "reached on" column: the chosen type's, else every type's."""
+    chosen = [REGISTRY[filters.case_type]] if filters.case_type else list(REGISTRY.values())
+    return [(wf.name, str(state)) for wf in chosen for state in wf.states]
+
+
+def _columns(states: list[tuple[str, str]], several: bool) -> list[Column]:
+    reached = [Column(f"reached_{i}", xlsx.MOMENT_CELL, 17, title=_reached_title(wf, state, several))
+               for i, (wf, state) in enumerate(states)]
+    return [
+        Column("registration_number", xlsx.TEXT, 18), Column("case_type", xlsx.TEXT, 20),
+        Column("state", xlsx.TEXT, 24), Column("applicant", xlsx.TEXT, 26), Column("phone", xlsx.TEXT, 16),
+        Column("registered_at", xlsx.MOMENT_CELL, 17), *reached, Column("closed_at", xlsx.MOMENT_CELL, 17),
+        Column("cycle_days", xlsx.INT, 12), Column("due_date", xlsx.DAY_CELL, 12), Column("breached", xlsx.TEXT, 10),
+        Column("assignee", xlsx.TEXT, 14), Column("verifier", xlsx.TEXT, 14), Column("issuer", xlsx.TEXT, 14),
+    ]
+
+
+def _reached_title(workflow: str, state: str, several: bool) -> str:
+    title = t("reports.col.reached", state=t(f"state.{state}"))
+    return f"{title} ({t(f'case_type.{workflow}')})" if several else title
+
+
+def build(session: Session, actor: Actor, period: Period, filters: Filters) -> list[Table]:
+    states = states_shown(filters)
+    conditions = case_conditions(period, filters)
+    ev = AuditEvent
+    pivot = (select(ev.case_id,
+                    *[func.min(when(((ev.workflow == wf) & (ev.to_state == state), ev.at))).label(f"r{i}")
+                      for i, (wf, state) in enumerate(states)],
+                    func.max(when((ev.trigger == ISSUE, ev.actor))).label("issuer"))
+             .where(col(ev.case_id).in_(select(Case.id).where(*conditions))).group_by(ev.case_id).subquery())
+    statement = (
+        select(Case.registration_number, Case.case_type, Case.state, Case.applicant_name,
+               Case.data["phone"].as_string(), Case.registered_at, Case.closed_at, Case.due_date, Case.sla_status,
+               User.username, Case.verified_by, pivot.c.issuer, *[pivot.c[f"r{i}"] for i in range(len(states))])
+        .join(pivot, pivot.c.case_id == Case.id, isouter=True)
+        .join(User, User.id == Case.assignee_id, isouter=True)
+        .where(*conditions).order_by(Case.id))
+    columns = _columns(states, several=len({wf for wf, _ in states}) > 1)
+    return [Table("cases", columns, _rows(session, statement, actor), count(session, statement))]
+
+
+def _rows(session: Session, statement, actor: Actor):
+    name = name_for(actor.role)
+    phone = (lambda value: value or "") if sees_personal_data(actor.role) else mask_phone
+    on = today()
+    for (number, case_type, state, applicant, phone_number, registered, closed, due, sla_status, assignee, verifier,
+         issuer, *reached) in stream(session, statement):
+        if closed is not None:
+            cycle = working_days_between(registered, closed)
+            breached = due is not None and local_time(closed).date() > due
+        else:
+            cycle, breached = None, is_overdue(due, sla_status, on)
+        yield (number, label("case_type", case_type), label("state", state), name(applicant), phone(phone_number),
+               registered, *reached, closed, cycle, due, yes_no(breached), assignee, verifier, issuer)
+
+
+REPORT = Report("cases", build, case_type_filter=True)

@@ -1,0 +1,112 @@
+"""The dashboard's Altair charts, each built from a few aggregated rows of a core.dashboard.Snapshot
+(never from a table), with the labels the user reads."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from core.dashboard import AGE_BUCKETS, Snapshot
+from core.i18n import t
+
+HEIGHT = 260
+LABEL_LIMIT = 260  # state names are long; Vega-Lite cuts labels at 180 px by default
+INTAKE, COMPLETED, OPEN, CREDITED = "#1f6feb", "#2da44e", "#d1242f", "#8250df"
+
+
+def _show(chart: alt.Chart | None) -> None:
+    if chart is None:
+        st.caption(t("ui.dashboard.no_data"))
+    else:
+        st.altair_chart(chart.properties(height=HEIGHT), width="stretch")
+
+
+def _label(key: str) -> str:
+    return t(f"ui.dashboard.{key}")
+
+
+def weekly(snap: Snapshot) -> None:
+    """Intake and completed side by side per ISO week."""
+    rows = [(w.week.strftime("%d.%m"), _label(name), count) for w in snap.weekly
+            for name, count in (("intake", w.intake), ("completed", w.completed))]
+    frame = pd.DataFrame(rows, columns=["week", "series", "cases"])
+    colors = alt.Scale(domain=[_label("intake"), _label("completed")], range=[INTAKE, COMPLETED])
+    _show(alt.Chart(frame).mark_bar().encode(
+        x=alt.X("week:N", title=_label("week"), sort=None, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("series:N", sort=None),
+        y=alt.Y("cases:Q", title=_label("cases"), axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("series:N", title=None, scale=colors, legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("week:N", title=_label("week")), alt.Tooltip("series:N", title=_label("series")),
+                 alt.Tooltip("cases:Q", title=_label("cases"))],
+    ) if snap.weekly else None)
+
+
+def _by_type(frame: pd.DataFrame, value: str, title: str, label: str = "state") -> alt.Chart:
+    """Horizontal bars, one per state, coloured by case type."""
+    return alt.Chart(frame).mark_bar().encode(
+        y=alt.Y(f"{label}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        x=alt.X(f"{value}:Q", title=title),
+        color=alt.Color("type:N", title=None, legend=alt.Legend(orient="top", labelLimit=LABEL_LIMIT)),
+        tooltip=[alt.Tooltip("type:N", title=_label("type")), alt.Tooltip(f"{label}:N", title=_label(label)),
+                 alt.Tooltip(f"{value}:Q", title=title)],
+    )
+
+
+def open_states(snap: Snapshot) -> None:
+    frame = pd.DataFrame([(t(f"case_type.{c.case_type}"), t(f"state.{c.state}"), c.count)
+                          for c in snap.open_by_state], columns=["type", "state", "cases"])
+    _show(_by_type(frame, "cases", _label("cases")) if snap.open_by_state else None)
+
+
+def dwell(snap: Snapshot) -> None:
+    frame = pd.DataFrame([(t(f"case_type.{d.case_type}"), t(f"state.{d.state}"), d.avg_hours, d.stays)
+                          for d in snap.dwell], columns=["type", "state", "hours", "stays"])
+    _show(_by_type(frame, "hours", _label("hours")) if snap.dwell else None)
+
+
+def ages(snap: Snapshot) -> None:
+    frame = pd.DataFrame([(a.label, a.count) for a in snap.ages], columns=["age", "cases"])
+    order = [label for label, _, _ in AGE_BUCKETS]
+    _show(alt.Chart(frame).mark_bar(color=INTAKE).encode(
+        x=alt.X("age:N", title=_label("age"), sort=order, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("cases:Q", title=_label("cases"), axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("age:N", title=_label("age")), alt.Tooltip("cases:Q", title=_label("cases"))],
+    ) if any(a.count for a in snap.ages) else None)
+
+
+def workload(snap: Snapshot) -> None:
+    """Stacked bars per assignee, one colour per state."""
+    frame = pd.DataFrame([(w.assignee_name or _label("unassigned"), t(f"state.{w.state}"), w.count)
+                          for w in snap.workload], columns=["assignee", "state", "cases"])
+    _show(alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("assignee:N", title=None, sort="-x"),
+        x=alt.X("sum(cases):Q", title=_label("cases")),
+        color=alt.Color("state:N", title=None, legend=alt.Legend(orient="top", columns=2, labelLimit=LABEL_LIMIT)),
+        tooltip=[alt.Tooltip("assignee:N", title=_label("assignee")), alt.Tooltip("state:N", title=_label("state")),
+                 alt.Tooltip("cases:Q", title=_label("cases"))],
+    ) if snap.workload else None)
+
+
+def disputes(snap: Snapshot) -> None:
+    """Open disputed amount and credit granted in the period, per category."""
+    rows = [(t(f"dispute_category.{d.category}"), _label(name), float(amount)) for d in snap.disputes
+            for name, amount in (("open_amount", d.open_amount), ("credited_amount", d.credited))]
+    frame = pd.DataFrame(rows, columns=["category", "series", "lei"])
+    colors = alt.Scale(domain=[_label("open_amount"), _label("credited_amount")], range=[OPEN, CREDITED])
+    _show(alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("category:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        yOffset=alt.YOffset("series:N", sort=None),
+        x=alt.X("lei:Q", title=_label("lei")),
+        color=alt.Color("series:N", title=None, scale=colors, legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("category:N", title=_label("category")), alt.Tooltip("series:N", title=_label("series")),
+                 alt.Tooltip("lei:Q", title=_label("lei"), format=",.2f")],
+    ) if snap.disputes else None)
+
+
+def payments(snap: Snapshot) -> None:
+    frame = pd.DataFrame([(p.day.isoformat(), float(p.amount)) for p in snap.payments], columns=["day", "lei"])
+    _show(alt.Chart(frame).mark_bar(color=COMPLETED).encode(
+        x=alt.X("day:T", title=_label("day"), axis=alt.Axis(format="%d.%m")),
+        y=alt.Y("lei:Q", title=_label("lei")),
+        tooltip=[alt.Tooltip("day:T", title=_label("day"), format="%d.%m.%Y"),
+                 alt.Tooltip("lei:Q", title=_label("lei"), format=",.2f")],
+    ) if any(p.amount for p in snap.payments) else None)
