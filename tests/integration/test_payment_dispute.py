@@ -10,6 +10,7 @@ from sqlmodel import func, select
 from core import billing
 from core.errors import PermissionDenied, TransitionRefused, ValidationFailed
 from core.models import Case, Contract, CreditNote, OutboxMessage, clock_at
+from core.queries import case_view
 from core.services import cases
 from core.services.disputes import open_dispute
 from core.services.payments import register_payment
@@ -186,8 +187,6 @@ def test_the_dispute_belongs_to_the_invoices_contract(uow):
 
 
 def test_the_case_page_offers_upholding_and_proposing_before_an_amount_is_typed(uow):
-    from core.queries import case_view
-
     case = dispute(uow, invoice_for(uow, make_account(uow)))
     move(uow, case, "start_review")
     offered = {a.trigger: a.allowed for a in case_view(uow=uow(), case_id=case.id, actor=CLERK).actions}
