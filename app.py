@@ -18,14 +18,22 @@ def page(name: str, icon: str, **options) -> st.Page:
     return st.Page(f"pages/{name}.py", title=t(f"ui.nav.{name}"), icon=icon, **options)
 
 
-def signed_out_pages() -> list[st.Page]:
-    """Only the sign-in form; a deep link (/case_detail?case=7) shows it under its own address,
-    so the same address opens the case once the user has signed in."""
-    sign_in = page("sign_in", ":material/login:", default=True)
+def signed_out_pages(staff_desk: bool) -> dict[str, list[st.Page]]:
+    """The public self-service pages (no account) and the staff sign-in, which is the first page at a
+    desk where someone just signed out. A back-office deep link (/case_detail?case=7) shows the sign-in
+    form under its own address, so the same address opens the case once the user has signed in."""
+    public = [page("public_home", ":material/storefront:", default=not staff_desk),
+              page("pay", ":material/credit_card:"),
+              page("invoice_copy", ":material/receipt:"),
+              page("holder_change_online", ":material/swap_horiz:"),
+              page("new_contract_online", ":material/add_home:"),
+              page("e_invoice", ":material/mark_email_read:"),
+              page("upload", ":material/upload_file:", visibility="hidden")]  # reached by the e-mailed link
     aliases = [page("sign_in", ":material/login:", url_path=name, visibility="hidden")
                for name in ("queue", "case_detail", "new_request", "new_dispute", "outbox", "ledger",
                             "invoice", "dashboard", "reports")]
-    return [sign_in, *aliases]
+    sign_in = page("sign_in", ":material/login:", default=staff_desk)
+    return {t("ui.nav.section_public"): public, t("ui.nav.section_staff"): [sign_in, *aliases]}
 
 
 def role_pages(role: Role, leave: st.Page) -> dict[str, list[st.Page]]:
@@ -59,7 +67,7 @@ def sidebar(actor, leave: st.Page) -> None:
 actor = context.current_actor()
 # signing out is a hidden page, so the next user starts from the root address, not from our last case
 leave = page("sign_out", ":material/logout:", visibility="hidden")
-current = st.navigation(role_pages(actor.role, leave) if actor else signed_out_pages())
+current = st.navigation(role_pages(actor.role, leave) if actor else signed_out_pages(context.at_staff_desk()))
 sidebar(actor, leave)
 bootstrap()  # after the menu is drawn, so a first-start seeding shows its progress under the right menu
 current.run()

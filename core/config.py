@@ -47,6 +47,18 @@ class Settings(BaseSettings):
     upload_max_bytes: int = 10 * 1024 * 1024
     upload_max_files_per_case: int = 30
 
+    # public self-service pages
+    public_base_url: str = "http://localhost:8501"  # where links in e-mails point
+    payment_processor: str = "sandbox"
+    processor_secret: str = "dev-only-processor-secret"  # shared with the processor for HMAC signatures
+    upload_link_days: int = 30  # calendar days a private upload link stays valid
+    lookup_window_minutes: int = 15  # failed lookups are counted over this window
+    lookup_slow_after: int = 3  # failures before each further attempt is delayed
+    lookup_block_after: int = 10  # failures before the client is blocked for the rest of the window
+    lookup_delay_seconds: float = 1.0  # first delay; doubles with each further failure, at most 8 s
+    confirmation_code_minutes: int = 15
+    confirmation_code_attempts: int = 5
+
     # outbox delivery
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -68,6 +80,8 @@ class Settings(BaseSettings):
         if self.environment == "production":
             if self.secret_key.startswith("dev-only"):
                 raise ValueError("SECRET_KEY must be set in production")
+            if self.processor_secret.startswith("dev-only") or self.payment_processor == "sandbox":
+                raise ValueError("PAYMENT_PROCESSOR and PROCESSOR_SECRET must be set in production")
             if self.database_url.startswith("sqlite") and self.app_workers > 1:
                 raise ValueError("SQLite cannot serve several app instances; set DATABASE_URL to PostgreSQL")
             if self.seed_on_first_start:

@@ -14,8 +14,15 @@ _current: ContextVar[str] = ContextVar("language", default=settings.language)
 
 @cache
 def _catalog(lang: str) -> dict[str, str]:
-    with open(_LOCALES / f"{lang}.toml", "rb") as fh:
-        return _flatten(tomllib.load(fh))
+    """`ro.toml` plus one `<area>.ro.toml` per area (e.g. `public.ro.toml`); a key defined twice is an error."""
+    catalog: dict[str, str] = {}
+    for path in [_LOCALES / f"{lang}.toml", *sorted(_LOCALES.glob(f"*.{lang}.toml"))]:
+        with open(path, "rb") as fh:
+            part = _flatten(tomllib.load(fh))
+        if clash := catalog.keys() & part.keys():
+            raise ValueError(f"{path.name} redefines {sorted(clash)[:5]}")
+        catalog.update(part)
+    return catalog
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:

@@ -13,6 +13,7 @@ from ui import bootstrap
 ACTOR = "actor"  # core.auth.Actor of the signed-in user
 CASE_ID = "case_id"  # the case the detail page shows
 LANGUAGE = "language"
+STAFF_DESK = "staff_desk"  # someone signed out in this browser: show the sign-in form first
 # roles that work cases; the others read the queue and cases without acting on them
 WORKERS = frozenset({Role.CLERK, Role.SUPERVISOR})
 
@@ -53,11 +54,16 @@ def sign_in(who: Actor) -> None:
 
 
 def sign_out() -> None:
-    """Forgets everything but the language, so the next user starts clean."""
+    """Forgets everything but the language, so the next user starts clean (on the sign-in form)."""
     language = st.session_state.get(LANGUAGE)
     st.session_state.clear()
+    st.session_state[STAFF_DESK] = True
     if language:
         st.session_state[LANGUAGE] = language
+
+
+def at_staff_desk() -> bool:
+    return st.session_state.get(STAFF_DESK, False)
 
 
 def apply_language() -> str:

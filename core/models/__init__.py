@@ -23,10 +23,20 @@ from core.models.cases import (
 from core.models.common import clock_at, utcnow
 from core.models.ledger import CreditNote, PaymentAllocation
 from core.models.messaging import OutboxMessage, OutboxStatus
+from core.models.online import (
+    AccessToken,
+    DeliveryChannel,
+    DeliveryConsent,
+    IntentStatus,
+    LookupAttempt,
+    PaymentIntent,
+    TokenPurpose,
+)
 from core.models.users import STAFF_ROLES, Role, User
 
 __all__ = [
-    "AuditEvent", "Case", "CaseComment", "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote",
+    "AccessToken", "DeliveryChannel", "DeliveryConsent", "IntentStatus", "LookupAttempt", "PaymentIntent",
+    "TokenPurpose", "AuditEvent", "Case", "CaseComment", "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote",
     "ContractStatus", "Customer", "CustomerKind", "DocumentContent", "DocumentStatus", "Invoice",
     "InvoiceKind", "NumberSequence", "OutboxMessage", "OutboxStatus", "Payment", "PaymentAllocation", "Role",
     "STAFF_ROLES", "SlaStatus", "User", "clock_at", "utcnow",

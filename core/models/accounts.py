@@ -63,6 +63,9 @@ class Contract(SQLModel, table=True):
     start_index: int = 0
     end_date: date | None = None
     end_index: int | None = None
+    # invoice delivery the holder confirmed online (DeliveryConsent keeps the history)
+    e_invoice_email: str | None = Field(default=None, max_length=254)
+    sms_phone: str | None = Field(default=None, max_length=20)
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -1,4 +1,4 @@
-"""A real `streamlit run app.py` on a fresh SQLite file (seeded on first start, as a new user gets it),
+"""A real `streamlit run server.py` (the app plus its HTTP routes) on a fresh SQLite file (seeded on first start, as a new user gets it),
 driven by Playwright in Debian's chromium."""
 
 import os
@@ -33,13 +33,13 @@ def app_server(tmp_path_factory):
     data = tmp_path_factory.mktemp("app")
     db_url = f"sqlite:///{data / 'ghiseu.db'}"
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": db_url, "SEED_ACCOUNTS": "80", "SEED_CASES": "40"}
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": db_url, "SEED_ACCOUNTS": "80", "SEED_CASES": "40", "PUBLIC_BASE_URL": base}
     log = open(data / "streamlit.log", "w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true", "--server.port", str(port),
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
             try:

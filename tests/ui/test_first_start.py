@@ -32,7 +32,7 @@ def test_the_first_start_seeds_demo_data_that_the_queue_then_shows(empty_databas
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception
     assert builder.is_seeded(empty_database)
-    assert at.title[0].value == "Ghiseu · back-office"  # the progress bar is gone, the sign-in form is there
+    assert at.title[0].value == "Servicii online"  # the progress bar is gone, the public home page is there
     at.session_state["actor"] = authenticate(uow=UnitOfWork(empty_database), username="clerk",
                                              password=PASSWORDS["clerk"])
     at.run()

@@ -1,0 +1,5 @@
+"""Placeholder until this service is built."""
+
+import streamlit as st
+
+st.title("invoice_copy")
