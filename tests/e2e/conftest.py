@@ -1,4 +1,5 @@
-"""A real `streamlit run server.py` (the app plus its HTTP routes) on a fresh SQLite file (seeded on first start, as a new user gets it),
+"""A real `streamlit run server.py` (the app plus its HTTP routes) on a fresh SQLite file (seeded on
+first start, as a new user gets it),
 driven by Playwright in Debian's chromium."""
 
 import os
