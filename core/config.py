@@ -51,13 +51,16 @@ class Settings(BaseSettings):
     public_base_url: str = "http://localhost:8501"  # where links in e-mails point
     payment_processor: str = "sandbox"
     processor_secret: str = "dev-only-processor-secret"  # shared with the processor for HMAC signatures
+    payment_intent_abandon_minutes: int = 60  # a payment still unanswered by the processor is given up
     upload_link_days: int = 30  # calendar days a private upload link stays valid
     lookup_window_minutes: int = 15  # failed lookups are counted over this window
     lookup_slow_after: int = 3  # failures before each further attempt is delayed
     lookup_block_after: int = 10  # failures before the client is blocked for the rest of the window
     lookup_delay_seconds: float = 1.0  # first delay; doubles with each further failure, at most 8 s
+    lookup_retention_days: int = 90  # lookup records kept for abuse review, then deleted by the worker
     confirmation_code_minutes: int = 15
     confirmation_code_attempts: int = 5
+    confirmation_codes_per_window: int = 3  # codes per contract and channel within confirmation_code_minutes
 
     # outbox delivery
     smtp_host: str | None = None
@@ -66,6 +69,9 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = True
     smtp_sender: str = "Ghiseu <no-reply@ghiseu.example>"
+    sms_gateway_url: str | None = None  # HTTP SMS gateway; without it SMS stay queued on the outbox page
+    sms_gateway_token: str | None = None
+    sms_sender: str = "Ghiseu"
     outbox_max_attempts: int = 5
     outbox_retry_minutes: int = 10
 

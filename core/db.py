@@ -17,10 +17,14 @@ from core.errors import StaleCase
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@cache
 def get_engine(url: str | None = None) -> Engine:
-    """One engine per URL; SQLite gets WAL and foreign keys so it behaves like a server."""
-    url = url or settings.database_url
+    """One engine per URL (the configured one by default, read at each call so tests can change it)."""
+    return _engine(url or settings.database_url)
+
+
+@cache
+def _engine(url: str) -> Engine:
+    """SQLite gets WAL and foreign keys so it behaves like a server."""
     if url.startswith("sqlite"):
         path = url.removeprefix("sqlite:///")
         if path and path != ":memory:":

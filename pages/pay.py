@@ -1,5 +1,54 @@
-"""Placeholder until this service is built."""
+"""Plata facturii, without an account: payment code + e-mail -> the current invoice and the total due ->
+"Plătește" sends this tab to the card processor's page. The processor sends the customer back to
+?intent=<id>, where the page shows what its notification said (paid, declined, cancelled, waiting)."""
 
 import streamlit as st
 
-st.title("pay")
+from core.auth import customer_actor
+from core.i18n import current_language, t
+from core.ledger import format_lei
+from core.online import payments
+from ui import context
+from ui import pay_widgets as pay
+from ui.public import visitor
+from ui.widgets import attempt, show_field_errors
+
+st.title(t("ui.pay.title"), anchor=False)
+if returned := st.query_params.get("intent"):
+    result = attempt(lambda: payments.payment_outcome(uow=context.uow(), public_id=returned))
+    if result:
+        pay.outcome(result)
+    if st.button(t("ui.pay.again"), icon=":material/credit_card:"):
+        st.query_params.clear()
+        st.rerun()
+    st.stop()
+
+st.caption(t("ui.pay.intro"))
+errors: dict[str, str] = {}
+with st.form("pay_lookup", enter_to_submit=True):
+    code = st.text_input(t("ui.pay.payment_code"), key="pay_code", max_chars=9, help=t("ui.pay.payment_code_help"))
+    email = st.text_input(t("ui.pay.email"), key="pay_email", max_chars=254)
+    email_error, refusal = st.empty(), st.empty()
+    submitted = st.form_submit_button(t("ui.pay.lookup"), type="primary", icon=":material/search:")
+if submitted:
+    st.session_state[pay.FOUND] = attempt(lambda: payments.amounts_due(
+        uow=context.uow(), actor=customer_actor(), who=visitor(), payment_code=code, email=email),
+        where=refusal, field_errors=errors)
+    show_field_errors(errors, "email", where=email_error)
+
+due = st.session_state.get(pay.FOUND)
+if due is None:
+    st.stop()
+pay.amounts(due)
+if not due.choices:
+    st.success(t("pay.nothing_due"), icon=":material/check_circle:")
+    st.stop()
+what = pay.choice(due)
+st.caption(t("ui.pay.card_note"))
+if st.button(t("ui.pay.pay", amount=format_lei(due.amount_for(what))), type="primary",
+             icon=":material/credit_card:"):
+    started = attempt(lambda: payments.create_intent(uow=context.uow(), actor=customer_actor(),
+                                                     contract_id=due.contract_id, email=due.email, what=what,
+                                                     language=current_language()))
+    if started:
+        pay.go_to(started.url)

@@ -13,4 +13,5 @@ def visitor() -> access.Client:
     """This browser session and its client address (Streamlit gives the address behind no proxy;
     behind one, the session still counts)."""
     session_id = st.session_state.setdefault(_VISITOR, uuid.uuid4().hex)
-    return access.client(st.context.ip_address, session_id)
+    address = st.context.ip_address  # not a string under AppTest
+    return access.client(address if isinstance(address, str) else None, session_id)

@@ -1,0 +1,129 @@
+"""The card processor as our side sees it: where to send the customer (its hosted payment page) and
+how to trust what it says afterwards (an HMAC-SHA256 signature over the raw notification body, with
+the secret we share with it). Card data is typed on the processor's page and never reaches us.
+
+The sandbox processor (the default) is served by this application under /api/sandbox/ but keeps to
+what a real one sees: the signed checkout request in its link, never our database."""
+
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Protocol
+from urllib.parse import urlencode
+
+from core.config import settings
+from core.money import money
+
+SIGNATURE_HEADER = "X-Processor-Signature"
+NOTIFY_PATH = "/api/payments/notify"
+SANDBOX_CHECKOUT_PATH = "/api/sandbox/checkout/"
+
+
+class Result(StrEnum):
+    SUCCEEDED = "succeeded"  # the card was charged
+    DECLINED = "declined"  # the card was refused
+    CANCELLED = "cancelled"  # the customer gave up on the processor's page
+
+
+@dataclass(frozen=True)
+class Notification:
+    """What the processor tells us about one payment intent (`intent` is our public id)."""
+
+    intent: str
+    transaction_id: str
+    result: Result
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """What we ask the processor to charge."""
+
+    intent: str
+    amount: Decimal
+    currency: str
+
+
+class MalformedNotification(ValueError):
+    """The body is not a notification we understand."""
+
+
+class Processor(Protocol):
+    name: str
+
+    def checkout_url(self, checkout: Checkout, language: str = "ro") -> str:
+        """Where the customer's browser goes to type the card."""
+
+    def verify(self, body: bytes, signature: str | None) -> bool:
+        """Whether the raw body carries the processor's signature."""
+
+    def parse(self, body: bytes) -> Notification:
+        """The notification in a verified body; MalformedNotification when it is not one."""
+
+
+def sign(payload: bytes) -> str:
+    return hmac.new(settings.processor_secret.encode(), payload, hashlib.sha256).hexdigest()
+
+
+def signed_by_processor(payload: bytes, signature: str | None) -> bool:
+    # compare_digest: the time taken does not tell a forger how much of the signature was right
+    return bool(signature) and hmac.compare_digest(sign(payload), signature)
+
+
+class SandboxProcessor:
+    """A stand-in for a real processor, for development, tests and demos."""
+
+    name = "sandbox"
+
+    def checkout_url(self, checkout: Checkout, language: str = "ro") -> str:
+        query = urlencode({"amount": f"{checkout.amount:.2f}", "currency": checkout.currency,
+                           "signature": sign(_checkout_payload(checkout)), "lang": language})
+        return f"{settings.public_base_url}{SANDBOX_CHECKOUT_PATH}{checkout.intent}?{query}"
+
+    def verify(self, body: bytes, signature: str | None) -> bool:
+        return signed_by_processor(body, signature)
+
+    def parse(self, body: bytes) -> Notification:
+        try:
+            data = json.loads(body)
+            amount = Decimal(data["amount"]) if isinstance(data["amount"], str) else Decimal("NaN")
+            if not amount.is_finite() or money(amount) != amount:
+                raise MalformedNotification("amount")
+            return Notification(str(data["intent"]), str(data["transaction_id"]), Result(data["result"]), amount,
+                                 str(data["currency"]))
+        except (ValueError, KeyError, TypeError, InvalidOperation) as err:
+            raise MalformedNotification(type(err).__name__) from None
+
+    # ---- the processor's own side: its hosted page and the notification it sends ----
+
+    def checkout_from(self, intent: str, query) -> Checkout | None:
+        """The checkout request in a hosted-page link, or None when the link was tampered with."""
+        try:
+            checkout = Checkout(intent, money(query.get("amount", "")), query.get("currency", ""))
+        except (InvalidOperation, ValueError):
+            return None
+        return checkout if signed_by_processor(_checkout_payload(checkout), query.get("signature")) else None
+
+    def notification(self, checkout: Checkout, result: Result) -> tuple[bytes, str]:
+        """The body and signature the sandbox posts once the customer confirmed, declined or cancelled."""
+        body = json.dumps({"intent": checkout.intent, "transaction_id": f"SBX-{secrets.token_hex(10).upper()}",
+                           "result": result.value, "amount": f"{checkout.amount:.2f}",
+                           "currency": checkout.currency}).encode()
+        return body, sign(body)
+
+
+def _checkout_payload(checkout: Checkout) -> bytes:
+    return f"{checkout.intent}|{checkout.amount:.2f}|{checkout.currency}".encode()
+
+
+PROCESSORS: dict[str, type] = {"sandbox": SandboxProcessor}
+
+
+def processor() -> Processor:
+    """The processor named in the settings (a real one is added to PROCESSORS)."""
+    return PROCESSORS[settings.payment_processor]()

@@ -1,0 +1,96 @@
+"""The public payment page: a payment code shows only amounts, any miss gets the same neutral words,
+"Plătește" hands the customer to the processor's page, and the return page says how it ended."""
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from core.auth import customer_actor
+from core.i18n import t
+from core.ledger import format_lei
+from core.models import IntentStatus, PaymentIntent
+from core.online import access, payments
+from core.online.processor import Checkout, Result, SandboxProcessor
+from tests.factories import invoice_for, make_account
+from tests.ui.conftest import message_under, texts
+
+PAGE = "pages/pay.py"
+
+
+@pytest.fixture(autouse=True)
+def _visitor(monkeypatch):
+    """AppTest's session has no real client address (st.context.ip_address is a mock there)."""
+    monkeypatch.setattr("ui.public.visitor", lambda: access.client("203.0.113.9", "pay-session"))
+
+
+@pytest.fixture
+def account(uow):
+    contract = make_account(uow)
+    return contract, invoice_for(uow, contract, total_kwh=300, issue_date=date(2026, 11, 5))
+
+
+def look_up(open_app, code: str, email: str = "plata@example.com"):
+    at = open_app(page=PAGE)
+    at.text_input(key="pay_code").input(code)
+    at.text_input(key="pay_email").input(email)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics(at) -> list[str]:
+    return [m.value for m in at.metric]
+
+
+@pytest.mark.parametrize("code", ["999999999", "12ab"])
+def test_an_unknown_or_malformed_code_gets_the_neutral_message_and_no_amounts(open_app, account, code):
+    at = look_up(open_app, code)
+    assert [e.value for e in at.error] == [t("online.not_found")]
+    assert metrics(at) == []
+
+
+def test_a_payment_code_shows_the_current_invoice_and_the_total_due_and_nothing_personal(open_app, account):
+    contract, invoice = account
+    at = look_up(open_app, contract.payment_code)
+    assert metrics(at) == [format_lei(invoice.total), format_lei(invoice.total)]
+    assert invoice.invoice_number in texts(at, "caption")
+    shown = texts(at) + texts(at, "caption")
+    assert "Popescu" not in shown and "Lalelelor" not in shown
+    assert [b.label for b in at.button if b.label.startswith("Plătește")] == [
+        t("ui.pay.pay", amount=format_lei(invoice.total))]
+
+
+def test_a_wrong_email_is_shown_under_its_field(open_app, account):
+    at = look_up(open_app, account[0].payment_code, email="not-an-address")
+    assert message_under(at, "pay_email") == t("validation.email")
+    assert metrics(at) == []
+
+
+def test_pay_sends_the_customer_to_the_processor_page(open_app, account, uow):
+    at = look_up(open_app, account[0].payment_code)
+    next(b for b in at.button if b.label.startswith("Plătește")).click().run()
+    with uow() as u:
+        [intent] = u.session.exec(select(PaymentIntent)).all()
+    assert (intent.amount, intent.email, intent.status) == (account[1].total, "plata@example.com",
+                                                            IntentStatus.CREATED)
+    assert f"/api/sandbox/checkout/{intent.public_id}?" in texts(at)
+    assert t("ui.pay.redirecting") in [i.value for i in at.info]
+
+
+@pytest.mark.parametrize("result, status", [(Result.SUCCEEDED, "paid"), (Result.DECLINED, "declined"),
+                                            (Result.CANCELLED, "abandoned"), (None, "pending")])
+def test_the_return_page_shows_how_the_payment_ended(open_app, account, uow, result, status):
+    started = payments.create_intent(uow=uow(), actor=customer_actor(),
+                                     contract_id=account[0].id, email="plata@example.com",
+                                     what=payments.PayWhat.TOTAL)
+    if result:
+        card = SandboxProcessor()
+        body, signature = card.notification(Checkout(started.intent, account[1].total, "RON"), result)
+        payments.handle_notification(uow=uow(), body=body, signature=signature)
+    at = open_app(page=PAGE)
+    at.query_params["intent"] = started.intent
+    at.run()
+    shown = "\n".join(str(m.value) for kind in ("success", "error", "warning", "info") for m in getattr(at, kind))
+    amount = format_lei(account[1].total)
+    assert shown == f"**{t(f'ui.pay.{status}_title')}**  \n{t(f'ui.pay.{status}', amount=amount)}"
