@@ -7,10 +7,10 @@ from core.i18n import t
 from core.models import OutboxMessage
 
 
-def queue_email(session: Session, *, recipient: str, template: str, lang: str = "ro",
-                case_id: int | None = None, **params) -> OutboxMessage:
+def _queue(session: Session, channel: str, recipient: str, template: str, lang: str, case_id: int | None,
+           params: dict) -> OutboxMessage:
     message = OutboxMessage(
-        channel="email",
+        channel=channel,
         recipient=recipient,
         subject=t(f"message.{template}.subject", lang=lang, **params),
         body=t(f"message.{template}.body", lang=lang, **params),
@@ -19,3 +19,14 @@ def queue_email(session: Session, *, recipient: str, template: str, lang: str = 
     )
     session.add(message)
     return message
+
+
+def queue_email(session: Session, *, recipient: str, template: str, lang: str = "ro",
+                case_id: int | None = None, **params) -> OutboxMessage:
+    return _queue(session, "email", recipient, template, lang, case_id, params)
+
+
+def queue_sms(session: Session, *, recipient: str, template: str, lang: str = "ro",
+              case_id: int | None = None, **params) -> OutboxMessage:
+    """An SMS to an E.164 number: the body is the text sent; the subject only labels it in the outbox."""
+    return _queue(session, "sms", recipient, template, lang, case_id, params)

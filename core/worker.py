@@ -1,11 +1,15 @@
-"""Outbox delivery: `python -m core.worker` sends queued e-mail over SMTP when it is configured,
-marking each message sent, or retried later, or failed after the last attempt. Without SMTP the
-messages stay queued and visible on the outbox page."""
+"""Background work: `python -m core.worker` sends queued e-mail over SMTP and queued SMS through an
+HTTP gateway, each when it is configured, marking each message sent, or retried later, or failed after
+the last attempt. A channel without its transport keeps its messages queued and visible on the outbox
+page (development: read the e-mail or the SMS code there). Each pass also gives up card payments the
+processor never answered and forgets public lookup records past their retention."""
 
 import argparse
+import json
 import logging
 import smtplib
 import time
+import urllib.request
 from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
@@ -15,6 +19,7 @@ from sqlmodel import col, select
 from core.config import settings
 from core.db import UnitOfWork, create_schema, get_engine
 from core.models import OutboxMessage, OutboxStatus, utcnow
+from core.online import access, payments
 
 log = logging.getLogger("ghiseu.worker")
 Sender = Callable[[OutboxMessage], None]
@@ -32,14 +37,33 @@ def smtp_sender(message: OutboxMessage) -> None:
         smtp.send_message(email)
 
 
-def deliver_due(*, uow, send: Sender, batch: int = 50) -> dict[str, int]:
-    """Tries every due e-mail once. Each message is its own transaction, so one failure never
-    undoes another's delivery; rows are locked so two workers do not send the same message."""
+def sms_gateway_sender(message: OutboxMessage) -> None:
+    """One SMS through the gateway: a JSON POST {from, to, text} with a bearer token; any answer other
+    than 2xx raises (urllib does), so the message is retried like a refused e-mail."""
+    request = urllib.request.Request(
+        settings.sms_gateway_url, method="POST",
+        data=json.dumps({"from": settings.sms_sender, "to": message.recipient, "text": message.body}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {settings.sms_gateway_token or ''}"})
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+
+
+def configured_senders() -> dict[str, Sender]:
+    """The channels whose transport is configured; the others' messages wait in the outbox."""
+    senders = {"email": smtp_sender} if settings.smtp_host else {}
+    if settings.sms_gateway_url:
+        senders["sms"] = sms_gateway_sender
+    return senders
+
+
+def deliver_due(*, uow, send: Sender, channel: str = "email", batch: int = 50) -> dict[str, int]:
+    """Tries every due message of one channel once. Each message is its own transaction, so one failure
+    never undoes another's delivery; rows are locked so two workers do not send the same message."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
     with uow:
         ids = list(uow.session.exec(
             select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.QUEUED,
-                                           OutboxMessage.channel == "email",
+                                           OutboxMessage.channel == channel,
                                            col(OutboxMessage.next_attempt_at) <= utcnow())
             .order_by(OutboxMessage.id).limit(batch)))
     for message_id in ids:
@@ -68,19 +92,29 @@ def deliver_due(*, uow, send: Sender, batch: int = 50) -> dict[str, int]:
     return counts
 
 
+def housekeeping(*, uow) -> dict[str, int]:
+    return {"abandoned payments": payments.abandon_stale_intents(uow=uow),
+            "expired lookup records": access.forget_old_attempts(uow=uow)}
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Delivers queued outbox e-mail over SMTP.")
+    parser = argparse.ArgumentParser(description="Delivers queued outbox e-mail over SMTP and SMS via a gateway, "
+                                                 "and does the periodic housekeeping.")
     parser.add_argument("--once", action="store_true", help="one pass, then exit")
     parser.add_argument("--interval", type=float, default=15.0, help="seconds between passes")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    if not settings.smtp_host:
-        log.warning("SMTP_HOST is not set: messages stay queued and visible on the outbox page")
-        return
+    senders = configured_senders()
+    for channel, setting in (("email", "SMTP_HOST"), ("sms", "SMS_GATEWAY_URL")):
+        if channel not in senders:
+            log.warning("%s is not set: %s messages stay queued and visible on the outbox page", setting, channel)
     create_schema(get_engine())
     while True:
-        counts = deliver_due(uow=UnitOfWork(), send=smtp_sender)
-        log.info("sent %(sent)d, to retry %(retry)d, failed %(failed)d", counts)
+        for what, count in housekeeping(uow=UnitOfWork()).items():
+            log.info("%s: %d", what, count)
+        for channel, send in senders.items():
+            counts = deliver_due(uow=UnitOfWork(), send=send, channel=channel)
+            log.info("%s: sent %d, to retry %d, failed %d", channel, counts["sent"], counts["retry"], counts["failed"])
         if args.once:
             return
         time.sleep(args.interval)

@@ -1,5 +1,120 @@
-"""Placeholder until this service is built."""
+"""Copia facturii: with the payment code and the holder's CNP/CUI, the latest invoice and those of the last
+12 months (ID, dates, kWh, value, status), the balance to date and the correspondence address; a PDF copy
+of each, and a dispute on any of them."""
 
 import streamlit as st
 
-st.title("invoice_copy")
+from core.i18n import current_language, t
+from core.ledger import format_lei
+from core.online.invoice_copy import CopyRow, copy_for, dispute_invoice, pdf_for
+from core.queries import today
+from core.services.disputes import CATEGORIES
+from ui import context, lookup_form
+from ui.dispute_form import show_errors
+from ui.intake_form import Form
+from ui.ledger_widgets import status_badge
+from ui.widgets import attempt, flash, show_flash
+
+PREFIX = "invoice_copy"
+COLUMNS = [1.3, 1, 1, 0.8, 1.1, 1.1, 0.8, 1.4]
+
+st.title(t("ui.nav.invoice_copy"), anchor=False)
+st.caption(t("ui.invoice_copy.subtitle"))
+contract_id = lookup_form.found_contract(PREFIX, service="invoice_copy")
+if contract_id is None:
+    st.stop()
+
+show_flash()
+copy = attempt(lambda: copy_for(uow=context.uow(), contract_id=contract_id, today=today()))
+if copy is None:
+    lookup_form.another_account_button(PREFIX)
+    st.stop()
+
+
+def kwh_text(kwh: int) -> str:
+    return f"{kwh:,}".replace(",", ".")
+
+
+def pdf_button(row: CopyRow, where=st, place: str = "row") -> None:
+    """The PDF is drawn only when clicked (a callable), not for every invoice on every rerun."""
+    where.download_button(
+        t("ui.invoice_copy.download" if place == "latest" else "ui.invoice_copy.pdf"),
+        help=t("ui.invoice_copy.download"), key=f"{PREFIX}_pdf_{place}_{row.invoice_number}", on_click="ignore",
+        data=lambda: pdf_for(uow=context.uow(), contract_id=contract_id, invoice_number=row.invoice_number,
+                             lang=current_language()),
+        file_name=f"factura-{row.invoice_number}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:")
+
+
+def dispute_popover(row: CopyRow, where) -> None:
+    """The holder's dispute on this invoice; each message under its field, the number once registered."""
+    with where.popover(t("ui.invoice_copy.dispute"), icon=":material/gavel:"):
+        st.markdown(f"**{t('ui.invoice_copy.dispute_title', number=row.invoice_number)}**")
+        st.caption(t("ui.invoice_copy.dispute_hint"))
+        top = st.container()
+        with st.form(f"{PREFIX}_dispute_{row.invoice_number}", border=False):
+            form = Form(prefix=f"{PREFIX}_dispute_{row.invoice_number}", labels="ui.new_dispute")
+            form.values["category"] = st.selectbox(
+                t("ui.new_dispute.category"), CATEGORIES, key=f"{form.prefix}_category", index=None,
+                format_func=lambda v: t(f"dispute_category.{v}"), placeholder="—")
+            form.slots["category"] = st.empty()
+            form.text("amount", placeholder="125,50", help=t("ui.new_dispute.amount_help"))
+            form.values["description"] = st.text_area(
+                t("ui.new_dispute.description"), key=f"{form.prefix}_description", max_chars=1000,
+                placeholder=t("ui.invoice_copy.description_hint"))
+            form.slots["description"] = st.empty()
+            form.text("email", help=t("ui.new_dispute.email_help"))
+            sent = st.form_submit_button(t("ui.invoice_copy.dispute_submit"), type="primary")
+    if sent:
+        errors: dict[str, str] = {}
+        case = attempt(lambda: dispute_invoice(uow=context.uow(), contract_id=contract_id,
+                                               invoice_number=row.invoice_number, form=form.values,
+                                               language=current_language()), where=top, field_errors=errors)
+        show_errors(form, errors, top)
+        if case:
+            flash(t("ui.invoice_copy.dispute_created", number=case.registration_number))
+            st.rerun()
+
+
+facts, balance = st.columns([2, 1])
+with facts.container(border=True):
+    st.caption(t("ui.invoice_copy.address"))
+    st.markdown(f"**{copy.correspondence_address}**")
+    lookup_form.another_account_button(PREFIX)
+with balance.container(border=True):
+    st.metric(t("ui.invoice_copy.balance"), format_lei(copy.balance))
+    st.caption(t("ui.invoice_copy.balance_owed" if copy.balance > 0 else
+                 "ui.invoice_copy.balance_credit" if copy.balance < 0 else "ui.invoice_copy.balance_none"))
+
+if copy.latest:
+    latest = copy.latest
+    with st.container(border=True):
+        st.subheader(t("ui.invoice_copy.latest"), anchor=False)
+        for where, label, value in zip(st.columns(5), ("invoice", "issue_date", "due_date", "kwh", "total"), (
+                latest.invoice_number, latest.issue_date.strftime("%d.%m.%Y"), latest.due_date.strftime("%d.%m.%Y"),
+                kwh_text(latest.kwh), format_lei(latest.total)), strict=True):
+            where.caption(t(f"ui.invoice_copy.{label}"))
+            where.markdown(f"**{value}**")
+        badge, download = st.columns([3, 1], vertical_alignment="center")
+        with badge:
+            status_badge(latest.status)
+        pdf_button(latest, download, place="latest")
+
+st.subheader(t("ui.invoice_copy.months"), anchor=False)
+st.caption(t("ui.invoice_copy.months_hint", since=copy.since.strftime("%d.%m.%Y")))
+if not copy.invoices:
+    st.info(t("ui.invoice_copy.none"), icon=":material/info:")
+    st.stop()
+for where, label in zip(st.columns(COLUMNS), ("invoice", "issue_date", "due_date", "kwh", "total", "status", "pdf",
+                                              "dispute"), strict=True):
+    where.caption(t(f"ui.invoice_copy.{label}"))
+for row in copy.invoices:
+    number, issued, due, kwh, total, status, pdf, dispute = st.columns(COLUMNS, vertical_alignment="center")
+    number.markdown(f"**{row.invoice_number}**")
+    issued.write(row.issue_date.strftime("%d.%m.%Y"))
+    due.write(row.due_date.strftime("%d.%m.%Y"))
+    kwh.write(kwh_text(row.kwh))
+    total.write(format_lei(row.total))
+    with status:
+        status_badge(row.status)
+    pdf_button(row, pdf)
+    dispute_popover(row, dispute)

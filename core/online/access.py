@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import delete, func, or_
 from sqlmodel import Session, select
 
 from core import validation
@@ -101,3 +101,12 @@ def attempts_for(session: Session, who: Client) -> list[LookupAttempt]:
     return list(session.exec(select(LookupAttempt).where(
         or_(LookupAttempt.client_key == who.client_key, LookupAttempt.session_key == who.session_key))
         .order_by(LookupAttempt.at.desc())))
+
+
+def forget_old_attempts(*, uow) -> int:
+    """Lookup records are kept `lookup_retention_days` (abuse review), then deleted; returns how many."""
+    with uow:
+        result = uow.session.exec(delete(LookupAttempt).where(
+            LookupAttempt.at < utcnow() - timedelta(days=settings.lookup_retention_days)))
+        uow.commit()
+        return result.rowcount

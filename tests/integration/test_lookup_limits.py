@@ -9,6 +9,7 @@ from core.config import settings
 from core.errors import DomainError
 from core.models import Customer, clock_at, utcnow
 from core.online import access
+from core.worker import housekeeping
 from tests.factories import OLD_HOLDER_CNP, make_account
 
 
@@ -80,3 +81,13 @@ def test_other_visitors_are_not_affected_and_the_block_lifts_after_the_window(uo
                 lookup(uow, who, "999999999")
     assert lookup(uow, who, contract.payment_code) == contract.id  # the failures are out of the window
     assert lookup(uow, access.client("10.0.0.6", "session-f"), contract.payment_code) == contract.id
+
+
+def test_the_worker_forgets_lookup_records_past_their_retention(uow, contract):
+    who = access.client("10.0.0.7", "session-g")
+    with clock_at(utcnow() - timedelta(days=settings.lookup_retention_days + 1)):
+        lookup(uow, who, contract.payment_code)
+    lookup(uow, who, contract.payment_code)
+    assert housekeeping(uow=uow())["expired lookup records"] == 1
+    with uow() as u:
+        assert len(access.attempts_for(u.session, who)) == 1

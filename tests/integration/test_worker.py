@@ -1,11 +1,15 @@
 """Outbox delivery: sent once, retried on failure, failed after the last attempt."""
 
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
 from sqlmodel import select
 
 from core.config import settings
 from core.models import OutboxMessage
 from core.queries import list_outbox, outbox_counts
-from core.worker import deliver_due
+from core.worker import configured_senders, deliver_due, sms_gateway_sender
 from tests.factories import ADMIN, make_account, register_case
 
 
@@ -42,3 +46,27 @@ def test_the_outbox_page_shows_messages_with_masked_recipients(uow):
     page = list_outbox(uow=uow(), actor=ADMIN)
     assert [m.recipient for m in page.rows] == ["m***@example.com"]
     assert outbox_counts(uow=uow(), actor=ADMIN) == {"queued": 1, "sent": 0, "failed": 0}
+
+
+def test_an_sms_is_posted_to_the_configured_gateway_with_its_token(monkeypatch):
+    received = []
+
+    class Gateway(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            received.append((self.headers["Authorization"], body))
+            self.send_response(202)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Gateway)
+    threading.Thread(target=server.handle_request, daemon=True).start()
+    monkeypatch.setattr(settings, "sms_gateway_url", f"http://127.0.0.1:{server.server_port}/sms")
+    monkeypatch.setattr(settings, "sms_gateway_token", "t0ken")
+    assert set(configured_senders()) >= {"sms"}
+    sms_gateway_sender(OutboxMessage(channel="sms", recipient="+40722111222", subject="s", body="Cod 123456",
+                                     template="x"))
+    server.server_close()
+    assert received == [("Bearer t0ken", {"from": "Ghiseu", "to": "+40722111222", "text": "Cod 123456"})]
