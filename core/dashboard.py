@@ -11,30 +11,33 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, extract, func, or_
 from sqlmodel import Session, col, select
 
 from core import allocation
 from core.auth import Actor, require_role
-from core.config import settings
 from core.masking import mask_name, sees_personal_data
-from core.models import AuditEvent, Case, CreditNote, Invoice, Payment, Role, SlaStatus, User, utcnow
+from core.models import AuditEvent, Case, CreditNote, Invoice, Payment, Role, User, utcnow
 from core.money import money
-from core.queries import today
-from core.workdays import add_working_days, local_time, working_days_between
-from workflows import REGISTRY
+from core.queries import (
+    FINAL_STATES,
+    closing_events,
+    day_bounds,
+    dispute_category,
+    due_soon_conditions,
+    overdue_conditions,
+    today,
+)
+from core.workdays import local_time, working_days_between
 
 READERS = (Role.SUPERVISOR, Role.ANALYST, Role.ADMIN)
 DISPUTE = "payment_dispute"
-FINAL_STATES = tuple(sorted({s for wf in REGISTRY.values() for s in wf.final_states}))
 # open cases by working days since registration: (label, first day, last day or None)
 AGE_BUCKETS = (("0-2", 0, 2), ("3-5", 3, 5), ("6-10", 6, 10), ("11-20", 11, 20), ("21+", 21, None))
-DUE_SOON_DAYS = 2
 LIST_LIMIT = 20
 T = TypeVar("T")
 
@@ -49,10 +52,7 @@ class DashboardFilter:
 
     def bounds(self) -> tuple[datetime, datetime]:
         """UTC instants of the local midnights that open the first day and close the last one."""
-        zone = ZoneInfo(settings.timezone)
-        start = datetime.combine(self.date_from, time(), zone)
-        end = datetime.combine(self.date_to + timedelta(days=1), time(), zone)
-        return start.astimezone(UTC), end.astimezone(UTC)
+        return day_bounds(self.date_from, self.date_to)
 
 
 @dataclass(frozen=True)
@@ -196,8 +196,7 @@ def _changes_state():
 
 def _closing(r: _Read) -> list:
     """Events that closed a case in the period (a case reopened and closed again counts each time)."""
-    return [col(AuditEvent.to_state).in_(FINAL_STATES), col(AuditEvent.from_state).not_in(FINAL_STATES),
-            *r.in_period(AuditEvent.at), *r.of_type(AuditEvent.workflow)]
+    return [*closing_events(*r.filters.bounds()), *r.of_type(AuditEvent.workflow)]
 
 
 def _open_by_state(r: _Read) -> list[StateCount]:
@@ -297,17 +296,13 @@ def _deadlines(r: _Read, *where) -> DeadlineList:
 
 def _overdue(r: _Read) -> DeadlineList:
     """Past their deadline: the same cases as the queue's "overdue only" toggle."""
-    return _deadlines(r, Case.due_date < today(), Case.sla_status != SlaStatus.STOPPED)
-
-
-def due_soon_until() -> date:
-    return add_working_days(utcnow(), DUE_SOON_DAYS)
+    return _deadlines(r, *overdue_conditions())
 
 
 def _due_soon(r: _Read) -> DeadlineList:
-    """Running deadlines that fall from today to two working days ahead (paused ones wait for the customer)."""
-    return _deadlines(r, Case.due_date >= today(), Case.due_date <= due_soon_until(),
-                      Case.sla_status == SlaStatus.RUNNING)
+    """Running deadlines that fall from today to two working days ahead (paused ones wait for the customer):
+    the same cases as the queue's "due soon" filter."""
+    return _deadlines(r, *due_soon_conditions())
 
 
 def _workload(r: _Read) -> list[WorkloadRow]:
@@ -325,7 +320,7 @@ def _disputes(r: _Read) -> list[DisputeCategory]:
     customer chose (read from the case's JSON data in SQL)."""
     if r.filters.case_type not in (None, DISPUTE):
         return []
-    category = Case.data["category"].as_string().label("category")  # grouped by name, as the hour
+    category = dispute_category().label("category")  # grouped by name, as the hour
     open_rows = r.session.exec(
         select(category, func.count(), func.coalesce(func.sum(Case.disputed_amount), 0))
         .where(Case.case_type == DISPUTE, col(Case.closed_at).is_(None)).group_by(category)).all()
@@ -333,9 +328,9 @@ def _disputes(r: _Read) -> list[DisputeCategory]:
         select(category, func.sum(CreditNote.amount)).join(Case, Case.id == CreditNote.case_id)
         .where(*r.in_period(CreditNote.issued_at)).group_by(category)).all())
     opened = {name: (count, amount) for name, count, amount in open_rows}
-    return [DisputeCategory(name or "other", opened.get(name, (0, 0))[0], money(opened.get(name, (0, 0))[1]),
+    return [DisputeCategory(name, opened.get(name, (0, 0))[0], money(opened.get(name, (0, 0))[1]),
                             money(credited.get(name) or 0))
-            for name in sorted(set(opened) | set(credited), key=lambda n: n or "")]
+            for name in sorted(set(opened) | set(credited))]
 
 
 def _payments(r: _Read) -> list[DayAmount]:

@@ -2,14 +2,16 @@
 they never change anything and never fire a trigger."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import false, func, or_
+from sqlalchemy import exists, false, func, or_
 from sqlmodel import col, select
 
 from core import engine
 from core.auth import Actor, require_role
+from core.config import settings
 from core.diagram import workflow_dot
 from core.errors import NotFound
 from core.i18n import t
@@ -40,11 +42,14 @@ from core.models import (
     utcnow,
 )
 from core.search import fold
-from core.workdays import local_time
+from core.workdays import add_working_days, is_working_day, local_time
+from workflows import REGISTRY
 
 BACK_OFFICE = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
 # who may read the queue and a case; analysts (and admins) read them with personal data masked
 READERS = (*BACK_OFFICE, Role.ANALYST)
+FINAL_STATES = tuple(sorted({s for wf in REGISTRY.values() for s in wf.final_states}))
+DUE_SOON_DAYS = 2
 
 
 def today() -> date:
@@ -53,12 +58,112 @@ def today() -> date:
 
 @dataclass(frozen=True)
 class QueueFilter:
+    """What the queue shows; the dashboard builds one per figure so a click-through lists exactly the
+    cases the figure counted."""
+
     case_type: str | None = None
     state: str | None = None
     assignee: str | None = None  # a username, "__me__" or "__none__"
     overdue_only: bool = False
     search: str = ""
-    open_only: bool = True
+    open_only: bool = True  # False: closed cases too
+    due_soon_only: bool = False  # running deadlines from today to DUE_SOON_DAYS working days ahead
+    registered: tuple[date, date] | None = None  # local days, both included
+    closed: tuple[date, date] | None = None  # closed in these local days (also if reopened since)
+    age: tuple[int, int | None] | None = None  # working days since registration, both included (None: no limit)
+    category: str | None = None  # a dispute's category
+
+
+def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """UTC instants of the local midnights that open the first day and close the last one."""
+    zone = ZoneInfo(settings.timezone)
+    start = datetime.combine(first, time(), zone)
+    end = datetime.combine(last + timedelta(days=1), time(), zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def overdue_conditions() -> list:
+    """Past their deadline, unless the deadline is stopped."""
+    return [Case.due_date < today(), Case.sla_status != SlaStatus.STOPPED]
+
+
+def due_soon_until() -> date:
+    return add_working_days(utcnow(), DUE_SOON_DAYS)
+
+
+def due_soon_conditions() -> list:
+    """Running deadlines that fall from today to two working days ahead (paused ones wait for the customer)."""
+    return [Case.due_date >= today(), Case.due_date <= due_soon_until(), Case.sla_status == SlaStatus.RUNNING]
+
+
+def closing_events(start: datetime, end: datetime) -> list:
+    """Audit events that closed a case between two instants (a case reopened and closed again has several)."""
+    return [col(AuditEvent.to_state).in_(FINAL_STATES), col(AuditEvent.from_state).not_in(FINAL_STATES),
+            AuditEvent.at >= start, AuditEvent.at < end]
+
+
+def dispute_category():
+    """A dispute's category, read from the case's JSON data in SQL ("other" when missing)."""
+    return func.coalesce(Case.data["category"].as_string(), "other")
+
+
+def aged_from(days: int, now: datetime) -> datetime:
+    """The registration instant before which a case is at least `days` working days old at `now`
+    (core.workdays.working_days_between). Such a case counts from a working day at least `days`
+    working days before today's; whatever arrives after that day's end of work counts from a later day."""
+    day, back = local_time(now).date() + timedelta(days=1), 0
+    while back <= days:  # the (days + 1)-th working day counting back from today
+        day -= timedelta(days=1)
+        back += is_working_day(day)
+    end_of_work = datetime.combine(day, time(settings.working_day_end_hour), ZoneInfo(settings.timezone))
+    return end_of_work.astimezone(UTC)
+
+
+def age_conditions(low: int, high: int | None, now: datetime) -> list:
+    """Registered between `low` and `high` working days ago (both included)."""
+    return ([Case.registered_at < aged_from(low, now)] if low else []) + (
+        [Case.registered_at >= aged_from(high + 1, now)] if high is not None else [])
+
+
+def _conditions(filters: QueueFilter, actor: Actor) -> list:
+    conditions = []
+    if filters.case_type:
+        conditions.append(Case.case_type == filters.case_type)
+    if filters.state:
+        conditions.append(Case.state == filters.state)
+    elif filters.open_only:
+        conditions.append(col(Case.closed_at).is_(None))
+    if filters.assignee == "__me__":
+        conditions.append(Case.assignee_id == actor.user_id)
+    elif filters.assignee == "__none__":
+        conditions.append(col(Case.assignee_id).is_(None))
+    elif filters.assignee:
+        conditions.append(User.username == filters.assignee)
+    if filters.overdue_only:
+        conditions += overdue_conditions()
+    if filters.due_soon_only:
+        conditions += due_soon_conditions()
+    if filters.registered:
+        start, end = day_bounds(*filters.registered)
+        conditions += [Case.registered_at >= start, Case.registered_at < end]  # ix on registered_at
+    if filters.closed:
+        start, end = day_bounds(*filters.closed)
+        conditions.append(exists().where(AuditEvent.case_id == Case.id,  # ix_auditevent_case_at
+                                         *closing_events(start, end)))
+    if filters.age:
+        conditions += age_conditions(*filters.age, utcnow())
+    if filters.category:
+        conditions += [Case.case_type == "payment_dispute", dispute_category() == filters.category]
+    text = " ".join(filters.search.split())
+    if text:
+        upper = text.upper()
+        conditions.append(or_(
+            Case.registration_number == upper, Case.payment_code == text, Case.client_code == upper,
+            Case.pod == upper,
+            # names only for roles that see personal data (else it would confirm who has a case)
+            Case.search_name.like(f"%{fold(text)}%") if sees_personal_data(actor.role) else false(),
+        ))
+    return conditions
 
 
 @dataclass(frozen=True)
@@ -96,31 +201,8 @@ def is_overdue(case_due: date | None, sla_status: str, on: date) -> bool:
 def list_queue(*, uow, actor: Actor, filters: QueueFilter, page: int = 1, page_size: int = 25) -> Page:
     """Cases sorted by deadline, filtered and searched on indexed columns, one page at a time."""
     require_role(actor, READERS)
-    conditions = []
-    if filters.case_type:
-        conditions.append(Case.case_type == filters.case_type)
-    if filters.state:
-        conditions.append(Case.state == filters.state)
-    elif filters.open_only:
-        conditions.append(col(Case.closed_at).is_(None))
-    if filters.assignee == "__me__":
-        conditions.append(Case.assignee_id == actor.user_id)
-    elif filters.assignee == "__none__":
-        conditions.append(col(Case.assignee_id).is_(None))
-    elif filters.assignee:
-        conditions.append(User.username == filters.assignee)
-    if filters.overdue_only:
-        conditions += [Case.due_date < today(), Case.sla_status != SlaStatus.STOPPED]
-    text = " ".join(filters.search.split())
-    if text:
-        upper = text.upper()
-        conditions.append(or_(
-            Case.registration_number == upper, Case.payment_code == text, Case.client_code == upper,
-            Case.pod == upper,
-            # names only for roles that see personal data (else it would confirm who has a case)
-            Case.search_name.like(f"%{fold(text)}%") if sees_personal_data(actor.role) else false(),
-        ))
-    base = select(Case, User.username).join(User, Case.assignee_id == User.id, isouter=True).where(*conditions)
+    base = (select(Case, User.username).join(User, Case.assignee_id == User.id, isouter=True)
+            .where(*_conditions(filters, actor)))
     with uow:
         total = uow.session.exec(select(func.count()).select_from(base.subquery())).one()
         result = uow.session.exec(

@@ -1,6 +1,7 @@
 """Panou: the back office at a glance for supervisors (analysts and admins read it too, names masked):
 what is open and where it waits, what is late, who holds the work, disputes and money. Figures come
-from SQL aggregations cached for a minute; "Vezi în coadă" opens the queue filtered to those cases."""
+from SQL aggregations cached for a minute; under every figure, "Vezi în coadă" opens the queue on exactly
+the cases the figure counts (money figures open their report)."""
 
 import streamlit as st
 
@@ -22,12 +23,14 @@ left, right = st.columns(2, gap="large")
 with left:
     st.subheader(t("ui.dashboard.weekly_title"), anchor=False)
     charts.weekly(snap)
+    board.weekly_row(snap)
     st.subheader(t("ui.dashboard.cycle_title"), anchor=False)
     board.cycle_table(snap)
+    board.cycle_row(snap)
 with right:
     st.subheader(t("ui.dashboard.states_title"), anchor=False)
     charts.open_states(snap)
-    board.state_picker(snap)
+    board.states_row(snap)
 
 st.subheader(t("ui.dashboard.deadlines_title"), anchor=False)
 board.deadline_lists(snap)
@@ -36,18 +39,21 @@ left, right = st.columns(2, gap="large")
 with left:
     st.subheader(t("ui.dashboard.dwell_title"), anchor=False)
     charts.dwell(snap)
+    board.dwell_row(snap)
 with right:
     st.subheader(t("ui.dashboard.ages_title"), anchor=False)
     charts.ages(snap)
+    board.ages_row(snap)
 
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader(t("ui.dashboard.workload_title"), anchor=False)
     charts.workload(snap)
-    board.assignee_picker(snap, actor)
+    board.workload_row(snap, actor)
 with right:
     st.subheader(t("ui.dashboard.disputes_title"), anchor=False)
     charts.disputes(snap)
+    board.disputes_row(snap)
 
 st.subheader(t("ui.dashboard.payments_title"), anchor=False)
 charts.payments(snap)

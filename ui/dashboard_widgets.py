@@ -1,6 +1,6 @@
 """The dashboard screen's pieces besides the charts: the filters, the cached snapshot and its "data as
-of" line, the metric tiles, the cycle-time table, the deadline lists, and the buttons that open the work
-queue already filtered to the cases a figure counts."""
+of" line, the metric tiles, the cycle-time table, the deadline lists, and under every figure the chips
+and buttons that open the work queue already filtered to the cases the figure counts."""
 
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,9 +14,8 @@ from core.config import settings
 from core.dashboard import DashboardFilter, DeadlineList, Snapshot
 from core.i18n import t
 from core.ledger import format_lei
-from core.models import Role
-from core.queries import today
-from ui import context
+from core.queries import QueueFilter, today
+from ui import context, report_widgets
 from ui import queue_widgets as queue
 from ui.widgets import deadline_text, local
 from workflows import REGISTRY
@@ -61,30 +60,70 @@ def as_of(snap: Snapshot) -> None:
         st.rerun()
 
 
-def _go(label_key: str, key: str, **filters) -> None:
+def _go(key: str, filters: QueueFilter, label_key: str = "see_in_queue") -> None:
     if st.button(_label(label_key), key=key, icon=":material/arrow_forward:", type="tertiary"):
-        queue.open_queue(**filters)
+        queue.open_queue(filters)
+
+
+def _go_report(key: str, report: str) -> None:
+    """Money figures are not cases: they open the report that lists what they add up."""
+    if st.button(t(f"ui.dashboard_go.{report}_report"), key=key, icon=":material/table_view:", type="tertiary"):
+        st.session_state[report_widgets.REPORT] = report
+        st.switch_page("pages/reports.py")
+
+
+def go_row(key: str, choices: list[tuple[str, QueueFilter]]) -> None:
+    """One chip per bucket of the figure above, labelled with the figure's number: a click opens the queue
+    on exactly the cases that number counts."""
+    if not choices:
+        return
+    picked = st.pills(_label("see_in_queue"), range(len(choices)), format_func=lambda i: choices[i][0], key=key)
+    if picked is not None:
+        queue.open_queue(choices[picked][1])
+
+
+def _cases(snap: Snapshot, **fields) -> QueueFilter:
+    """The queue filter of a figure's bucket, within the dashboard's case type."""
+    return QueueFilter(**{"case_type": snap.filters.case_type, **fields})
+
+
+def _period(snap: Snapshot) -> tuple:
+    return snap.filters.date_from, snap.filters.date_to
 
 
 def tiles(snap: Snapshot) -> None:
-    case_type = snap.filters.case_type or queue.ANY
     open_total = sum(c.count for c in snap.open_by_state)
     row = st.columns(4)
-    row[0].metric(_label("open"), open_total, border=True)
+    with row[0]:
+        st.metric(_label("open"), open_total, border=True)
+        _go("dashboard_go_open", _cases(snap))
     with row[1]:
         st.metric(_label("overdue"), snap.overdue.total, border=True)
-        _go("see_in_queue", "dashboard_go_overdue", case_type=case_type, overdue=True)
-    row[2].metric(_label("due_soon"), snap.due_soon.total, border=True)
-    row[3].metric(_label("receivables"), whole_lei(snap.overdue_receivables), border=True,
+        _go("dashboard_go_overdue", _cases(snap, overdue_only=True))
+    with row[2]:
+        st.metric(_label("due_soon"), snap.due_soon.total, border=True)
+        _go("dashboard_go_due_soon", _cases(snap, due_soon_only=True))
+    with row[3]:
+        st.metric(_label("receivables"), whole_lei(snap.overdue_receivables), border=True,
                   help=_label("receivables_help", amount=format_lei(snap.overdue_receivables)))
+        _go_report("dashboard_go_aging", "aging")
     row = st.columns(4)
-    row[0].metric(_label("intake"), sum(w.intake for w in snap.weekly), border=True)
-    row[1].metric(_label("completed"), sum(w.completed for w in snap.weekly), border=True)
-    row[2].metric(_label("open_disputed"), whole_lei(sum((d.open_amount for d in snap.disputes), ZERO)),
-                  border=True, help=_label("credited_help", amount=format_lei(sum((d.credited for d in snap.disputes),
-                                                                                  ZERO))))
-    collected = sum((p.amount for p in snap.payments), ZERO)
-    row[3].metric(_label("collected"), whole_lei(collected), border=True, help=format_lei(collected))
+    with row[0]:
+        st.metric(_label("intake"), sum(w.intake for w in snap.weekly), border=True)
+        _go("dashboard_go_intake", _cases(snap, registered=_period(snap), open_only=False))
+    with row[1]:
+        st.metric(_label("completed"), sum(w.completed for w in snap.weekly), border=True)
+        _go("dashboard_go_completed", _cases(snap, closed=_period(snap), open_only=False))
+    with row[2]:
+        st.metric(_label("open_disputed"), whole_lei(sum((d.open_amount for d in snap.disputes), ZERO)),
+                  border=True, help=_label("credited_help", amount=format_lei(
+                      sum((d.credited for d in snap.disputes), ZERO))))
+        if snap.filters.case_type in (None, dashboard.DISPUTE):
+            _go("dashboard_go_disputes", QueueFilter(case_type=dashboard.DISPUTE))
+    with row[3]:
+        collected = sum((p.amount for p in snap.payments), ZERO)
+        st.metric(_label("collected"), whole_lei(collected), border=True, help=format_lei(collected))
+        _go_report("dashboard_go_payments", "payments")
 
 
 def whole_lei(amount: Decimal) -> str:
@@ -106,34 +145,71 @@ def cycle_table(snap: Snapshot) -> None:
         _label("p90"): st.column_config.NumberColumn(format="%.1f")})
 
 
-def state_picker(snap: Snapshot) -> None:
-    """Opens the queue on the open cases of one type and state."""
-    if not snap.open_by_state:
-        return
-    choices = {f"{c.case_type}:{c.state}": c for c in snap.open_by_state}
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
-    picked = left.selectbox(_label("pick_state"), list(choices), key="dashboard_state", format_func=lambda k: (
-        f"{t(f'case_type.{choices[k].case_type}')} · {t(f'state.{choices[k].state}')} ({choices[k].count})"))
-    with right:
-        _go("see_in_queue", "dashboard_go_state", case_type=choices[picked].case_type, state=choices[picked].state)
+def _go_label(key: str, **params) -> str:
+    return t(f"ui.dashboard_go.{key}", **params)
 
 
-def assignee_picker(snap: Snapshot, actor: Actor) -> None:
-    """Opens the queue on one person's open cases (or the unassigned ones). The queue offers analysts no
-    colleague to filter by, so they may only open the unassigned cases."""
+def _state(case_type: str, state: str) -> str:
+    return f"{t(f'case_type.{case_type}')} · {t(f'state.{state}')}"
+
+
+def states_row(snap: Snapshot) -> None:
+    go_row("dashboard_go_state", [(_go_label("state", name=_state(c.case_type, c.state), count=c.count),
+                                   QueueFilter(case_type=c.case_type, state=c.state)) for c in snap.open_by_state])
+
+
+def weekly_row(snap: Snapshot) -> None:
+    """Each week's intake (registered that week) and completed (closed that week), within the period."""
+    choices = []
+    for w in snap.weekly:
+        days = (max(w.week, snap.filters.date_from), min(w.week + timedelta(days=6), snap.filters.date_to))
+        week = w.week.strftime("%d.%m")
+        if w.intake:
+            choices.append((_go_label("intake", week=week, count=w.intake),
+                            _cases(snap, registered=days, open_only=False)))
+        if w.completed:
+            choices.append((_go_label("completed", week=week, count=w.completed),
+                            _cases(snap, closed=days, open_only=False)))
+    go_row("dashboard_go_week", choices)
+
+
+def cycle_row(snap: Snapshot) -> None:
+    """The cases of each workflow closed in the period (the ones the durations are measured on)."""
+    go_row("dashboard_go_cycle", [
+        (_go_label("cycle", type=t(f"case_type.{c.case_type}"), count=c.cases),
+         QueueFilter(case_type=c.case_type, closed=_period(snap), open_only=False)) for c in snap.cycle_times])
+
+
+def dwell_row(snap: Snapshot) -> None:
+    """The cases waiting now in each state of the figure (the open ones)."""
+    waiting = {(c.case_type, c.state): c.count for c in snap.open_by_state}
+    go_row("dashboard_go_dwell", [
+        (_go_label("waiting", name=_state(d.case_type, d.state), count=waiting[(d.case_type, d.state)]),
+         QueueFilter(case_type=d.case_type, state=d.state))
+        for d in snap.dwell if waiting.get((d.case_type, d.state))])
+
+
+def ages_row(snap: Snapshot) -> None:
+    limits = {label: (low, high) for label, low, high in dashboard.AGE_BUCKETS}
+    go_row("dashboard_go_age", [(_go_label("age", age=a.label, count=a.count), _cases(snap, age=limits[a.label]))
+                                for a in snap.ages if a.count])
+
+
+def workload_row(snap: Snapshot, actor: Actor) -> None:
+    """One person's open cases (or the unassigned ones), all states together."""
     totals: dict[str | None, list] = {}
     for w in snap.workload:
-        if actor.role != Role.ANALYST or w.assignee is None:
-            entry = totals.setdefault(w.assignee, [w.assignee_name, 0])
-            entry[1] += w.count
-    if not totals:
-        return
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
-    picked = left.selectbox(_label("pick_assignee"), list(totals), key="dashboard_assignee", format_func=lambda u: (
-        f"{totals[u][0] or _label('unassigned')} ({totals[u][1]})"))
-    target = queue.NOBODY if picked is None else queue.ME if picked == actor.username else picked
-    with right:
-        _go("see_in_queue", "dashboard_go_assignee", case_type=snap.filters.case_type or queue.ANY, assignee=target)
+        totals.setdefault(w.assignee, [w.assignee_name, 0])[1] += w.count
+    go_row("dashboard_go_assignee", [
+        (_go_label("assignee", name=name or _label("unassigned"), count=count),
+         _cases(snap, assignee=queue.NOBODY if user is None else queue.ME if user == actor.username else user))
+        for user, (name, count) in totals.items()])
+
+
+def disputes_row(snap: Snapshot) -> None:
+    go_row("dashboard_go_category", [
+        (_go_label("category", category=t(f"dispute_category.{d.category}"), count=d.open_cases),
+         QueueFilter(case_type=dashboard.DISPUTE, category=d.category)) for d in snap.disputes if d.open_cases])
 
 
 def deadline_lists(snap: Snapshot) -> None:
@@ -142,8 +218,12 @@ def deadline_lists(snap: Snapshot) -> None:
                           _label("due_soon_tab", count=snap.due_soon.total)])
     with late:
         deadline_list(snap.overdue, late=True)
+        if snap.overdue.total:
+            _go("dashboard_go_overdue_list", _cases(snap, overdue_only=True), "see_all_in_queue")
     with soon:
         deadline_list(snap.due_soon, late=False)
+        if snap.due_soon.total:
+            _go("dashboard_go_due_soon_list", _cases(snap, due_soon_only=True), "see_all_in_queue")
 
 
 def deadline_list(found: DeadlineList, late: bool) -> None:

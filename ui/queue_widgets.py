@@ -1,5 +1,9 @@
-"""The queue screen's pieces: the filter bar, the table (number opens the case, rows select for bulk
+"""The queue screen's pieces: the filter bar (its filters carried in the URL, so a filtered queue can be
+shared, and shown as chips with a one-click clear), the table (number opens the case, rows select for bulk
 work) and the claim/assign bar. Each reads its widgets and calls one core service."""
+
+from collections.abc import Mapping
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +26,9 @@ TYPE = "queue_type"
 STATE = "queue_state"
 ASSIGNEE = "queue_assignee"
 OVERDUE = "queue_overdue"
+CLOSED = "queue_closed"  # closed cases too
+EXTRA = "queue_extra"  # the filters without a widget (set by the dashboard's click-throughs), as QueueFilter fields
+WIDGETS = (SEARCH, TYPE, STATE, ASSIGNEE, OVERDUE, CLOSED)
 TABLE_GENERATION = "queue_table_generation"  # bumped after a bulk action so the old selection clears
 ANY, ME, NOBODY = "", "__me__", "__none__"
 
@@ -36,21 +43,129 @@ def _type_changed() -> None:
     _first_page()
 
 
-def open_queue(*, case_type: str = ANY, state: str = ANY, assignee: str = ANY, overdue: bool = False) -> None:
-    """Opens the queue already filtered (the dashboard's click-through). Every filter is set, so a
-    search or filter left on the queue earlier does not narrow the cases further."""
-    st.session_state.update({SEARCH: "", TYPE: case_type, STATE: state, ASSIGNEE: assignee, OVERDUE: overdue,
-                             PAGE: 1})
-    st.switch_page("pages/queue.py")
+def _days(days: tuple[date, date]) -> str:
+    return f"{days[0].isoformat()}..{days[1].isoformat()}"
+
+
+def to_params(filters: QueueFilter) -> dict[str, str]:
+    """The filters as URL query parameters (only those that differ from the default queue)."""
+    f = filters
+    params = {"q": f.search, "type": f.case_type, "state": f.state, "assignee": f.assignee,
+              "overdue": "1" if f.overdue_only else None, "all": None if f.open_only else "1",
+              "due_soon": "1" if f.due_soon_only else None, "category": f.category,
+              "registered": _days(f.registered) if f.registered else None,
+              "closed_in": _days(f.closed) if f.closed else None,
+              "age": f"{f.age[0]}-{'' if f.age[1] is None else f.age[1]}" if f.age else None}
+    return {name: value for name, value in params.items() if value}
+
+
+def _parse_days(text: str) -> tuple[date, date] | None:
+    first, _, last = text.partition("..")
+    try:
+        return date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError:
+        return None
+
+
+def _parse_age(text: str) -> tuple[int, int | None] | None:
+    low, _, high = text.partition("-")
+    if not low.isdigit() or not (high.isdigit() or high == ""):
+        return None
+    return int(low), int(high) if high else None
+
+
+def from_params(params: Mapping[str, str]) -> QueueFilter:
+    """The filters a shared queue address carries; a malformed or unknown value is left out."""
+    get = params.get
+    case_type = get("type") if get("type") in REGISTRY else None
+    return QueueFilter(
+        case_type=case_type, state=get("state") or None, assignee=get("assignee") or None,
+        overdue_only=get("overdue") == "1", search=get("q", ""), open_only=get("all") != "1",
+        due_soon_only=get("due_soon") == "1", category=get("category") or None,
+        registered=_parse_days(get("registered", "")), closed=_parse_days(get("closed_in", "")),
+        age=_parse_age(get("age", "")))
+
+
+def open_queue(filters: QueueFilter) -> None:
+    """Opens the queue showing exactly `filters` (the dashboard's click-through): the address carries
+    them, and nothing left on the queue earlier narrows the cases further."""
+    for key in (*WIDGETS, EXTRA):
+        st.session_state.pop(key, None)
+    st.switch_page("pages/queue.py", query_params=to_params(filters))
+
+
+def _extra(filters: QueueFilter) -> dict:
+    return {"due_soon_only": filters.due_soon_only, "registered": filters.registered, "closed": filters.closed,
+            "age": filters.age, "category": filters.category}
+
+
+def _from_address() -> None:
+    """Arriving on the queue (its widgets not drawn last run), the filters come from the address."""
+    if TYPE in st.session_state:
+        return
+    f = from_params(st.query_params)
+    st.session_state.update({SEARCH: f.search, TYPE: f.case_type or ANY, STATE: f.state or ANY,
+                             ASSIGNEE: f.assignee or ANY, OVERDUE: f.overdue_only, CLOSED: not f.open_only,
+                             EXTRA: _extra(f), PAGE: 1})
+
+
+def _clear(field: str | None = None) -> None:
+    """Drops one click-through filter, or every filter when `field` is None."""
+    if field is None:
+        st.session_state.update({SEARCH: "", TYPE: ANY, STATE: ANY, ASSIGNEE: ANY, OVERDUE: False, CLOSED: False,
+                                 EXTRA: _extra(QueueFilter())})
+    else:
+        st.session_state[EXTRA] = {**st.session_state[EXTRA], field: getattr(QueueFilter(), field)}
+    _first_page()
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def _chip_labels(filters: QueueFilter) -> dict[str, str]:
+    """The click-through filters in force, as the words on their chips."""
+    f, labels = filters, {}
+    if f.due_soon_only:
+        labels["due_soon_only"] = t("ui.queue_filters.due_soon")
+    if f.registered:
+        labels["registered"] = t("ui.queue_filters.registered", first=_day(f.registered[0]),
+                                 last=_day(f.registered[1]))
+    if f.closed:
+        labels["closed"] = t("ui.queue_filters.closed", first=_day(f.closed[0]), last=_day(f.closed[1]))
+    if f.age:
+        labels["age"] = (t("ui.queue_filters.age", low=f.age[0], high=f.age[1]) if f.age[1] is not None
+                         else t("ui.queue_filters.age_from", low=f.age[0]))
+    if f.category:
+        labels["category"] = t("ui.queue_filters.category", category=t(f"dispute_category.{f.category}"))
+    return labels
+
+
+def chips(filters: QueueFilter) -> None:
+    """The click-through filters as chips, each with its own clear, and a clear of every filter."""
+    labels = _chip_labels(filters)
+    if not labels and filters == QueueFilter():
+        return
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.caption(t("ui.queue_filters.active"))
+    for field, label in labels.items():
+        row.button(label, key=f"queue_clear_{field}", icon=":material/close:", on_click=_clear, args=(field,),
+                   help=t("ui.queue_filters.clear_one"))
+    row.button(t("ui.queue_filters.clear_all"), key="queue_clear_all", icon=":material/filter_alt_off:",
+               type="tertiary", on_click=_clear)
 
 
 def filter_bar(actor: Actor, staff: list[tuple[str, str, str]]) -> QueueFilter:
+    """The filters on screen (seeded from the address on arrival), written back to the address."""
+    _from_address()
     names = {username: name for username, name, _ in staff}
     assignees = [ANY, NOBODY] + ([ME] if context.is_worker(actor) else []) + [u for u in names if u != actor.username]
+    if st.session_state[ASSIGNEE] not in assignees:  # a colleague named by the address (analysts list nobody)
+        assignees.append(st.session_state[ASSIGNEE])
     labels = {ANY: t("ui.queue.all"), ME: t("ui.queue.assignee_me"), NOBODY: t("ui.queue.assignee_none")}
     search = st.text_input(t("ui.queue.search"), placeholder=t("ui.queue.search_hint"), key=SEARCH,
                            icon=":material/search:", on_change=_first_page)
-    c1, c2, c3, c4 = st.columns([2, 2, 2, 1.4], vertical_alignment="bottom")
+    c1, c2, c3, c4 = st.columns([2, 2, 2, 1.6], vertical_alignment="bottom")
     case_type = c1.selectbox(t("ui.queue.type"), [ANY, *REGISTRY], key=TYPE, on_change=_type_changed,
                              format_func=lambda v: labels[ANY] if v == ANY else t(f"case_type.{v}"))
     chosen = [REGISTRY[case_type]] if case_type else REGISTRY.values()
@@ -62,8 +177,13 @@ def filter_bar(actor: Actor, staff: list[tuple[str, str, str]]) -> QueueFilter:
     assignee = c3.selectbox(t("ui.queue.assignee"), assignees, key=ASSIGNEE, on_change=_first_page,
                             format_func=lambda v: labels.get(v) or names.get(v, v))
     overdue = c4.toggle(t("ui.queue.overdue_only"), key=OVERDUE, on_change=_first_page)
-    return QueueFilter(case_type=case_type or None, state=state or None, assignee=assignee or None,
-                       overdue_only=overdue, search=search)
+    closed = c4.toggle(t("ui.queue_filters.include_closed"), key=CLOSED, on_change=_first_page,
+                       help=t("ui.queue_filters.include_closed_help"))
+    filters = QueueFilter(case_type=case_type or None, state=state or None, assignee=assignee or None,
+                          overdue_only=overdue, search=search, open_only=not closed, **st.session_state[EXTRA])
+    chips(filters)
+    st.query_params.from_dict(to_params(filters))
+    return filters
 
 
 def _frame(rows: list[QueueRow], staff_names: dict[str, str]) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 cases by state, weekly flow, cycle-time percentiles, time in state, ages, deadline lists, workload,
 disputes, payments per day and overdue receivables checked against an independent computation."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,7 @@ from core.auth import authenticate
 from core.dashboard import DashboardFilter
 from core.errors import PermissionDenied
 from core.models import Contract, CreditNote, Invoice, clock_at
-from core.queries import today
+from core.queries import QueueFilter, list_queue, today
 from core.services import cases
 from core.services.disputes import open_dispute
 from core.services.users import DEMO_USERS, ensure_demo_users
@@ -163,8 +163,6 @@ def test_overdue_and_due_soon_lists_name_the_cases_with_their_deadlines(uow):
 
 
 def test_the_overdue_list_holds_the_same_cases_as_the_queue_overdue_filter(uow):
-    from core.queries import QueueFilter, list_queue
-
     deadlines(uow)
     with clock_at(MARCH_16):
         queue = list_queue(uow=uow(), actor=SUPERVISOR, filters=QueueFilter(overdue_only=True))
@@ -253,3 +251,73 @@ def test_the_snapshot_reads_every_figure_in_one_go_and_says_when(uow):
     assert snap.as_of == MARCH_16 and snap.filters == MARCH
     assert snap.cycle_times == read(uow, dashboard.cycle_times)
     assert sum(w.completed for w in snap.weekly) == 5
+
+
+# Click-through: every figure's number equals the row count of the queue filter the dashboard opens for it.
+
+def queue_total(uow, actor=SUPERVISOR, **fields) -> int:
+    with clock_at(MARCH_16):
+        return list_queue(uow=uow(), actor=actor, filters=QueueFilter(**fields)).total
+
+
+def test_each_age_bucket_opens_the_queue_on_the_cases_it_counts(uow):
+    for n, registered in enumerate((at(16, hour_utc=8), at(11), at(11, hour_utc=15), at(2), at(13, month=2))):
+        new_case(uow, n, registered)
+    limits = {label: (low, high) for label, low, high in dashboard.AGE_BUCKETS}
+    ages = {a.label: a.count for a in read(uow, dashboard.open_cases_by_age)}
+    # 17:00 in Bucharest on the 11th is after the working day: it counts from the 12th, 2 working days ago
+    assert ages == {"0-2": 2, "3-5": 1, "6-10": 1, "11-20": 0, "21+": 1}
+    assert {label: queue_total(uow, age=limits[label]) for label in ages} == ages
+
+
+def test_each_week_opens_the_queue_on_the_cases_registered_or_closed_that_week(uow):
+    closed_timelines(uow)
+    new_case(uow, 20, at(12, hour_utc=22))  # Friday 13 March in Bucharest
+    weeks = read(uow, dashboard.weekly_flow)
+    for w in weeks:
+        days = (max(w.week, MARCH.date_from), min(w.week + timedelta(days=6), MARCH.date_to))
+        assert queue_total(uow, registered=days, open_only=False) == w.intake
+        assert queue_total(uow, closed=days, open_only=False) == w.completed
+    assert sum(w.completed for w in weeks) == 5 and queue_total(uow, closed=(MARCH.date_from, MARCH.date_to)) == 0
+
+
+def test_a_case_closed_in_the_period_and_reopened_since_is_still_among_those_closed(uow):
+    case = new_case(uow, 0, at(2))
+    at_moment(at(3), fire, uow, case.id, "reject", CLERK, reason="Cerere retrasă")
+    at_moment(at(4), fire, uow, case.id, "reopen", SUPERVISOR, reason="Documente găsite")
+    [cycle] = read(uow, dashboard.cycle_times)
+    assert cycle.cases == queue_total(uow, case_type="holder_change", closed=(MARCH.date_from, MARCH.date_to),
+                                      open_only=False) == 1
+    assert queue_total(uow, closed=(date(2026, 3, 4), date(2026, 3, 31)), open_only=False) == 0
+
+
+def test_due_soon_opens_the_queue_on_the_same_cases(uow):
+    _, soon, _ = deadlines(uow)
+    listed = read(uow, dashboard.due_soon_cases)
+    with clock_at(MARCH_16):
+        queue = list_queue(uow=uow(), actor=SUPERVISOR, filters=QueueFilter(due_soon_only=True))
+    assert [r.id for r in listed.rows] == [r.id for r in queue.rows] == [soon.id]
+
+
+def test_each_dispute_category_opens_the_queue_on_its_open_disputes(uow):
+    dispute(uow, 0, "wrong_reading", "50.00")
+    dispute(uow, 1, "wrong_reading", "20.00")
+    upheld = dispute(uow, 2, "double_billing", "80.00")
+    at_moment(at(11), fire, uow, upheld.id, "start_review", CLERK)
+    with clock_at(at(12)):
+        cases.fire_trigger(uow=uow(), case_id=upheld.id, expected_version=current_version(uow, upheld.id),
+                           trigger="uphold", actor=CLERK, reason="Factură emisă de două ori", amount="60.00")
+    found = {d.category: d.open_cases for d in read(uow, dashboard.disputes_by_category)}
+    assert found == {"wrong_reading": 2, "double_billing": 0}
+    assert {name: queue_total(uow, category=name) for name in found} == found
+
+
+def test_each_person_of_the_workload_opens_the_queue_on_their_open_cases(uow):
+    clerk = staff(uow, "clerk")
+    mine = new_case(uow, 0, at(9))
+    new_case(uow, 1, at(9))
+    with clock_at(at(10)):
+        cases.claim_case(uow=uow(), case_id=mine.id, expected_version=current_version(uow, mine.id), actor=clerk)
+    totals = {w.assignee: w.count for w in read(uow, dashboard.workload)}
+    assert totals == {"clerk": 1, None: 1}
+    assert (queue_total(uow, assignee="clerk"), queue_total(uow, assignee="__none__")) == (1, 1)

@@ -1,15 +1,16 @@
 """The work queue: filters, search, deadline order, pages, claiming and bulk assignment."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from core.auth import authenticate
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.models import clock_at
-from core.queries import QueueFilter, case_view, list_queue
+from core.queries import QueueFilter, aged_from, case_view, list_queue
 from core.services import cases
 from core.services.users import ensure_demo_users
+from core.workdays import working_days_between
 from tests.factories import (
     ADMIN,
     ANALYST,
@@ -150,3 +151,25 @@ def test_wrong_credentials_get_one_neutral_message(uow):
     for username, password in (("clerk", "wrong-password"), ("nobody", "clerk-demo")):
         with refused(DomainError, "auth.invalid"):
             signed_in(uow, username, password)
+
+
+@pytest.mark.parametrize("now", [datetime(2026, 3, 16, 9, 0, tzinfo=UTC),  # Monday morning
+                                 datetime(2026, 3, 14, 10, 0, tzinfo=UTC),  # Saturday
+                                 datetime(2026, 4, 13, 15, 30, tzinfo=UTC)])  # Easter Monday, after hours
+def test_the_age_cut_off_agrees_with_working_days_since_registration_hour_by_hour(now):
+    for hours in range(24 * 50):
+        registered = now - timedelta(hours=hours, minutes=30)
+        age = working_days_between(registered, now)
+        assert [registered < aged_from(days, now) for days in range(1, 25)] == [age >= d for d in range(1, 25)]
+
+
+def test_the_queue_filters_cases_by_registration_days_and_age_including_closed_ones(uow):
+    made = register_many(uow, 4)  # 2 to 5 November
+    fire(uow, made[1].id, "cancel", CLERK, reason="Clientul a renunțat")
+    days = (date(2026, 11, 3), date(2026, 11, 4))
+    assert list_queue(uow=uow(), actor=CLERK, filters=QueueFilter(registered=days)).total == 1
+    both = list_queue(uow=uow(), actor=CLERK, filters=QueueFilter(registered=days, open_only=False))
+    assert [r.registration_number for r in both.rows] == [made[1].registration_number, made[2].registration_number]
+    with clock_at(datetime(2026, 11, 9, 9, 0, tzinfo=UTC)):  # Monday: 5, 4 and 2 working days after
+        older = list_queue(uow=uow(), actor=CLERK, filters=QueueFilter(age=(3, None)))
+    assert [r.registration_number for r in older.rows] == [made[0].registration_number, made[2].registration_number]

@@ -51,20 +51,50 @@ def test_see_in_queue_next_to_overdue_opens_the_queue_with_only_overdue_cases(uo
     assert list(table(at)["number"]) == [late.registration_number]
 
 
-def test_see_in_queue_for_a_state_and_for_an_assignee_sets_those_filters(uow, open_app):
+def test_a_state_chip_opens_the_queue_on_as_many_cases_as_it_counts(uow, open_app):
     late_and_fresh(uow)
     at = open_app("supervisor", DASHBOARD)
-    at.selectbox(key="dashboard_state").set_value("holder_change:submitted").run()
-    at.button(key="dashboard_go_state").click().run()
+    chip = at.pills(key="dashboard_go_state")
+    assert list(chip.options) == ["Schimbare titular · Depusă, așteaptă documente: 2"]
+    chip.set_value(0).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Coada de lucru"
     assert (at.selectbox(key="queue_type").value, at.selectbox(key="queue_state").value) == (
         "holder_change", "submitted")
     assert len(table(at)) == 2
+    assert (at.query_params["type"], at.query_params["state"]) == ("holder_change", "submitted")
 
-    at.switch_page(DASHBOARD).run()
-    at.selectbox(key="dashboard_assignee").set_value(None).run()
-    at.button(key="dashboard_go_assignee").click().run()
+
+def test_an_age_chip_opens_the_queue_with_that_age_shown_as_a_chip_and_in_the_address(uow, open_app):
+    late, _ = late_and_fresh(uow)
+    at = open_app("supervisor", DASHBOARD)
+    chips = at.pills(key="dashboard_go_age")
+    assert list(chips.options) == ["0-2 zile: 1", "21+ zile: 1"]
+    chips.set_value(1).run()
+    assert list(table(at)["number"]) == [late.registration_number]
+    assert at.query_params["age"] == "21-"
+    assert at.button(key="queue_clear_age").label == "Vechime de cel puțin 21 zile lucrătoare"
+    at.switch_page("pages/queue.py").run()  # AppTest's own page stays the dashboard until told otherwise
+    at.button(key="queue_clear_age").click().run()
+    assert len(table(at)) == 2 and "age" not in at.query_params
+
+
+def test_the_intake_tile_opens_the_queue_with_closed_cases_included(uow, open_app):
+    late_and_fresh(uow)
+    at = open_app("supervisor", DASHBOARD)
+    assert metric(at, "Intrate") == "1"  # the late one was registered before the period
+    at.button(key="dashboard_go_intake").click().run()
+    assert at.toggle(key="queue_closed").value is True
+    assert len(table(at)) == 1
+    assert at.toggle(key="queue_overdue").value is False  # nothing left behind by an earlier visit
+
+
+def test_a_person_chip_opens_the_queue_on_their_cases(uow, open_app):
+    late_and_fresh(uow)
+    at = open_app("supervisor", DASHBOARD)
+    at.pills(key="dashboard_go_assignee").set_value(0).run()
     assert at.selectbox(key="queue_assignee").value == "__none__"
-    assert at.toggle(key="queue_overdue").value is False  # the earlier click-through left nothing behind
+    assert len(table(at)) == 2
 
 
 def test_an_analyst_reads_the_dashboard_with_applicant_names_masked(uow, open_app):

@@ -1,7 +1,13 @@
 """The work queue: open cases by deadline, search and filters, claiming and assigning."""
 
-from tests.factories import make_account, register_case
-from tests.ui.conftest import table, texts
+from datetime import date
+
+from streamlit.testing.v1 import AppTest
+
+from core.queries import QueueFilter
+from tests.factories import CLERK, fire, make_account, register_case
+from tests.ui.conftest import APP, table, texts
+from ui.queue_widgets import from_params, to_params
 
 QUEUE = "pages/queue.py"
 
@@ -70,3 +76,28 @@ def test_an_analyst_reads_the_queue_with_names_masked_and_cannot_claim(uow, open
     assert set(table(at)["applicant"]) == {"I. M.", "V. D."}
     assert not [b for b in at.button if b.label.startswith("Preia")]
     assert "doar citire" in texts(at, "caption")
+
+
+def test_a_shared_queue_address_opens_the_queue_with_its_filters(uow, staff):
+    first, second = two_cases(uow)
+    fire(uow, first.id, "cancel", CLERK, reason="Clientul a renunțat")
+    at = AppTest.from_file(APP, default_timeout=30)  # a shared address opens a new session on the queue
+    at.session_state["actor"] = staff("clerk")
+    at.query_params.update({"all": "1", "type": "holder_change", "registered": "2020-01-01..2099-12-31"})
+    at.run()
+    assert at.toggle(key="queue_closed").value is True and at.selectbox(key="queue_type").value == "holder_change"
+    assert set(table(at)["number"]) == {first.registration_number, second.registration_number}
+    assert at.button(key="queue_clear_registered").label == "Înregistrate 01.01.2020 – 31.12.2099"
+    at.button(key="queue_clear_all").click().run()
+    assert list(table(at)["number"]) == [second.registration_number]
+    assert dict(at.query_params) == {}
+
+
+def test_the_queue_address_carries_every_filter_and_reads_back_the_same():
+    filters = QueueFilter(case_type="payment_dispute", state="opened", assignee="__none__", overdue_only=True,
+                          search="C000000042", open_only=False, due_soon_only=True, category="wrong_reading",
+                          registered=(date(2026, 3, 2), date(2026, 3, 8)), closed=(date(2026, 3, 9), date(2026, 3, 9)),
+                          age=(3, 5))
+    assert from_params(to_params(filters)) == filters
+    assert from_params(to_params(QueueFilter(age=(21, None)))) == QueueFilter(age=(21, None))
+    assert from_params({"type": "nonsense", "registered": "yesterday", "age": "x-"}) == QueueFilter()
