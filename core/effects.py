@@ -2,7 +2,7 @@
 Each returns details for the audit event and the messages it queues."""
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
@@ -53,25 +53,37 @@ def find_or_create_holder(session: Session, data: dict) -> Customer:
     return holder
 
 
-def issue_new_contract(ctx: GuardContext) -> dict:
-    """Handover: one meter index closes the old contract with its final invoice and opens the new
-    holder's contract on the same consumption place."""
-    session, case = ctx.session, ctx.case
-    # locked and re-read: two supervisors issuing at once cannot both close it
-    old = session.get(Contract, case.old_contract_id, with_for_update=True, populate_existing=True)
-    if old.status != ContractStatus.ACTIVE:
-        raise TransitionRefused("guard.old_contract_closed")
-    place = session.get(ConsumptionPlace, case.place_id)
-    index = case.data["handover_index"]
-    today = local_time(utcnow()).date()
-    last_period_end = session.exec(select(Invoice.period_end).where(Invoice.contract_id == old.id)
+def close_contract(session: Session, contract: Contract, index: int, on: date) -> Invoice:
+    """Closes a contract at one meter index with its final invoice (a handover, or a holder moving out)."""
+    last_period_end = session.exec(select(Invoice.period_end).where(Invoice.contract_id == contract.id)
                                    .order_by(Invoice.period_end.desc()).limit(1)).first()
     final = billing.issue_invoice(
-        session, contract=old, period_start=(last_period_end + timedelta(days=1)) if last_period_end
-        else old.start_date, period_end=today, new_index=index, kind=InvoiceKind.FINAL, issue_date=today)
-    old.status, old.end_date, old.end_index = ContractStatus.CLOSED, today, index
-    session.add(old)
-    session.flush()  # the old contract is closed before the new one exists (one active per place)
+        session, contract=contract, period_start=(last_period_end + timedelta(days=1)) if last_period_end
+        else contract.start_date, period_end=on, new_index=index, kind=InvoiceKind.FINAL, issue_date=on)
+    contract.status, contract.end_date, contract.end_index = ContractStatus.CLOSED, on, index
+    session.add(contract)
+    session.flush()  # closed before a new one may exist on the place (one active per place)
+    return final
+
+
+def issue_new_contract(ctx: GuardContext) -> dict:
+    """Opens the applicant's contract on the case's place at the case's meter index. A holder change
+    first closes the old contract with its final invoice at that same index; a new contract needs the
+    place vacant."""
+    session, case = ctx.session, ctx.case
+    # locked and re-read: two supervisors issuing at once cannot both close it, nor both fill the place
+    place = session.get(ConsumptionPlace, case.place_id, with_for_update=True, populate_existing=True)
+    index = case.data["handover_index"]
+    today = local_time(utcnow()).date()
+    details = {}
+    if case.old_contract_id is not None:
+        old = session.get(Contract, case.old_contract_id, with_for_update=True, populate_existing=True)
+        if old.status != ContractStatus.ACTIVE:
+            raise TransitionRefused("guard.old_contract_closed")
+        details["final_invoice"] = close_contract(session, old, index, today).invoice_number
+    elif session.exec(select(Contract.id).where(Contract.place_id == place.id,
+                                                Contract.status == ContractStatus.ACTIVE)).first():
+        raise TransitionRefused("guard.place_has_contract")
     holder = find_or_create_holder(session, case.data)
     known_code = session.exec(select(Contract.client_code).where(Contract.customer_id == holder.id)).first()
     new = Contract(
@@ -84,7 +96,7 @@ def issue_new_contract(ctx: GuardContext) -> dict:
     session.flush()
     case.new_contract_id = new.id
     return {"contract_number": new.number, "new_payment_code": new.payment_code,
-            "new_client_code": new.client_code, "final_invoice": final.invoice_number}
+            "new_client_code": new.client_code, **details}
 
 
 def record_credit_proposal(ctx: GuardContext) -> dict:

@@ -70,6 +70,13 @@ def old_contract_active(ctx: GuardContext) -> str | None:
     return None if contract and contract.status == ContractStatus.ACTIVE else "guard.old_contract_closed"
 
 
+def place_has_no_active_contract(ctx: GuardContext) -> str | None:
+    """A new contract only on a vacant place (the database also keeps one active contract per place)."""
+    active = ctx.session.exec(select(Contract.id).where(
+        Contract.place_id == ctx.case.place_id, Contract.status == ContractStatus.ACTIVE)).first()
+    return "guard.place_has_contract" if active else None
+
+
 def handover_index_not_below_meter(ctx: GuardContext) -> str | None:
     place = ctx.session.get(ConsumptionPlace, ctx.case.place_id)
     index = ctx.case.data.get("handover_index")
@@ -100,7 +107,8 @@ GUARDS: dict[str, Callable[[GuardContext], str | None]] = {
     fn.__name__: fn
     for fn in (
         all_required_documents_present, all_documents_approved, has_rejected_document,
-        not_the_verifier, no_other_open_case_on_place, old_contract_active, handover_index_not_below_meter,
+        not_the_verifier, no_other_open_case_on_place, old_contract_active, place_has_no_active_contract,
+        handover_index_not_below_meter,
         credit_within_dispute, credit_within_threshold, not_the_proposer,
     )
 }

@@ -1,5 +1,6 @@
 """Builds the deterministic demo dataset through the real services: accounts with their billing history,
-then holder-change cases in every state. The same seed gives the same people, codes and numbers."""
+a few places whose holder moved out, then holder-change and new-contract cases in every state. The same
+seed gives the same people, codes and numbers."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -18,6 +19,7 @@ from seed_data.disputes import seed_disputes
 from seed_data.fake import Fake
 from seed_data.history import bill_contract
 from seed_data.holder_changes import CaseRunner, plan_cases
+from seed_data.new_contracts import close_vacancies, plan_requests, plan_vacancies, request_count, run_requests
 
 Progress = Callable[[float, str], None]
 ACCOUNTS_PER_TRANSACTION = 200
@@ -47,8 +49,12 @@ def build(engine: Engine, *, accounts: int = settings.seed_accounts, cases: int 
     ensure_demo_users(uow=UnitOfWork(engine))
     fake, now = Fake(seed), utcnow()
     planned = [plan_account(fake, now) for _ in range(accounts)]
-    case_plans = plan_cases(fake, planned, cases, now)
+    requests = request_count(cases)  # new-contract requests, out of the cases asked for
+    case_plans = plan_cases(fake, planned, cases - requests, now)
+    vacancies = plan_vacancies(fake, planned, case_plans, requests, now)
+    request_plans = plan_requests(fake, vacancies, requests, now)
     _open_accounts(engine, fake, planned, report)
+    close_vacancies(engine, fake, vacancies)
     staff = _demo_staff(engine)
     for done, plan in enumerate(case_plans, start=1):
         runner = CaseRunner(engine, staff, fake.rng, plan)
@@ -58,6 +64,8 @@ def build(engine: Engine, *, accounts: int = settings.seed_accounts, cases: int 
         if done % 25 == 0 or done == len(case_plans):
             report(ACCOUNTS_SHARE + (1 - ACCOUNTS_SHARE) * done / len(case_plans),
                    f"Cereri de schimbare a titularului: {done} din {len(case_plans)}")
+    report(0.98, "Cereri de contract nou")
+    run_requests(engine, staff, fake, request_plans)
     report(0.99, "Contestații de facturi")
     seed_disputes(engine, staff, fake.rng, now, count=max(cases // 10, 7))
     counts = _count_rows(engine)

@@ -94,14 +94,14 @@ def plan_cases(fake: Fake, accounts: list[Account], count: int, now: datetime) -
         plans.append(CasePlan(
             scenario, account, fake.party(CustomerKind.COMPANY if i % 10 == 3 else CustomerKind.PERSON),
             rng.choice(("online", "online", "counter", "phone")), rng.random() < 0.2,
-            [registered, *_later_moments(rng, registered, now, len(steps) - 1)],
+            [registered, *later_moments(rng, registered, now, len(steps) - 1)],
         ))
         if steps[-1][0] not in KEEPS_BILLING:
             account.bill_until = registered
     return sorted(plans, key=lambda plan: plan.moments[0])
 
 
-def _later_moments(rng: random.Random, start: datetime, now: datetime, count: int) -> list[datetime]:
+def later_moments(rng: random.Random, start: datetime, now: datetime, count: int) -> list[datetime]:
     """Ordered moments after `start`, minutes apart at least; the last one leaves some time before now."""
     if not count:
         return []
@@ -111,7 +111,12 @@ def _later_moments(rng: random.Random, start: datetime, now: datetime, count: in
 
 
 class CaseRunner:
-    """Plays one plan: each step at its moment, each service call a few seconds after the previous."""
+    """Plays one plan: each step at its moment, each service call a few seconds after the previous.
+    A subclass plays another request workflow with its own scenarios, service and form."""
+
+    scenarios = SCENARIOS
+    workflow = holder_change.WORKFLOW
+    register_service = staticmethod(register_holder_change)
 
     def __init__(self, engine: Engine, staff: dict[str, Actor], rng: random.Random, plan: CasePlan):
         self.engine, self.staff, self.rng, self.plan = engine, staff, rng, plan
@@ -127,7 +132,7 @@ class CaseRunner:
         self._moment, self._calls = plan.moments[0], 0
 
     def run(self) -> None:
-        for (step, *args), moment in zip(SCENARIOS[self.plan.scenario][1], self.plan.moments, strict=True):
+        for (step, *args), moment in zip(self.scenarios[self.plan.scenario][1], self.plan.moments, strict=True):
             self._moment, self._calls = moment, 0
             getattr(self, step)(*args)
 
@@ -140,8 +145,8 @@ class CaseRunner:
             count = self.rng.randint(1, len(required) - 1)
         uploads = [(doc_type, *self._file(doc_type)) for doc_type in self.rng.sample(required, count)]
         with self._clock():
-            case = register_holder_change(uow=self._uow(), actor=self.registrar, form=self._form(),
-                                          uploads=uploads, channel=self.plan.channel)
+            case = self.register_service(uow=self._uow(), actor=self.registrar, form=self._form(),
+                                         uploads=uploads, channel=self.plan.channel)
         self.case_id = case.id
 
     def upload_rest(self) -> None:
@@ -240,7 +245,7 @@ class CaseRunner:
             return list(uow.session.exec(query.order_by(CaseDocument.id)))
 
     def _required(self) -> list[str]:
-        return holder_change.WORKFLOW.required_documents(self.plan.applicant.kind)
+        return self.workflow.required_documents(self.plan.applicant.kind)
 
     def _form(self) -> dict:
         applicant, account = self.plan.applicant, self.plan.account

@@ -98,7 +98,8 @@ def applicant(view: CaseView) -> None:
             ("ui.case.phone", data["phone"]),
             ("ui.case.correspondence_address", data["correspondence_address"]),
         ])
-    place = [("ui.case.current_holder", view.current_holder), ("ui.case.old_contract", view.old_contract_number)]
+    place = ([("ui.case.current_holder", view.current_holder), ("ui.case.old_contract", view.old_contract_number)]
+             if view.old_contract_number else [])  # a new contract has no old holder
     if view.dispute is None:  # a holder change also hands the place over to a new contract
         place += [
             ("ui.case.new_contract", view.new_contract_number),

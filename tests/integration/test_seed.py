@@ -87,7 +87,8 @@ def test_every_state_change_has_an_audit_event(uow):
 
 @pytest.mark.usefixtures("seeded")
 def test_an_issued_contract_closes_the_old_one_and_opens_the_new_one_on_the_same_place_under_four_eyes(uow):
-    issued = rows(uow, select(Case).where(Case.state == holder_change.State.CONTRACT_ISSUED))
+    issued = rows(uow, select(Case).where(Case.case_type == holder_change.WORKFLOW.name,
+                                          Case.state == holder_change.State.CONTRACT_ISSUED))
     assert issued
     for case in issued:
         with uow() as u:

@@ -1,0 +1,137 @@
+"""Registering a new-contract request (online contracting, or at the counter): the applicant's fields
+checked with the holder-change rules, the consumption place found by POD or address and confirmed
+vacant, then case, documents, audit and confirmation e-mail in one transaction."""
+
+import time
+from collections.abc import Callable
+
+from sqlmodel import Session, col, select
+
+from core import engine, numbers, validation
+from core.auth import Actor, require_role
+from core.errors import ValidationFailed
+from core.models import Case, ConsumptionPlace, Contract, ContractStatus, CustomerKind, Role, utcnow
+from core.online import access
+from core.search import fold
+from core.services.intake import (
+    COMMON_RULES,
+    COMPANY_RULES,
+    PERSON_RULES,
+    attach_document,
+    check_uploads,
+    receive_if_complete,
+)
+from core.workdays import local_time
+from workflows import new_contract
+
+SERVICE = "new_contract"  # as the lookup limits count it
+APPLICANT_RULES = {name: COMMON_RULES[name] for name in ("applicant_kind", "email", "phone", "handover_index",
+                                                         "right_of_use")}
+
+
+class PlaceRefused(ValidationFailed):
+    """The place named cannot take a new contract; `outcome` is what the lookup limits record."""
+
+    def __init__(self, outcome: str, key: str, **params):
+        self.outcome = outcome
+        super().__init__({"pod": (key, params)})
+
+
+def _optional(rule: Callable[[str | None], str]) -> Callable[[str | None], str]:
+    return lambda value: rule(value) if (value or "").strip() else ""
+
+
+def clean_form(form: dict) -> dict:
+    """All field rules at once; the applicant's kind decides between CNP and CUI rules."""
+    rules = dict(APPLICANT_RULES)
+    rules.update(COMPANY_RULES if form.get("applicant_kind") == CustomerKind.COMPANY else PERSON_RULES)
+    rules.update(pod=_optional(validation.pod), address=_optional(validation.required_text),
+                 correspondence_address=_optional(validation.required_text))
+    errors = {}
+    try:
+        clean = validation.collect(form, rules)
+    except ValidationFailed as failed:
+        errors, clean = failed.errors, {}
+    if not (form.get("pod") or "").strip() and not (form.get("address") or "").strip():
+        errors["pod"] = ("validation.pod_or_address", {})
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def _find_place(session: Session, clean: dict) -> ConsumptionPlace:
+    """The place by its POD, else by its address as written on the invoice (an indexed exact match; a
+    near miss asks for the POD). Locked until commit: a second request for the same place waits, then
+    sees this one's case."""
+    query = select(ConsumptionPlace)
+    if clean["pod"]:
+        query = query.where(ConsumptionPlace.pod == clean["pod"])
+    else:
+        query = query.where(ConsumptionPlace.address == clean["address"])
+    found = session.exec(query.limit(2).with_for_update()).all()
+    if not found:
+        raise PlaceRefused("unknown", "contracting.place_unknown")
+    if len(found) > 1:
+        raise PlaceRefused("ambiguous", "contracting.place_ambiguous")
+    return found[0]
+
+
+def _vacant_place(session: Session, clean: dict, actor: Actor) -> ConsumptionPlace:
+    place = _find_place(session, clean)
+    if session.exec(select(Contract.id).where(Contract.place_id == place.id,
+                                              Contract.status == ContractStatus.ACTIVE)).first():
+        raise PlaceRefused("contracted", "contracting.place_has_contract")
+    open_case = session.exec(select(Case.registration_number).where(
+        Case.place_id == place.id, col(Case.closed_at).is_(None))).first()
+    if open_case:  # the number of someone else's request is only told to staff
+        if actor.role == Role.CUSTOMER:
+            raise PlaceRefused("open_case", "contracting.open_case_exists")
+        raise PlaceRefused("open_case", "contracting.open_case_exists_staff", number=open_case)
+    if clean["handover_index"] < place.last_index:
+        raise ValidationFailed({"handover_index": ("contracting.index_below_meter", {"last": place.last_index})})
+    return place
+
+
+def register_new_contract(*, uow, actor: Actor, form: dict, uploads: list[tuple[str, str, bytes]] = (),
+                          channel: str = "counter", language: str = "ro", who: access.Client | None = None,
+                          sleep: Callable[[float], None] = time.sleep) -> Case:
+    """Validates everything first, then writes the case with its registration number, documents, audit
+    events and confirmation e-mail in one transaction. Given `who` (a public visitor), the place lookup
+    counts as a lookup attempt: repeated refusals are slowed down, then blocked."""
+    wf = new_contract.WORKFLOW
+    require_role(actor, wf.transition("register").roles)
+    clean = clean_form(form)
+    checked = check_uploads(list(uploads), set(wf.required_documents(clean["applicant_kind"])))
+    if who:
+        access.admit(uow=uow, who=who, service=SERVICE, sleep=sleep)
+    try:
+        with uow:
+            place = _vacant_place(uow.session, clean, actor)
+            case = _create_case(uow.session, wf, place, clean, actor, channel, language)
+            for doc_type, file in checked:
+                attach_document(uow.session, case, doc_type, file, actor)
+            receive_if_complete(uow.session, case, actor)
+            if who:
+                access.record(uow.session, who, SERVICE, "found", True)
+            uow.commit()
+            return case
+    except PlaceRefused as refused:
+        if who:
+            with uow:
+                access.record(uow.session, who, SERVICE, refused.outcome, False)
+                uow.commit()
+        raise
+
+
+def _create_case(session: Session, wf, place: ConsumptionPlace, clean: dict, actor: Actor, channel: str,
+                 language: str) -> Case:
+    name = clean.get("company_name") or f"{clean['last_name']} {clean['first_name']}"
+    case = Case(
+        registration_number=numbers.registration_number(session, wf.registration_prefix, local_time(utcnow()).year),
+        case_type=wf.name, workflow_version=wf.version, state=str(wf.initial), created_by=actor.username,
+        channel=channel, applicant_name=name, search_name=fold(name), pod=place.pod, place_id=place.id,
+        data={**clean, "applicant_name": name, "language": language,
+              "correspondence_address": clean["correspondence_address"] or place.address},
+    )
+    engine.start(session, case, actor)
+    return case
