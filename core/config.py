@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     processor_secret: str = "dev-only-processor-secret"  # shared with the processor for HMAC signatures
     payment_intent_abandon_minutes: int = 60  # a payment still unanswered by the processor is given up
     upload_link_days: int = 30  # calendar days a private upload link stays valid
+    client_address_header: str | None = None  # e.g. X-Forwarded-For, only behind a trusted reverse proxy
     lookup_window_minutes: int = 15  # failed lookups are counted over this window
     lookup_slow_after: int = 3  # failures before each further attempt is delayed
     lookup_block_after: int = 10  # failures before the client is blocked for the rest of the window

@@ -16,6 +16,7 @@ from core.diagram import workflow_dot
 from core.errors import NotFound
 from core.i18n import t
 from core.masking import (
+    hide_secrets,
     mask_address,
     mask_email,
     mask_file_name,
@@ -395,11 +396,18 @@ def list_outbox(*, uow, actor: Actor, status: str | None = None, page: int = 1, 
         found = uow.session.exec(newest_first.offset((page - 1) * page_size).limit(page_size)).all()
     rows = [
         OutboxRow(m.id, m.channel, mask_email(m.recipient) if m.channel == "email" else mask_phone(m.recipient),
-                  scrub(m.subject, name), scrub(m.body, name), m.template, m.status, m.attempts,
+                  scrub(m.subject, name), shown_body(m.body, m.template, name), m.template, m.status, m.attempts,
                   scrub(m.last_error, name) if m.last_error else None, m.created_at, m.sent_at)
         for m, name in found
     ]
     return Page(rows, total, page, page_size)
+
+
+def shown_body(body: str, template: str, name: str | None) -> str:
+    """In production the admin never sees private link tokens or confirmation codes; a development
+    installation without SMTP shows them, since the outbox page is then the only place to read them."""
+    body = scrub(body, name)
+    return hide_secrets(body, template) if settings.environment == "production" else body
 
 
 def outbox_counts(*, uow, actor: Actor) -> dict[str, int]:

@@ -30,10 +30,12 @@ class Client:
     session_key: str
 
 
-def client(address: str | None, session_id: str | None) -> Client:
-    def key(value: str | None) -> str:
-        return hmac.new(settings.secret_key.encode(), (value or "unknown").encode(), hashlib.sha256).hexdigest()
-    return Client(key(address), key(session_id))
+def client(address: str | None, session_id: str) -> Client:
+    """Without a known address (a local socket, a proxy not configured as trusted) only the session
+    counts: one shared "unknown" address would let one abuser block every visitor."""
+    def key(value: str) -> str:
+        return hmac.new(settings.secret_key.encode(), value.encode(), hashlib.sha256).hexdigest()
+    return Client(key(f"address:{address}" if address else f"session:{session_id}"), key(f"session:{session_id}"))
 
 
 class LookupBlocked(DomainError):

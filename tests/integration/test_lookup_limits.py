@@ -91,3 +91,12 @@ def test_the_worker_forgets_lookup_records_past_their_retention(uow, contract):
     assert housekeeping(uow=uow())["expired lookup records"] == 1
     with uow() as u:
         assert len(access.attempts_for(u.session, who)) == 1
+
+
+def test_without_a_known_address_one_blocked_session_does_not_block_the_others(uow, contract):
+    for _ in range(settings.lookup_block_after):
+        with pytest.raises(DomainError):
+            lookup(uow, access.client(None, "abuser"), "999999999")
+    with pytest.raises(access.LookupBlocked):
+        lookup(uow, access.client(None, "abuser"), contract.payment_code)
+    assert lookup(uow, access.client(None, "neighbour"), contract.payment_code) == contract.id
