@@ -67,7 +67,10 @@ def at_staff_desk() -> bool:
 
 
 def apply_language() -> str:
-    """Sets the catalog language for this run from the session (the sidebar toggle writes it)."""
+    """Sets the catalog language for this run from the session (the sidebar toggle writes it); a link
+    back from outside (the card processor, an e-mail) names it with ?lang= for the new session it opens."""
+    if (asked := st.query_params.get("lang")) in LANGUAGES and LANGUAGE not in st.session_state:
+        st.session_state[LANGUAGE] = asked
     language = st.session_state.setdefault(LANGUAGE, settings.language)
     if language not in LANGUAGES:
         language = st.session_state[LANGUAGE] = settings.language

@@ -82,7 +82,7 @@ async def sandbox_submit(request: Request) -> RedirectResponse | HTMLResponse:
         return HTMLResponse(_page(lang, f'<p class="error">{escape(t("sandbox.invalid", lang=lang))}</p>'), 400)
     body, signature = SandboxProcessor().notification(checkout, result)
     await asyncio.to_thread(_deliver, body, signature)
-    return RedirectResponse(f"{settings.public_base_url}/pay?intent={checkout.intent}", status_code=303)
+    return RedirectResponse(f"{settings.public_base_url}/pay?intent={checkout.intent}&lang={lang}", status_code=303)
 
 
 def _deliver(body: bytes, signature: str) -> None:

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from sqlmodel import select
+from streamlit.testing.v1 import AppTest
 
 from core.auth import customer_actor
 from core.i18n import t
@@ -13,7 +14,7 @@ from core.models import IntentStatus, PaymentIntent
 from core.online import access, payments
 from core.online.processor import Checkout, Result, SandboxProcessor
 from tests.factories import invoice_for, make_account
-from tests.ui.conftest import message_under, texts
+from tests.ui.conftest import APP, message_under, texts
 
 PAGE = "pages/pay.py"
 
@@ -94,3 +95,14 @@ def test_the_return_page_shows_how_the_payment_ended(open_app, account, uow, res
     shown = "\n".join(str(m.value) for kind in ("success", "error", "warning", "info") for m in getattr(at, kind))
     amount = format_lei(account[1].total)
     assert shown == f"**{t(f'ui.pay.{status}_title')}**  \n{t(f'ui.pay.{status}', amount=amount)}"
+
+
+def test_a_customer_who_paid_in_english_comes_back_to_an_english_page(open_app, account, uow):
+    started = payments.create_intent(uow=uow(), actor=customer_actor(), contract_id=account[0].id,
+                                     email="plata@example.com", what=payments.PayWhat.TOTAL, language="en")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update(intent=started.intent, lang="en")  # the processor's return link opens a new session
+    at.run()
+    assert at.session_state["language"] == "en"
+    at.switch_page(PAGE).run()
+    assert at.title[0].value == "Pay an invoice"
