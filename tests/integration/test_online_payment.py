@@ -266,7 +266,7 @@ def test_the_hosted_page_takes_the_card_and_the_signed_notification_pays_the_inv
     assert len(fields) == 4 and not [f for f in fields if "name=" in f]  # a browser submits no nameless field
     form = f"action=confirm&card={CARD}&cvv=123&expiry=12%2F29".encode()  # even a browser sending them
     status, headers, _ = http(started.url, data=form)
-    assert (status, headers["location"]) == (303, f"{server}/pay?intent={started.intent}&lang=ro")  # back in its language
+    assert (status, headers["location"]) == (303, f"{server}/pay?intent={started.intent}&lang=ro")
     assert intent(uow, started).status == IntentStatus.SUCCEEDED
     assert payments.payment_outcome(uow=uow(), public_id=started.intent).status == IntentStatus.SUCCEEDED
     assert CARD not in caplog.text and CARD not in database_text(uow)
