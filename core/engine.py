@@ -5,6 +5,7 @@ the caller's transaction (helpers never commit; a refusal raises before anything
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from functools import cache
 
@@ -20,6 +21,7 @@ from core.errors import PermissionDenied, TransitionRefused, ValidationFailed
 from core.guards import GUARDS, GuardContext
 from core.i18n import t
 from core.models import AuditEvent, Case, DocumentStatus, SlaStatus, utcnow
+from core.online.links import issue_upload_link
 from core.outbox import queue_email
 from core.workdays import add_working_days, extend_by_pause, local_time
 from core.workflow_spec import Sla, SlaAction, Transition, Workflow
@@ -235,6 +237,12 @@ def _queue_message(session: Session, case: Case, template: str, reason: str | No
                if d not in present]
     documents_line = (t("message.documents_needed", lang=lang, documents=", ".join(missing), due_date=due)
                       if missing else t("message.documents_complete", lang=lang))
+    # a fresh private upload link, only where documents are still awaited and the message shows the line
+    if missing and case.state in wf.document_states and "{documents_line}" in t(
+            f"message.{wf.name}.{template}.body", lang=lang):
+        link = issue_upload_link(session, case)
+        until = local_time(utcnow() + timedelta(days=settings.upload_link_days)).strftime("%d.%m.%Y")
+        documents_line += "\n\n" + t("message.documents_upload_link", lang=lang, link=link, until=until)
     queue_email(
         session, recipient=data["email"], template=f"{wf.name}.{template}", lang=lang, case_id=case.id,
         registration_number=case.registration_number, name=data["applicant_name"], reason=reason or "",

@@ -1,5 +1,31 @@
-"""Placeholder until this service is built."""
+"""Încărcarea documentelor: the applicant's private page, opened from the e-mailed link (?token=...),
+without an account. It shows the request's number and stage and each required document's status; a
+missing or rejected document gets an uploader. An unknown, expired or revoked link gets one neutral answer."""
 
 import streamlit as st
 
-st.title("upload")
+from core.i18n import t
+from ui import upload_widgets
+from ui.widgets import local, show_flash, state_badge
+
+st.title(t("ui.upload.title"), anchor=False)
+token = st.query_params.get("token", "")
+view = upload_widgets.opened(token)
+if view is None:
+    st.stop()
+
+show_flash()
+st.subheader(t("ui.upload.case", number=view.registration_number), anchor=False)
+st.write(t("ui.upload.greeting", name=view.applicant_name))
+label, badge = st.columns([1, 5], vertical_alignment="center")
+label.markdown(f"**{t('ui.upload.state')}**")
+with badge:
+    state_badge(view.state)
+st.caption(t("ui.upload.expires", date=local(view.expires_at, with_time=False)))
+
+if not view.accepts_uploads:
+    st.info(t("ui.upload.closed"), icon=":material/info:")
+elif not any(slot.awaited for slot in view.documents):
+    st.success(t("ui.upload.all_sent"), icon=":material/task_alt:")
+for slot in view.documents:
+    upload_widgets.document_card(slot, token, view.accepts_uploads)

@@ -1,5 +1,6 @@
-"""The counter/phone intake form: widgets named after the fields core.services.intake checks, each
-with a slot right under it for that field's message (uploads use `doc_<type>`, as the service does)."""
+"""The holder-change form, at the counter/phone and on the public site: widgets named after the fields
+core.services.intake checks, each with a slot right under it for that field's message (uploads use
+`doc_<type>`, as the service does)."""
 
 from dataclasses import dataclass, field
 
@@ -43,10 +44,11 @@ class Form:
         return [(doc_type, f.name, f.getvalue()) for doc_type, f in self.uploads.items() if f is not None]
 
 
-def form_fields(kind: str) -> Form:
+def form_fields(kind: str, prefix: str = "intake", at_counter: bool = True) -> Form:
     """Draws the fields inside the caller's st.form, a row at a time so each message stays beside its
-    neighbours, and returns what was typed."""
-    form = Form(values={"applicant_kind": kind})
+    neighbours, and returns what was typed. At the counter the clerk also picks the channel and may attach
+    documents; online the applicant uploads them afterwards through the private link."""
+    form = Form(values={"applicant_kind": kind}, channel="counter" if at_counter else "online", prefix=prefix)
     st.markdown(f"##### {t('ui.intake.section_place')}")
     form.row(("pod", dict(placeholder="RO005E512345678", help=t("ui.intake.pod_help"))),
              ("address", dict(help=t("ui.intake.address_help"))))
@@ -63,25 +65,27 @@ def form_fields(kind: str) -> Form:
     form.text("correspondence_address", st, help=t("ui.intake.correspondence_help"))
 
     st.markdown(f"##### {t('ui.intake.section_handover')}")
-    index, right, channel = st.columns(3)
+    index, right, *channel = st.columns(3 if at_counter else 2)
     form.text("handover_index", index, help=t("ui.intake.index_help"))
     form.values["right_of_use"] = right.selectbox(
-        t("ui.intake.right_of_use"), RIGHT_OF_USE, key="intake_right_of_use",
+        t("ui.intake.right_of_use"), RIGHT_OF_USE, key=f"{prefix}_right_of_use",
         format_func=lambda v: t(f"right_of_use.{v}"))
     form.slots["right_of_use"] = right.empty()
-    form.channel = channel.radio(t("ui.intake.channel"), CHANNELS, key="intake_channel", horizontal=True,
-                                 format_func=lambda v: t(f"ui.channel.{v}"))
+    if not at_counter:
+        return form
+    form.channel = channel[0].radio(t("ui.intake.channel"), CHANNELS, key=f"{prefix}_channel", horizontal=True,
+                                    format_func=lambda v: t(f"ui.channel.{v}"))
 
     st.markdown(f"##### {t('ui.intake.section_documents')}")
     st.caption(t("ui.intake.documents_hint"))
     for doc_type in holder_change.WORKFLOW.required_documents(kind):
         form.uploads[doc_type] = st.file_uploader(t(f"document.{doc_type}"), type=UPLOAD_TYPES,
-                                                  key=f"intake_doc_{doc_type}", help=t("ui.intake.upload_help"))
+                                                  key=f"{prefix}_doc_{doc_type}", help=t("ui.intake.upload_help"))
         form.slots[f"doc_{doc_type}"] = st.empty()
     return form
 
 
-def start_over() -> None:
-    """Forgets the registered request and every field, for the next applicant at the counter."""
-    for key in [k for k in st.session_state if str(k).startswith("intake_")]:
+def start_over(prefix: str = "intake") -> None:
+    """Forgets the registered request and every field, for the next applicant."""
+    for key in [k for k in st.session_state if str(k).startswith(f"{prefix}_")]:
         del st.session_state[key]

@@ -7,20 +7,14 @@ from collections.abc import Callable
 
 from sqlmodel import Session, col, select
 
-from core import engine, numbers, validation
+from core import engine, numbers
 from core.auth import Actor, require_role
 from core.errors import ValidationFailed
-from core.models import Case, ConsumptionPlace, Contract, ContractStatus, CustomerKind, Role, utcnow
+from core.models import Case, ConsumptionPlace, Contract, ContractStatus, Role, utcnow
 from core.online import access
 from core.search import fold
-from core.services.intake import (
-    COMMON_RULES,
-    COMPANY_RULES,
-    PERSON_RULES,
-    attach_document,
-    check_uploads,
-    receive_if_complete,
-)
+from core.services import intake
+from core.services.intake import COMMON_RULES, attach_document, check_uploads, receive_if_complete
 from core.workdays import local_time
 from workflows import new_contract
 
@@ -37,26 +31,8 @@ class PlaceRefused(ValidationFailed):
         super().__init__({"pod": (key, params)})
 
 
-def _optional(rule: Callable[[str | None], str]) -> Callable[[str | None], str]:
-    return lambda value: rule(value) if (value or "").strip() else ""
-
-
 def clean_form(form: dict) -> dict:
-    """All field rules at once; the applicant's kind decides between CNP and CUI rules."""
-    rules = dict(APPLICANT_RULES)
-    rules.update(COMPANY_RULES if form.get("applicant_kind") == CustomerKind.COMPANY else PERSON_RULES)
-    rules.update(pod=_optional(validation.pod), address=_optional(validation.required_text),
-                 correspondence_address=_optional(validation.required_text))
-    errors = {}
-    try:
-        clean = validation.collect(form, rules)
-    except ValidationFailed as failed:
-        errors, clean = failed.errors, {}
-    if not (form.get("pod") or "").strip() and not (form.get("address") or "").strip():
-        errors["pod"] = ("validation.pod_or_address", {})
-    if errors:
-        raise ValidationFailed(errors)
-    return clean
+    return intake.clean_form(form, APPLICANT_RULES)
 
 
 def _find_place(session: Session, clean: dict) -> ConsumptionPlace:
@@ -85,7 +61,7 @@ def _vacant_place(session: Session, clean: dict, actor: Actor) -> ConsumptionPla
         Case.place_id == place.id, col(Case.closed_at).is_(None))).first()
     if open_case:  # the number of someone else's request is only told to staff
         if actor.role == Role.CUSTOMER:
-            raise PlaceRefused("open_case", "contracting.open_case_exists")
+            raise PlaceRefused("open_case", "online.open_case_exists")
         raise PlaceRefused("open_case", "contracting.open_case_exists_staff", number=open_case)
     if clean["handover_index"] < place.last_index:
         raise ValidationFailed({"handover_index": ("contracting.index_below_meter", {"last": place.last_index})})

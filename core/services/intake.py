@@ -15,6 +15,7 @@ from core.models import (
     ContractStatus,
     Customer,
     CustomerKind,
+    Role,
     utcnow,
 )
 from core.search import fold
@@ -41,9 +42,10 @@ def _optional(rule):
     return lambda value: rule(value) if (value or "").strip() else ""
 
 
-def clean_form(form: dict) -> dict:
-    """All field rules at once; the applicant's kind decides between CNP and CUI rules."""
-    rules = dict(COMMON_RULES)
+def clean_form(form: dict, common_rules: dict = COMMON_RULES) -> dict:
+    """All field rules at once; the applicant's kind decides between CNP and CUI rules. A new-contract
+    request passes its own common rules (it has no current contract to name)."""
+    rules = dict(common_rules)
     rules.update(COMPANY_RULES if form.get("applicant_kind") == CustomerKind.COMPANY else PERSON_RULES)
     rules.update(pod=_optional(validation.pod), address=_optional(validation.required_text),
                  correspondence_address=_optional(validation.required_text))
@@ -75,7 +77,7 @@ def check_uploads(uploads: list[tuple[str, str, bytes]], allowed_types: set[str]
     return checked
 
 
-def _match_contract(session: Session, clean: dict) -> tuple[Contract, ConsumptionPlace]:
+def _match_contract(session: Session, clean: dict, public: bool) -> tuple[Contract, ConsumptionPlace]:
     """The active contract the request is about; each mismatch is reported on its own field."""
     # locked until commit: a second registration for the same contract waits, then sees this one's case
     contract = session.exec(select(Contract).where(
@@ -98,8 +100,9 @@ def _match_contract(session: Session, clean: dict) -> tuple[Contract, Consumptio
         errors["national_id"] = ("intake.same_holder", {})
     open_case = session.exec(select(Case.registration_number).where(
         Case.place_id == place.id, col(Case.closed_at).is_(None))).first()
-    if open_case:
-        errors["payment_code"] = ("intake.open_case_exists", {"number": open_case})
+    if open_case:  # someone else's request number is told to staff, not to the public
+        errors["payment_code"] = (("online.open_case_exists", {}) if public else
+                                  ("intake.open_case_exists", {"number": open_case}))
     if errors:
         raise ValidationFailed(errors)
     return contract, place
@@ -114,7 +117,7 @@ def register_holder_change(*, uow, actor: Actor, form: dict, uploads: list[tuple
     clean = clean_form(form)
     checked = check_uploads(list(uploads), set(wf.required_documents(clean["applicant_kind"])))
     with uow:
-        contract, place = _match_contract(uow.session, clean)
+        contract, place = _match_contract(uow.session, clean, public=actor.role == Role.CUSTOMER)
         name = clean.get("company_name") or f"{clean['last_name']} {clean['first_name']}"
         case = Case(
             registration_number=numbers.registration_number(

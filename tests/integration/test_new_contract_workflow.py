@@ -132,7 +132,7 @@ def test_only_one_open_request_per_place_and_the_customer_is_not_told_its_number
     assert staff.value.messages()["pod"].endswith(first.registration_number + ".")
     with pytest.raises(ValidationFailed) as public:
         register(uow, actor=customer_actor(), national_id="1800101221144")
-    assert public.value.errors["pod"][0] == "contracting.open_case_exists"
+    assert public.value.errors["pod"][0] == "online.open_case_exists"
     assert first.registration_number not in public.value.messages()["pod"]
 
 

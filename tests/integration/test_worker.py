@@ -70,3 +70,11 @@ def test_an_sms_is_posted_to_the_configured_gateway_with_its_token(monkeypatch):
                                      template="x"))
     server.server_close()
     assert received == [("Bearer t0ken", {"from": "Ghiseu", "to": "+40722111222", "text": "Cod 123456"})]
+
+
+def test_in_production_the_admin_outbox_hides_upload_tokens(uow, monkeypatch):
+    monkeypatch.setattr(settings, "public_base_url", "https://ghiseu.example")
+    register_case(uow, make_account(uow), documents=())  # documents missing: the e-mail carries the link
+    monkeypatch.setattr(settings, "environment", "production")
+    [row] = list_outbox(uow=uow(), actor=ADMIN).rows
+    assert "upload?token=••••••" in row.body

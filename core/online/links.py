@@ -1,0 +1,44 @@
+"""Private upload links: a random token for one case, of which only the SHA-256 is stored. Issued by the
+engine inside the transaction that asks a customer for documents (so this module needs no engine)."""
+
+import hashlib
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from core.config import settings
+from core.models import AccessToken, Case, TokenPurpose, utcnow
+
+_issued: ContextVar[dict[int, str] | None] = ContextVar("issued_upload_links", default=None)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_upload_link(session: Session, case: Case) -> str:
+    """A new private link to the case's upload page, valid `upload_link_days`; the caller's transaction
+    stores only the token's hash. The raw token exists in the returned URL and nowhere else."""
+    token = secrets.token_urlsafe(32)
+    session.add(AccessToken(token_hash=token_hash(token), purpose=TokenPurpose.UPLOAD, case_id=case.id,
+                            expires_at=utcnow() + timedelta(days=settings.upload_link_days)))
+    url = f"{settings.public_base_url.rstrip('/')}/upload?token={token}"
+    if (links := _issued.get()) is not None:
+        links[case.id] = url
+    return url
+
+
+@contextmanager
+def links_issued() -> Iterator[dict[int, str]]:
+    """Collects the links issued inside the block (case id -> URL), so the page where a request was just
+    registered can show its applicant the link the confirmation e-mail carries, without storing it."""
+    links: dict[int, str] = {}
+    reset = _issued.set(links)
+    try:
+        yield links
+    finally:
+        _issued.reset(reset)

@@ -1,0 +1,73 @@
+"""What an applicant sees of their documents on the public pages: the confirmation after an online
+request, and on the private upload page one card per required document, with an uploader where one is
+still awaited. The content of every file is checked by core.online.uploads, not by the browser."""
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from core.config import settings
+from core.errors import DomainError
+from core.i18n import t
+from core.online.uploads import DocumentSlot, UploadView, open_upload, upload_for_token
+from ui import context, public
+from ui.intake_form import UPLOAD_TYPES
+from ui.widgets import attempt, doc_status_markdown, flash, show_field_errors
+
+MB = 1024 * 1024
+
+
+def confirmation(number: str, documents: list[str], link: str | None, email: str,
+                 on_another: Callable[[], None]) -> None:
+    """The registration number, what to upload, and the way to the upload page."""
+    with st.container(border=True):
+        st.success(t("ui.holder_online.created", number=number), icon=":material/task_alt:")
+        st.write(t("ui.holder_online.keep_number"))
+        if documents:
+            st.markdown(f"##### {t('ui.holder_online.to_upload')}")
+            st.markdown("\n".join(f"- {t(f'document.{doc_type}')}" for doc_type in documents))
+        if link:
+            st.link_button(t("ui.holder_online.upload"), link, type="primary", icon=":material/upload_file:")
+            st.caption(t("ui.holder_online.emailed", email=email))
+        st.button(t("ui.holder_online.another"), icon=":material/restart_alt:", on_click=on_another)
+
+
+def opened(token: str) -> UploadView | None:
+    """The case behind the link, or a friendly neutral explanation (the same for every refusal)."""
+    try:
+        return open_upload(uow=context.uow(), token=token, who=public.visitor())
+    except DomainError as refusal:
+        with st.container(border=True):
+            st.markdown(f"#### :material/link_off: {t('ui.upload.invalid_title')}")
+            st.write(str(refusal))
+            st.page_link("pages/public_home.py", label=t("ui.upload.home"), icon=":material/storefront:")
+        return None
+
+
+def document_card(slot: DocumentSlot, token: str, accepts_uploads: bool) -> None:
+    """One required document: its status, the reviewer's reason when rejected, and an uploader while it
+    is awaited (once sent it awaits review, and the uploader goes away)."""
+    name = t(f"document.{slot.doc_type}")
+    with st.container(border=True):
+        st.markdown(f"**{name}** &nbsp; {doc_status_markdown(slot.status)}")
+        if slot.file_name:
+            st.caption(t("ui.upload.document_file", name=slot.file_name))
+        if slot.reason:
+            st.warning(t("ui.upload.rejected_reason", reason=slot.reason), icon=":material/feedback:")
+        if accepts_uploads and slot.awaited:
+            _uploader(slot.doc_type, name, token)
+
+
+def _uploader(doc_type: str, name: str, token: str) -> None:
+    file = st.file_uploader(t("ui.upload.choose", document=name), type=UPLOAD_TYPES, key=f"upload_file_{doc_type}",
+                            help=t("ui.intake.upload_help"), max_upload_size=-(-settings.upload_max_bytes // MB))
+    if file is not None and st.button(t("ui.upload.submit"), key=f"upload_go_{doc_type}", type="primary",
+                                      icon=":material/upload:"):
+        errors: dict[str, str] = {}
+        done = attempt(lambda: upload_for_token(uow=context.uow(), token=token, doc_type=doc_type,
+                                                file_name=file.name, data=file.getvalue(), who=public.visitor()),
+                       field_errors=errors)
+        show_field_errors(errors, "file")
+        if done:
+            flash(t("ui.upload.uploaded", document=name))
+            st.rerun()
