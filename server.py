@@ -3,7 +3,13 @@
 Run with `streamlit run server.py` (or `uvicorn server:app`)."""
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from core.online.routes import ROUTES
+
+# app.py routes every page with st.navigation. Streamlit decides on a process's first script run whether
+# the pages/ folder is a legacy multipage app; a first visitor arriving by a deep link (an e-mailed upload
+# link after a restart) would otherwise get the page run alone, under an automatic menu of every file.
+PagesManager.uses_pages_directory = False
 
 app = st.App("app.py", routes=ROUTES)

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,16 +28,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
-    """Serves the app on a new database; yields (base URL, database URL)."""
+@contextmanager
+def serve(data: Path, **env: str) -> Iterator[str]:
+    """Runs `streamlit run server.py` on a free port with a database in `data`; yields the base URL."""
     if not shutil.which(CHROMIUM):
         pytest.fail("the browser tests need Debian's chromium: apt-get install chromium")
-    data = tmp_path_factory.mktemp("app")
-    db_url = f"sqlite:///{data / 'ghiseu.db'}"
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": db_url, "SEED_ACCOUNTS": "80", "SEED_CASES": "40", "PUBLIC_BASE_URL": base}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{data / 'ghiseu.db'}", "PUBLIC_BASE_URL": base, **env}
     log = open(data / "streamlit.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless", "true", "--server.port", str(port),
@@ -50,11 +50,19 @@ def app_server(tmp_path_factory):
                 time.sleep(0.5)
         else:
             pytest.fail("streamlit did not start: " + (data / "streamlit.log").read_text()[-2000:])
-        yield base, db_url
+        yield base
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """Serves the app on a new database seeded on first start; yields (base URL, database URL)."""
+    data = tmp_path_factory.mktemp("app")
+    with serve(data, SEED_ACCOUNTS="80", SEED_CASES="40") as base:
+        yield base, f"sqlite:///{data / 'ghiseu.db'}"
 
 
 @pytest.fixture(scope="session")
