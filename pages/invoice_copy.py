@@ -117,4 +117,5 @@ for row in copy.invoices:
     with status:
         status_badge(row.status)
     pdf_button(row, pdf)
-    dispute_popover(row, dispute)
+    if row.disputable:
+        dispute_popover(row, dispute)

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from core import validation
 from core.auth import Actor, customer_actor
+from core.config import settings
 from core.errors import NotFound
 from core.invoice_pdf import invoice_pdf
 from core.ledger import InvoiceStatus, account_ledger, invoice_detail
@@ -54,6 +55,7 @@ class CopyRow:
     total: Decimal
     open_amount: Decimal
     status: InvoiceStatus
+    disputable: bool  # within the filing window with something left to pay (the dispute service decides)
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,10 @@ def copy_for(*, uow, contract_id: int, today: date) -> InvoiceCopy:
     ledger = account_ledger(uow=uow, actor=_HOLDER_READER, contract_id=contract_id)
     with uow:
         kwh = dict(uow.session.exec(select(Invoice.id, Invoice.kwh).where(Invoice.contract_id == contract_id)).all())
+    filing = timedelta(days=settings.dispute_filing_calendar_days)
     rows = [CopyRow(s.invoice_number, s.series, s.issue_date, s.due_date, kwh[s.invoice_id], s.total, s.open_amount,
-                    s.status) for s in reversed(ledger.invoices) if s.issue_date <= today]
+                    s.status, s.open_amount > 0 and today - s.issue_date <= filing)
+            for s in reversed(ledger.invoices) if s.issue_date <= today]
     since = window_start(today)
     return InvoiceCopy(ledger.holder.correspondence_address, ledger.balance, rows[0] if rows else None,
                        [r for r in rows if r.issue_date >= since], since)

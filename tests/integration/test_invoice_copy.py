@@ -155,3 +155,12 @@ def test_repeated_misses_are_slowed_down_then_blocked_even_with_the_right_pair(u
         lookup(uow, who, contract.payment_code, OLD_HOLDER_CNP)
     with uow() as u:
         assert [a.outcome for a in access.attempts_for(u.session, who)][:2] == ["blocked", "mismatch"]
+
+
+def test_a_dispute_is_offered_only_on_recent_invoices_with_something_left_to_pay(uow):
+    contract = make_account(uow)
+    bill(uow, contract, [date(2026, 9, 20), date(2026, 10, 20), date(2026, 11, 5)])
+    pay(uow, contract, MONTHLY)  # settles 20.09
+    copy = copy_for(uow=uow(), contract_id=contract.id, today=date(2026, 11, 25))
+    # 05.11 is recent and unpaid; 20.10 is past the 30 days for filing; 20.09 is paid
+    assert [(r.issue_date.day, r.disputable) for r in copy.invoices] == [(5, True), (20, False), (20, False)]
