@@ -209,6 +209,11 @@ def _apply_sla(case: Case, wf: Workflow, sla: Sla) -> None:
 _PENDING = "ghiseu_pending_messages"
 
 
+def notify(session: Session, case: Case, template: str) -> None:
+    """Queues one of the workflow's messages outside a transition (e.g. the upload link sent again)."""
+    _notify(session, case, template, None, {})
+
+
 def _notify(session: Session, case: Case, template: str, reason: str | None, details: dict) -> None:
     """Messages are rendered when the transaction commits, so they describe its final state (a counter
     request registered with every document does not ask the customer to send them)."""
@@ -226,15 +231,19 @@ def _drop_pending_messages(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
+def awaited_documents(session: Session, case: Case) -> list[str]:
+    """Required document types not yet sent, or sent and rejected."""
+    documents = GuardContext(session, case, SYSTEM).current_documents()
+    present = {d.doc_type for d in documents if d.status != DocumentStatus.REJECTED}
+    return [d for d in workflow_of(case).required_documents(case.data["applicant_kind"]) if d not in present]
+
+
 def _queue_message(session: Session, case: Case, template: str, reason: str | None, details: dict) -> None:
     data = case.data
     lang = data.get("language", "ro")
     wf = workflow_of(case)
     due = case.due_date.strftime("%d.%m.%Y") if case.due_date else ""
-    documents = GuardContext(session, case, SYSTEM).current_documents()
-    present = {d.doc_type for d in documents if d.status != DocumentStatus.REJECTED}
-    missing = [t(f"document.{d}", lang=lang) for d in wf.required_documents(data["applicant_kind"])
-               if d not in present]
+    missing = [t(f"document.{d}", lang=lang) for d in awaited_documents(session, case)]
     documents_line = (t("message.documents_needed", lang=lang, documents=", ".join(missing), due_date=due)
                       if missing else t("message.documents_complete", lang=lang))
     # a fresh private upload link, only where documents are still awaited and the message shows the line

@@ -281,6 +281,17 @@ def actions_panel(view: CaseView, actor: Actor) -> None:
             _claim(view, actor)
         for option in view.actions if context.is_worker(actor) else ():
             _action(option, view, actor)
+        if context.is_worker(actor) and view.documents_open and any(s in ("missing", "rejected")
+                                                                    for _, s in view.required):
+            _resend_link(view, actor)
+
+
+def _resend_link(view: CaseView, actor: Actor) -> None:
+    if st.button(t("ui.case.upload_link.resend"), key="case_resend_link", icon=":material/forward_to_inbox:",
+                 help=t("ui.case.upload_link.resend_help"), width="stretch") and attempt(
+            lambda: cases.resend_upload_link(uow=context.uow(), case_id=view.id, expected_version=_expected(),
+                                             actor=actor)):
+        _saved(t("ui.case.upload_link.sent"))
 
 
 def _claim(view: CaseView, actor: Actor) -> None:

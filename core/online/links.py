@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from core.config import settings
 from core.models import AccessToken, Case, TokenPurpose, utcnow
@@ -42,3 +42,13 @@ def links_issued() -> Iterator[dict[int, str]]:
         yield links
     finally:
         _issued.reset(reset)
+
+
+def revoke_links(session: Session, case: Case) -> int:
+    """Stops every link still valid for the case (a new one is being sent); returns how many."""
+    live = list(session.exec(select(AccessToken).where(
+        AccessToken.case_id == case.id, col(AccessToken.revoked_at).is_(None), AccessToken.expires_at > utcnow())))
+    for token in live:
+        token.revoked_at = utcnow()
+        session.add(token)
+    return len(live)

@@ -6,6 +6,7 @@ from core import engine
 from core.auth import Actor, require_role
 from core.errors import DomainError, NotFound, StaleCase
 from core.models import Case, CaseComment, Role, User
+from core.online.links import revoke_links
 
 STAFF = (Role.CLERK, Role.SUPERVISOR)
 
@@ -66,6 +67,22 @@ def assign_cases(*, uow, case_ids: list[int], assignee: str, actor: Actor) -> in
 def _assign(session: Session, case: Case, user_id: int, actor: Actor, to: str | None = None) -> None:
     case.assignee_id = user_id
     engine.record_event(session, case, actor, "assign", assignee=to or actor.username)
+
+
+def resend_upload_link(*, uow, case_id: int, expected_version: int, actor: Actor) -> Case:
+    """The customer lost the e-mail or forwarded it by mistake: earlier links stop working and a fresh
+    one goes to the applicant with the documents still awaited."""
+    require_role(actor, STAFF)
+    with uow:
+        case = load_case(uow.session, case_id, expected_version)
+        if case.state not in engine.workflow_of(case).document_states or not engine.awaited_documents(
+                uow.session, case):
+            raise DomainError("upload_link.nothing_awaited")
+        revoked = revoke_links(uow.session, case)
+        engine.record_event(uow.session, case, actor, "resend_upload_link", revoked_links=revoked)
+        engine.notify(uow.session, case, "upload_link")
+        uow.commit()
+        return case
 
 
 def add_comment(*, uow, case_id: int, body: str, actor: Actor) -> CaseComment:

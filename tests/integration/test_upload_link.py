@@ -15,7 +15,7 @@ from core.models import AccessToken, AuditEvent, Case, CaseDocument, OutboxMessa
 from core.online import access
 from core.online.access import LookupBlocked
 from core.online.uploads import INVALID, open_upload, upload_for_token
-from core.services import documents
+from core.services import cases, documents
 from seed_data.sample_documents import sample_image, sample_pdf
 from tests.factories import (
     CLERK,
@@ -232,3 +232,25 @@ def test_the_request_for_corrected_documents_names_them_and_carries_a_fresh_link
         body = u.session.exec(select(OutboxMessage.body).where(
             OutboxMessage.template == "holder_change.changes_requested")).one()
     assert "Actul de identitate" in body and LINK.search(body)
+
+
+def test_a_clerk_sends_a_new_link_and_the_earlier_ones_stop_working(uow):
+    case, first = online_case(uow)
+    cases.resend_upload_link(uow=uow(), case_id=case.id, expected_version=current_version(uow, case.id),
+                             actor=CLERK)
+    second = emailed_token(uow, case.id)
+    assert second != first
+    with refused(DomainError, INVALID):
+        open_upload(uow=uow(), token=first, who=VISITOR)
+    assert open_upload(uow=uow(), token=second, who=VISITOR).registration_number == case.registration_number
+    with uow() as u:
+        event = u.session.exec(select(AuditEvent).where(AuditEvent.trigger == "resend_upload_link")).one()
+    assert (event.actor, event.details) == ("clerk", {"revoked_links": 1})
+
+
+def test_no_new_link_when_nothing_is_awaited_from_the_customer(uow):
+    case = register_case(uow, make_account(uow))  # every document brought to the counter
+    with refused(DomainError, "upload_link.nothing_awaited"):
+        cases.resend_upload_link(uow=uow(), case_id=case.id, expected_version=current_version(uow, case.id),
+                                 actor=CLERK)
+    assert count(uow, AccessToken) == 0

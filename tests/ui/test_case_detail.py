@@ -146,3 +146,13 @@ def test_a_clerk_claims_an_unassigned_case_from_its_page(uow, open_app):
     at.button(key="case_claim").click().run()
     assert "Cazul este acum în lucru la dumneavoastră." in texts(at, "success")
     assert "**clerk**" in texts(at) and not [b for b in at.button if b.key == "case_claim"]
+
+
+def test_a_clerk_sends_the_upload_link_again_only_while_documents_are_awaited(uow, open_app):
+    awaiting = register_case(uow, make_account(uow), documents=("id_card",))
+    at = open_app("clerk", CASE, case_id=awaiting.id)
+    at.button(key="case_resend_link").click().run()
+    assert "Linkul nou a fost trimis pe e-mail." in texts(at, "success")
+    complete = register_case(uow, make_account(uow, pod="RO005E512345679"), pod="RO005E512345679")
+    at = open_app("clerk", CASE, case_id=complete.id)
+    assert not [b for b in at.button if b.key == "case_resend_link"]
