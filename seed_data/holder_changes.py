@@ -247,13 +247,18 @@ class CaseRunner:
     def _required(self) -> list[str]:
         return self.workflow.required_documents(self.plan.applicant.kind)
 
-    def _form(self) -> dict:
-        applicant, account = self.plan.applicant, self.plan.account
+    def _applicant_fields(self) -> dict:
+        """Who asks, as the form takes it: name(s) by kind, CNP or CUI, contact."""
+        applicant = self.plan.applicant
         names = ({"company_name": applicant.name} if applicant.kind == CustomerKind.COMPANY
                  else {"first_name": applicant.first_name, "last_name": applicant.last_name})
+        return {**names, "applicant_kind": applicant.kind.value, "national_id": applicant.national_id,
+                "email": applicant.email, "phone": applicant.phone}
+
+    def _form(self) -> dict:
+        account = self.plan.account
         return {
-            **names, "applicant_kind": applicant.kind.value, "national_id": applicant.national_id,
-            "email": applicant.email, "phone": applicant.phone,
+            **self._applicant_fields(),
             "pod": "" if self.plan.by_address else account.pod, "address": account.address,
             "payment_code": account.payment_code, "client_code": account.client_code,
             "handover_index": str(account.profile.handover_index(self.rng, local_time(self._moment).date())),

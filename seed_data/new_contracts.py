@@ -99,12 +99,9 @@ class NewContractRunner(CaseRunner):
     register_service = staticmethod(register_new_contract)
 
     def _form(self) -> dict:
-        applicant, account = self.plan.applicant, self.plan.account
-        names = ({"company_name": applicant.name} if applicant.kind == CustomerKind.COMPANY
-                 else {"first_name": applicant.first_name, "last_name": applicant.last_name})
+        account = self.plan.account
         return {
-            **names, "applicant_kind": applicant.kind.value, "national_id": applicant.national_id,
-            "email": applicant.email, "phone": applicant.phone,
+            **self._applicant_fields(),
             "pod": account.pod, "address": "",
             # an empty place uses (almost) nothing between the move-out reading and the new contract
             "handover_index": str(account.profile.actual + self.rng.randint(0, 5)),

@@ -54,3 +54,14 @@ def in_popover(page: Page, action: str, **fields: str) -> None:
         body.get_by_label(label, exact=True).fill(text)
     body.get_by_role("button", name=t("ui.case.confirm", action=action)).click()
     settle(page)
+
+
+def find_in_queue(page: Page, base: str, number: str) -> None:
+    """Signs in as the clerk in a fresh session and searches the work queue for one registration number."""
+    page.context.clear_cookies()
+    sign_in(page, base, "clerk", "clerk-demo", "queue")
+    search = page.get_by_label(t("ui.queue.search"), exact=True)
+    search.fill(number)
+    search.press("Enter")
+    settle(page)
+    expect(page.get_by_text(t("ui.queue.count", total=1, page=1, pages=1))).to_be_visible()

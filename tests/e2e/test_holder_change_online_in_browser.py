@@ -10,7 +10,7 @@ from core.db import UnitOfWork, get_engine
 from core.i18n import t
 from core.models import Case, ConsumptionPlace, Contract, ContractStatus, Customer, OutboxMessage
 from seed_data.sample_documents import sample_document
-from tests.e2e.steps import click, settle, sign_in, upload
+from tests.e2e.steps import click, find_in_queue, settle, upload
 from tests.factories import NEW_HOLDER_CNP, PERSON_DOCS
 
 LINK = re.compile(r"http://\S+/upload\?token=[\w-]+")
@@ -73,13 +73,7 @@ def test_a_customer_requests_a_holder_change_uploads_by_the_emailed_link_and_a_c
     expect(page.get_by_text(t("ui.upload.all_sent"))).to_be_visible()
     expect(page.get_by_test_id("stFileUploader")).to_have_count(0)
 
-    page.context.clear_cookies()
-    sign_in(page, base, "clerk", "clerk-demo", "queue")
-    search = page.get_by_label(t("ui.queue.search"), exact=True)
-    search.fill(number)
-    search.press("Enter")
-    settle(page)
-    expect(page.get_by_text(t("ui.queue.count", total=1, page=1, pages=1))).to_be_visible()
+    find_in_queue(page, base, number)
     with UnitOfWork(get_engine(db_url)) as uow:
         case = uow.session.exec(select(Case).where(Case.registration_number == number)).one()
     assert (case.channel, case.state) == ("online", "documents_received")

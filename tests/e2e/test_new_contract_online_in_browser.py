@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from core.db import UnitOfWork, get_engine
 from core.i18n import t
 from core.models import Case, ConsumptionPlace, Contract, ContractStatus
-from tests.e2e.steps import click, settle, sign_in
+from tests.e2e.steps import click, find_in_queue, settle
 from tests.factories import NEW_HOLDER_CNP
 
 
@@ -46,13 +46,7 @@ def test_a_customer_asks_for_a_new_contract_online_and_a_clerk_finds_it_in_the_q
     number = re.search(r"CTR-\d{4}-\d+", done.inner_text()).group()
     expect(page.get_by_text(t("document.supply_offer"))).to_be_visible()
 
-    page.context.clear_cookies()
-    sign_in(page, base, "clerk", "clerk-demo", "queue")
-    search = page.get_by_label(t("ui.queue.search"), exact=True)
-    search.fill(number)
-    search.press("Enter")
-    settle(page)
-    expect(page.get_by_text(t("ui.queue.count", total=1, page=1, pages=1))).to_be_visible()
+    find_in_queue(page, base, number)
     with UnitOfWork(get_engine(db_url)) as uow:
         case = uow.session.exec(select(Case).where(Case.registration_number == number)).one()
     assert (case.case_type, case.channel, case.state, case.place_id) == ("new_contract", "online", "submitted",
