@@ -120,7 +120,10 @@ class CaseComment(SQLModel, table=True):
 
 # Append-only record of every change to a case: who, role, when, from -> to, why.
 class AuditEvent(SQLModel, table=True):
-    __table_args__ = (Index("ix_auditevent_case_at", "case_id", "at"),)
+    __table_args__ = (
+        Index("ix_auditevent_case_at", "case_id", "at"),
+        Index("ix_auditevent_state_at", "to_state", "at"),  # closings in a period (dashboard, queue filter)
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="service_case.id")
