@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlmodel import select
+from sqlmodel import func, select
 from stdnum.ro import cnp
 
 from core import billing
@@ -91,6 +91,12 @@ def verified_case(uow, verifier: Actor = SUPERVISOR) -> Case:
     case = register_case(uow, make_account(uow))
     review_all(uow, case.id)
     return fire(uow, case.id, "verify_documents", verifier)
+
+
+def count(uow, model, *where) -> int:
+    """Rows of `model` (matching `where`): what a refused action must leave unchanged."""
+    with uow() as u:
+        return u.session.exec(select(func.count()).select_from(model).where(*where)).one()
 
 
 @contextmanager

@@ -1,7 +1,7 @@
 """Every holder-change transition: allowed, forbidden by role, blocked by its guard, and what it leaves."""
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import select
 
 from core.errors import PermissionDenied, StaleCase, TransitionRefused
 from core.models import AuditEvent, Case, ConsumptionPlace, Contract, Customer, Invoice, OutboxMessage
@@ -13,6 +13,7 @@ from tests.factories import (
     NEW_HOLDER_CNP,
     SUPERVISOR,
     SUPERVISOR2,
+    count,
     current_version,
     fire,
     make_account,
@@ -22,11 +23,6 @@ from tests.factories import (
     review_all,
     verified_case,
 )
-
-
-def count(uow, model, *where) -> int:
-    with uow() as u:
-        return u.session.exec(select(func.count()).select_from(model).where(*where)).one()
 
 
 def test_a_case_with_every_document_moves_to_documents_received_with_a_running_deadline(uow):

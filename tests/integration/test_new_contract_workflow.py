@@ -4,7 +4,7 @@ same engine and queue as a holder change, and ending with the place's only activ
 from datetime import date
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import select
 
 from core.auth import customer_actor
 from core.config import settings
@@ -22,6 +22,7 @@ from tests.factories import (
     PERSON_DOCS,
     SUPERVISOR,
     SUPERVISOR2,
+    count,
     fire,
     make_account,
     pdf_upload,
@@ -60,10 +61,6 @@ def field_errors(action) -> dict[str, str]:
         action()
     return {field: key for field, (key, _) in failed.value.errors.items()}
 
-
-def count(uow, model, *where) -> int:
-    with uow() as u:
-        return u.session.exec(select(func.count()).select_from(model).where(*where)).one()
 
 
 def test_a_request_from_the_first_form_to_the_issued_contract_fills_the_vacant_place(uow):

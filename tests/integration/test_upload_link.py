@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import select
 
 from core.auth import customer_actor
 from core.config import settings
@@ -21,6 +21,7 @@ from tests.factories import (
     CLERK,
     PERSON_DOCS,
     SUPERVISOR,
+    count,
     current_version,
     fire,
     make_account,
@@ -57,10 +58,6 @@ def file_error(uow, token: str, name: str, data: bytes) -> str:
         send(uow, token, "id_card", name, data)
     return failed.value.messages("ro")["file"]
 
-
-def count(uow, model, *where) -> int:
-    with uow() as u:
-        return u.session.exec(select(func.count()).select_from(model).where(*where)).one()
 
 
 def attempts(uow) -> list[tuple[str, str, bool]]:

@@ -3,12 +3,11 @@
 import re
 
 import pytest
-from sqlmodel import func, select
 
 from core.models import Case, CaseDocument
 from core.online import access
 from seed_data.sample_documents import sample_image, sample_pdf
-from tests.factories import make_account
+from tests.factories import count, make_account
 from tests.ui.conftest import message_under, texts
 
 FORM = "pages/holder_change_online.py"
@@ -20,10 +19,6 @@ def _visitor(monkeypatch):
     """AppTest's session client has no real address (st.context.ip_address is a mock there)."""
     monkeypatch.setattr("ui.public.visitor", lambda: access.client("203.0.113.9", "holder-online-session"))
 
-
-def count(uow, model) -> int:
-    with uow() as u:
-        return u.session.exec(select(func.count()).select_from(model)).one()
 
 
 def fill(at, contract, **overrides):

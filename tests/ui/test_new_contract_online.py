@@ -3,13 +3,12 @@
 from datetime import date
 
 import pytest
-from sqlmodel import func, select
 
 from core.effects import close_contract
 from core.models import Case, Contract, OutboxMessage
 from core.online import access
 from core.services.contracting import register_new_contract
-from tests.factories import CLERK, PERSON_DOCS, SUPERVISOR, fire, make_account, pdf_upload, review_all
+from tests.factories import CLERK, PERSON_DOCS, SUPERVISOR, count, fire, make_account, pdf_upload, review_all
 from tests.ui.conftest import message_under, texts
 
 PAGE = "pages/new_contract_online.py"
@@ -21,10 +20,6 @@ def _visitor(monkeypatch):
     """AppTest's session client has no real address (st.context.ip_address is a mock there)."""
     monkeypatch.setattr("ui.public.visitor", lambda: access.client("203.0.113.7", "ui-test-session"))
 
-
-def count(uow, model) -> int:
-    with uow() as u:
-        return u.session.exec(select(func.count()).select_from(model)).one()
 
 
 def vacant_place(uow) -> None:

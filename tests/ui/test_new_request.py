@@ -1,19 +1,14 @@
 """The counter intake form: messages under each field, nothing saved until everything is right."""
 
 import pytest
-from sqlmodel import func, select
 
 from core.models import Case, OutboxMessage
 from seed_data.sample_documents import sample_pdf
-from tests.factories import make_account
+from tests.factories import count, make_account
 from tests.ui.conftest import message_under, texts
 
 NEW = "pages/new_request.py"
 
-
-def count(uow, model) -> int:
-    with uow() as u:
-        return u.session.exec(select(func.count()).select_from(model)).one()
 
 
 def fill(at, contract, **overrides):
