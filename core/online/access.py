@@ -19,6 +19,7 @@ from core.models import Contract, LookupAttempt, utcnow
 
 NOT_FOUND = "online.not_found"  # the same words whatever was wrong
 MAX_DELAY_SECONDS = 8.0
+BLOCKED = "blocked"  # the outcome recorded for a refused blocked client
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,9 @@ class Client:
 
 
 def client(address: str | None, session_id: str) -> Client:
-    """Without a known address (a local socket, a proxy not configured as trusted) only the session
-    counts: one shared "unknown" address would let one abuser block every visitor."""
+    """Without a known address only the session counts: one shared "unknown" address would let one
+    abuser block every visitor. Streamlit reports no address for a client on the same host, so behind a
+    local reverse proxy CLIENT_ADDRESS_HEADER must be set, or a reload (a new session) starts afresh."""
     def key(value: str) -> str:
         return hmac.new(settings.secret_key.encode(), value.encode(), hashlib.sha256).hexdigest()
     return Client(key(f"address:{address}" if address else f"session:{session_id}"), key(f"session:{session_id}"))
@@ -43,11 +45,13 @@ class LookupBlocked(DomainError):
 
 
 def recent_failures(session: Session, who: Client) -> int:
-    """Failed lookups in the window by this session or this address, whichever counts more."""
+    """Failed lookups in the window by this session or this address, whichever counts more. Refusals of
+    a blocked client do not count: the block ends when the window says, however often it retries."""
     since = utcnow() - timedelta(minutes=settings.lookup_window_minutes)
     by = [LookupAttempt.client_key == who.client_key, LookupAttempt.session_key == who.session_key]
     counts = [session.exec(select(func.count()).select_from(LookupAttempt).where(
-        condition, LookupAttempt.at >= since, LookupAttempt.success.is_(False))).one() for condition in by]
+        condition, LookupAttempt.at >= since, LookupAttempt.success.is_(False), LookupAttempt.outcome != BLOCKED))
+        .one() for condition in by]
     return max(counts)
 
 
@@ -69,7 +73,7 @@ def admit(*, uow, who: Client, service: str, sleep: Callable[[float], None] = ti
     with uow:
         failures = recent_failures(uow.session, who)
         if failures >= settings.lookup_block_after:
-            record(uow.session, who, service, "blocked", False)
+            record(uow.session, who, service, BLOCKED, False)
             uow.commit()
             raise LookupBlocked(minutes=settings.lookup_window_minutes)
     if pause := delay_for(failures):
@@ -99,7 +103,7 @@ def find_contract(*, uow, who: Client, service: str, payment_code: str,
 
 
 def attempts_for(session: Session, who: Client) -> list[LookupAttempt]:
-    """This visitor's recorded attempts, newest first (for tests and the admin's abuse review)."""
+    """This visitor's recorded attempts, newest first."""
     return list(session.exec(select(LookupAttempt).where(
         or_(LookupAttempt.client_key == who.client_key, LookupAttempt.session_key == who.session_key))
         .order_by(LookupAttempt.at.desc())))

@@ -100,3 +100,18 @@ def test_without_a_known_address_one_blocked_session_does_not_block_the_others(u
     with pytest.raises(access.LookupBlocked):
         lookup(uow, access.client(None, "abuser"), contract.payment_code)
     assert lookup(uow, access.client(None, "neighbour"), contract.payment_code) == contract.id
+
+
+def test_retrying_while_blocked_does_not_make_the_block_last_longer(uow, contract):
+    who = access.client("10.0.0.8", "session-h")
+    start = utcnow()
+    with clock_at(start):
+        for _ in range(settings.lookup_block_after):
+            with pytest.raises(DomainError):
+                lookup(uow, who, "999999999")
+    with clock_at(start + timedelta(minutes=settings.lookup_window_minutes - 1)):
+        for _ in range(settings.lookup_block_after):  # each refusal is recorded but not counted as a failure
+            with pytest.raises(access.LookupBlocked):
+                lookup(uow, who, contract.payment_code)
+    with clock_at(start + timedelta(minutes=settings.lookup_window_minutes + 1)):
+        assert lookup(uow, who, contract.payment_code) == contract.id
