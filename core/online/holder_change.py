@@ -25,7 +25,7 @@ def request_holder_change(*, uow, who: access.Client, form: dict, language: str)
             case = intake.register_holder_change(uow=uow, actor=customer_actor(), form=form, channel="online",
                                                  language=language)
     except ValidationFailed as failed:
-        if any(key.startswith("intake.") for key, _params in failed.errors.values()):
+        if any(not key.startswith("validation.") for key, _params in failed.errors.values()):  # not a typo
             with uow:
                 access.record(uow.session, who, SERVICE, "mismatch", False, clean["payment_code"])
                 uow.commit()

@@ -26,9 +26,9 @@ APPLICANT_RULES = {name: COMMON_RULES[name] for name in ("applicant_kind", "emai
 class PlaceRefused(ValidationFailed):
     """The place named cannot take a new contract; `outcome` is what the lookup limits record."""
 
-    def __init__(self, outcome: str, key: str, **params):
+    def __init__(self, outcome: str, key: str, field: str = "pod", **params):
         self.outcome = outcome
-        super().__init__({"pod": (key, params)})
+        super().__init__({field: (key, params)})
 
 
 def clean_form(form: dict) -> dict:
@@ -63,8 +63,11 @@ def _vacant_place(session: Session, clean: dict, actor: Actor) -> ConsumptionPla
         if actor.role == Role.CUSTOMER:
             raise PlaceRefused("open_case", "online.open_case_exists")
         raise PlaceRefused("open_case", "contracting.open_case_exists_staff", number=open_case)
-    if clean["handover_index"] < place.last_index:
-        raise ValidationFailed({"handover_index": ("contracting.index_below_meter", {"last": place.last_index})})
+    if clean["handover_index"] < place.last_index:  # the meter's reading is told to staff only
+        if actor.role == Role.CUSTOMER:
+            raise PlaceRefused("index_low", "online.index_below_meter", field="handover_index")
+        raise PlaceRefused("index_low", "contracting.index_below_meter", field="handover_index",
+                           last=place.last_index)
     return place
 
 

@@ -18,7 +18,7 @@ from core.models import (
     Role,
     utcnow,
 )
-from core.search import fold
+from core.search import address_matches, fold
 from core.validation import FieldError
 from core.workdays import local_time
 from workflows import holder_change
@@ -91,13 +91,15 @@ def _match_contract(session: Session, clean: dict, public: bool) -> tuple[Contra
     place = session.get(ConsumptionPlace, contract.place_id)
     if clean["pod"] and clean["pod"] != place.pod:
         errors["pod"] = ("intake.pod_mismatch", {})
-    if not clean["pod"] and fold(clean["address"]) not in fold(place.address):
+    if not clean["pod"] and not address_matches(clean["address"], place.address):
         errors["address"] = ("intake.address_mismatch", {})
+    # the public is told neither the meter's last reading nor whether a CNP is the current holder's
     if clean["handover_index"] < place.last_index:
-        errors["handover_index"] = ("intake.index_below_meter", {"last": place.last_index})
+        errors["handover_index"] = (("online.index_below_meter", {}) if public else
+                                    ("intake.index_below_meter", {"last": place.last_index}))
     holder = session.get(Customer, contract.customer_id)
     if holder.national_id == clean["national_id"]:
-        errors["national_id"] = ("intake.same_holder", {})
+        errors["national_id"] = ("online.applicant_refused", {}) if public else ("intake.same_holder", {})
     open_case = session.exec(select(Case.registration_number).where(
         Case.place_id == place.id, col(Case.closed_at).is_(None))).first()
     if open_case:  # someone else's request number is told to staff, not to the public

@@ -10,7 +10,7 @@ from core.models import AuditEvent, Case, OutboxMessage
 from core.online import access
 from core.online.access import NOT_FOUND, LookupBlocked
 from core.online.holder_change import request_holder_change
-from tests.factories import holder_change_form, make_account, refused, valid_cnp
+from tests.factories import OLD_HOLDER_CNP, holder_change_form, make_account, refused, valid_cnp
 
 VISITOR = access.client("198.51.100.4", "browser-session-2")
 
@@ -87,3 +87,20 @@ def test_a_visitor_who_keeps_guessing_codes_is_blocked(uow, monkeypatch):
     with pytest.raises(LookupBlocked):
         request(uow, holder_change_form(contract))
     assert cases(uow) == 0
+
+
+def test_the_public_is_told_neither_the_meter_reading_nor_whether_a_cnp_is_the_holders(uow):
+    contract = make_account(uow, start_index=1000)  # the holder's CNP is OLD_HOLDER_CNP
+    with pytest.raises(ValidationFailed) as failed:
+        request(uow, holder_change_form(contract, handover_index="10", national_id=OLD_HOLDER_CNP))
+    messages = failed.value.messages("ro")
+    assert "1000" not in messages["handover_index"] and "titular" not in messages["national_id"]
+    assert cases(uow) == 0 and attempts(uow)[-1] == ("mismatch", False)
+
+
+@pytest.mark.parametrize("address", ["a", "Lalelelor", "Iași"])
+def test_a_fragment_of_the_address_does_not_name_the_place(uow, address):
+    contract = make_account(uow)
+    with pytest.raises(ValidationFailed) as failed:
+        request(uow, holder_change_form(contract, pod="", address=address))
+    assert set(failed.value.errors) == {"address"} and cases(uow) == 0

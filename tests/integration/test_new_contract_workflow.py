@@ -178,3 +178,13 @@ def test_repeated_refused_place_lookups_by_a_visitor_are_recorded_and_then_block
         outcomes = [a.outcome for a in access.attempts_for(u.session, who)]
     assert outcomes.count("unknown") == settings.lookup_block_after and "blocked" in outcomes
     assert count(uow, Case) == 0
+
+
+def test_a_visitor_is_not_told_the_meter_reading_and_each_low_index_counts_as_a_failed_lookup(uow):
+    vacant_place(uow)
+    who = access.client("10.0.0.10", "session-y")
+    with pytest.raises(ValidationFailed) as public:
+        register(uow, actor=customer_actor(), who=who, handover_index="1199")
+    assert public.value.errors == {"handover_index": ("online.index_below_meter", {})}
+    with uow() as u:
+        assert [a.outcome for a in access.attempts_for(u.session, who)] == ["index_low"]
