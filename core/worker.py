@@ -18,6 +18,7 @@ from sqlmodel import col, select
 
 from core.config import settings
 from core.db import UnitOfWork, create_schema, get_engine
+from core.masking import hide_secrets
 from core.models import OutboxMessage, OutboxStatus, utcnow
 from core.online import access, payments
 
@@ -77,6 +78,7 @@ def deliver_due(*, uow, send: Sender, channel: str = "email", batch: int = 50) -
             try:
                 send(message)
                 message.status, message.sent_at, message.last_error = OutboxStatus.SENT, utcnow(), None
+                message.body = hide_secrets(message.body, message.template)  # delivered: no live link or code kept
                 counts["sent"] += 1
             except Exception as err:  # any delivery failure is recorded and retried
                 message.last_error = f"{type(err).__name__}: {err}"[:500]

@@ -54,7 +54,8 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _hash(consent_address: str, code: str) -> str:
-    """Only a keyed hash of the code is stored (bound to its address), never the code."""
+    """The consent keeps only a keyed hash of the code (bound to its address); the code itself is only in
+    the queued message until the worker has sent it (then masked there too)."""
     return hmac.new(settings.secret_key.encode(), f"{consent_address}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
@@ -94,6 +95,8 @@ def request_change(*, uow, contract_id: int, channel: str, opt_in: bool, address
         current = _current(contract, kind)
         if opt_in and typed == current:
             raise ValidationFailed({"address": ("delivery.already_active", {})})
+        if opt_in and current is not None:  # whoever receives the invoices now agrees first, by withdrawing
+            raise ValidationFailed({"address": ("delivery.replace_after_withdrawal", {})})
         if not opt_in and current is None:
             raise DomainError("delivery.not_active")
         since = utcnow() - timedelta(minutes=settings.confirmation_code_minutes)
@@ -144,7 +147,8 @@ def confirm(*, uow, contract_id: int, consent_id: int, code: str) -> Confirmed:
             left = settings.confirmation_code_attempts - consent.code_attempts
             if left == 0:
                 raise DomainError("delivery.code_exhausted")
-            raise ValidationFailed({"code": ("delivery.code_wrong", {"left": left})})
+            raise ValidationFailed({"code": ("delivery.code_wrong_last" if left == 1 else "delivery.code_wrong",
+                                             {"left": left})})
         consent.confirmed_at = utcnow()
         contract = s.get(Contract, contract_id)
         value = consent.address if consent.opt_in else None

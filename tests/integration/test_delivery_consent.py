@@ -93,8 +93,9 @@ def test_once_the_attempts_are_used_up_even_the_right_code_is_refused(uow, contr
     pending = ask(uow, contract)
     code = code_in(last_message(uow))
     for _ in range(settings.confirmation_code_attempts - 1):
-        with pytest.raises(ValidationFailed):
+        with pytest.raises(ValidationFailed) as refusal:
             confirm(uow=uow(), contract_id=contract.id, consent_id=pending.consent_id, code=wrong(code))
+    assert refusal.value.messages() == {"code": "Codul nu este corect. Mai aveți o singură încercare."}
     with refused(DomainError, "delivery.code_exhausted"):
         confirm(uow=uow(), contract_id=contract.id, consent_id=pending.consent_id, code=wrong(code))
     with refused(DomainError, "delivery.code_exhausted"):
@@ -157,3 +158,12 @@ def test_addresses_are_checked_and_codes_are_not_sent_without_limit(uow, contrac
         ask(uow, contract)
     with uow() as u:
         assert len(u.session.exec(select(OutboxMessage)).all()) == settings.confirmation_codes_per_window
+
+
+def test_an_active_address_is_not_replaced_without_the_current_one_agreeing(uow, contract):
+    opt_in = ask(uow, contract)
+    confirm(uow=uow(), contract_id=contract.id, consent_id=opt_in.consent_id, code=code_in(last_message(uow)))
+    with pytest.raises(ValidationFailed) as failed:
+        ask(uow, contract, address="altcineva@example.com")
+    assert failed.value.errors == {"address": ("delivery.replace_after_withdrawal", {})}
+    assert last_message(uow).recipient == "maria.pop@example.com"  # no code went to the new address

@@ -78,3 +78,11 @@ def test_in_production_the_admin_outbox_hides_upload_tokens(uow, monkeypatch):
     monkeypatch.setattr(settings, "environment", "production")
     [row] = list_outbox(uow=uow(), actor=ADMIN).rows
     assert "upload?token=••••••" in row.body
+
+
+def test_once_sent_a_message_keeps_no_live_upload_link(uow):
+    register_case(uow, make_account(uow), documents=())
+    assert deliver_due(uow=uow(), send=lambda message: None)["sent"] == 1
+    with uow() as u:
+        body = u.session.exec(select(OutboxMessage.body)).one()
+    assert "upload?token=••••••" in body
