@@ -13,7 +13,7 @@ from ui import context, lookup_form
 from ui.dispute_form import show_errors
 from ui.intake_form import Form
 from ui.ledger_widgets import status_badge
-from ui.widgets import attempt, flash, show_flash
+from ui.widgets import attempt, flash, plain, show_flash
 
 PREFIX = "invoice_copy"
 COLUMNS = [1.3, 1, 1, 0.8, 1.1, 1.1, 0.8, 1.4]
@@ -78,7 +78,7 @@ def dispute_popover(row: CopyRow, where) -> None:
 facts, balance = st.columns([2, 1])
 with facts.container(border=True):
     st.caption(t("ui.invoice_copy.address"))
-    st.markdown(f"**{copy.correspondence_address}**")
+    st.markdown(f"**{plain(copy.correspondence_address)}**")
     lookup_form.another_account_button(PREFIX)
 with balance.container(border=True):
     st.metric(t("ui.invoice_copy.balance"), format_lei(copy.balance))

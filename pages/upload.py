@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.i18n import t
 from ui import upload_widgets
-from ui.widgets import local, show_flash, state_badge
+from ui.widgets import local, plain, show_flash, state_badge
 
 st.title(t("ui.upload.title"), anchor=False)
 token = st.query_params.get("token", "")
@@ -16,7 +16,7 @@ if view is None:
 
 show_flash()
 st.subheader(t("ui.upload.case", number=view.registration_number), anchor=False)
-st.write(t("ui.upload.greeting", name=view.applicant_name))
+st.markdown(t("ui.upload.greeting", name=plain(view.applicant_name)))
 label, badge = st.columns([1, 5], vertical_alignment="center")
 label.markdown(f"**{t('ui.upload.state')}**")
 with badge:

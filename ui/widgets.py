@@ -1,6 +1,7 @@
 """Small display pieces every page shares: state badges, deadlines, local times, field errors, the
 one way to call a service and show its refusal, and messages that survive a rerun."""
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import TypeVar
@@ -25,6 +26,12 @@ _DOC_STATUS = {  # status -> (badge color, material icon)
     "rejected": ("red", ":material/cancel:"), "missing": ("gray", ":material/help:"),
 }
 _FLASH = "flash"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+
+
+def plain(text: str) -> str:
+    """Text someone typed, shown inside markdown as typed (no links, emphasis or colours of its own)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def state_badge(state: str) -> None:

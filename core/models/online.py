@@ -66,7 +66,7 @@ class LookupAttempt(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)
-    service: str = Field(max_length=24)  # pay, invoice_copy, delivery, upload, notification
+    service: str = Field(max_length=24)  # pay, invoice_copy, delivery, upload, holder_change, new_contract
     client_key: str = Field(max_length=64)
     session_key: str = Field(max_length=64)
     payment_code: str | None = Field(default=None, max_length=9)  # as typed, when it had the right shape
