@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     seed_cases: int = 300
     seed_random_seed: int = 20261126
 
+    def public_url(self, path: str) -> str:
+        """An absolute link to `path` (which starts with "/") on the public site, however the base URL ends."""
+        return f"{self.public_base_url.rstrip('/')}{path}"
+
     @model_validator(mode="after")
     def refuse_unsafe_production(self) -> "Settings":
         if self.environment == "production":

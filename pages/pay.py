@@ -11,7 +11,7 @@ from core.online import payments
 from ui import context
 from ui import pay_widgets as pay
 from ui.public import visitor
-from ui.widgets import attempt, show_field_errors
+from ui.widgets import attempt, flash, show_field_errors, show_flash
 
 st.title(t("ui.pay.title"), anchor=False)
 if returned := st.query_params.get("intent"):
@@ -39,16 +39,29 @@ if submitted:
 due = st.session_state.get(pay.FOUND)
 if due is None:
     st.stop()
+show_flash()
 pay.amounts(due)
 if not due.choices:
     st.success(t("pay.nothing_due"), icon=":material/check_circle:")
     st.stop()
 what = pay.choice(due)
+amount = due.amount_for(what)
 st.caption(t("ui.pay.card_note"))
-if st.button(t("ui.pay.pay", amount=format_lei(due.amount_for(what))), type="primary",
-             icon=":material/credit_card:"):
-    started = attempt(lambda: payments.create_intent(uow=context.uow(), actor=customer_actor(),
-                                                     contract_id=due.contract_id, email=due.email, what=what,
-                                                     language=current_language()))
+
+
+def start() -> payments.StartedPayment:
+    """The processor is asked for the amount on the button; if a payment landed since the lookup, the
+    page shows the fresh amounts with the reason instead."""
+    try:
+        return payments.create_intent(uow=context.uow(), actor=customer_actor(), contract_id=due.contract_id,
+                                      email=due.email, what=what, amount=amount, language=current_language())
+    except payments.AmountChanged as changed:
+        st.session_state[pay.FOUND] = changed.due
+        flash(str(changed), "error")
+        st.rerun()
+
+
+if st.button(t("ui.pay.pay", amount=format_lei(amount)), type="primary", icon=":material/credit_card:"):
+    started = attempt(start)
     if started:
         pay.go_to(started.url)

@@ -22,11 +22,12 @@ def token_hash(token: str) -> str:
 
 def issue_upload_link(session: Session, case: Case) -> str:
     """A new private link to the case's upload page, valid `upload_link_days`; the caller's transaction
-    stores only the token's hash. The raw token exists in the returned URL and nowhere else."""
+    stores only the token's hash. The raw token lives only in the returned URL, i.e. in the queued e-mail
+    until the worker has sent it (then the stored body keeps it masked: core.worker)."""
     token = secrets.token_urlsafe(32)
     session.add(AccessToken(token_hash=token_hash(token), purpose=TokenPurpose.UPLOAD, case_id=case.id,
                             expires_at=utcnow() + timedelta(days=settings.upload_link_days)))
-    url = f"{settings.public_base_url.rstrip('/')}/upload?token={token}"
+    url = settings.public_url(f"/upload?token={token}")
     if (links := _issued.get()) is not None:
         links[case.id] = url
     return url

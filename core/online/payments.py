@@ -1,7 +1,9 @@
 """Paying online without an account. The payment code alone shows only amounts (the current invoice
 and the total due); the e-mail typed with it is where the receipt goes. "Plătește" records a payment
 intent and sends the customer to the card processor; only the processor's signed notification turns
-it into a Payment, once per processor transaction, for exactly the amount and currency asked."""
+it into a Payment, once per processor transaction, for exactly the amount and currency asked. Only a
+charge is final: it overrides a decline or cancellation reported before (the customer tried again on the
+processor's page), and a further charge on a paid intent is recorded too (as credit, to review for a refund)."""
 
 import logging
 import secrets
@@ -23,7 +25,7 @@ from core.billing import contract_balance, record_payment
 from core.config import settings
 from core.errors import DomainError, ValidationFailed
 from core.ledger import format_lei
-from core.models import Contract, IntentStatus, Invoice, PaymentIntent, Role, utcnow
+from core.models import Contract, IntentStatus, Invoice, Payment, PaymentIntent, Role, utcnow
 from core.online import access
 from core.online.processor import Checkout, MalformedNotification, Notification, Processor, Result, processor
 from core.outbox import queue_email
@@ -34,6 +36,8 @@ SERVICE = "pay"  # how lookups for this service are recorded
 CHANNEL = "online"
 CURRENCY = "RON"
 ZERO = Decimal("0.00")
+STATUS_OF = {Result.SUCCEEDED: IntentStatus.SUCCEEDED, Result.DECLINED: IntentStatus.DECLINED,
+             Result.CANCELLED: IntentStatus.ABANDONED}
 
 
 class PayWhat(StrEnum):
@@ -94,6 +98,26 @@ class NotificationRefused(Exception):
         super().__init__(reason)
 
 
+class NotificationNotRecorded(Exception):
+    """A notification we believe but could not record now (its payment clashed with one already stored):
+    logged as an error and answered so that the processor sends it again."""
+
+
+class AmountChanged(DomainError):
+    """The amount the customer was shown is no longer what is due (a payment landed since the lookup)."""
+
+    key = "pay.amount_changed"
+
+    def __init__(self, due: AmountsDue):
+        super().__init__()
+        self.due = due  # the fresh amounts, to show instead
+
+
+def payment_reference(transaction_id: str) -> str:
+    """The ledger reference of a card payment: prefixed, so it never clashes with a counter or bank one."""
+    return f"card:{transaction_id}"
+
+
 def amounts_due(*, uow, actor: Actor, who: access.Client, payment_code: str, email: str,
                 sleep: Callable[[float], None] = time.sleep) -> AmountsDue:
     """The current invoice and the total due for a payment code; a wrong, unknown or malformed code
@@ -124,16 +148,19 @@ def _amounts(session: Session, contract_id: int, email: str) -> AmountsDue:
                       current.total, left, total_due)
 
 
-def create_intent(*, uow, actor: Actor, contract_id: int, email: str, what: PayWhat,
+def create_intent(*, uow, actor: Actor, contract_id: int, email: str, what: PayWhat, amount: Decimal,
                   language: str = "ro") -> StartedPayment:
     """Records what the processor is asked to charge (amounts read again now, never taken from the
-    page) and returns the processor's page to send the customer to."""
+    page) and returns the processor's page to send the customer to. `amount` is what the customer was
+    shown: when it is no longer what is due, AmountChanged carries the fresh amounts instead."""
     require_role(actor, (Role.CUSTOMER,))
     receipt_to = _email(email)
     with uow:
         due = _amounts(uow.session, contract_id, receipt_to)
-        if PayWhat(what) not in due.choices:
+        if not due.choices:
             raise DomainError("pay.nothing_due")
+        if PayWhat(what) not in due.choices or due.amount_for(what) != amount:
+            raise AmountChanged(due)
         card = processor()
         intent = PaymentIntent(public_id=secrets.token_urlsafe(24), contract_id=contract_id,
                                invoice_id=due.invoice_id, amount=due.amount_for(what), currency=CURRENCY,
@@ -156,7 +183,8 @@ def payment_outcome(*, uow, public_id: str) -> PaymentOutcome:
 def handle_notification(*, uow, body: bytes, signature: str | None, card: Processor | None = None) -> Outcome:
     """Acts on the processor's signed notification in one transaction: a charge becomes a Payment on
     the intent's invoice and a queued receipt; a decline or cancellation leaves the invoice unpaid.
-    Raises NotificationRefused (logged, nothing written) for anything we must not believe."""
+    Raises NotificationRefused (logged, nothing written) for anything we must not believe, and
+    NotificationNotRecorded (logged as an error, nothing written) when its payment clashes with a stored one."""
     card = card or processor()
     if not card.verify(body, signature):
         _refuse("bad_signature")
@@ -169,8 +197,8 @@ def handle_notification(*, uow, body: bytes, signature: str | None, card: Proces
             outcome = _apply(uow.session, note, card.name)
             if outcome == Outcome.RECORDED:
                 uow.commit()
-    except IntegrityError:  # the same transaction delivered twice at once: the other delivery recorded it
-        outcome = Outcome.DUPLICATE
+    except IntegrityError:  # a unique clash: the same notification delivered twice at once, or a real problem
+        outcome = _after_clash(uow, note, card.name)
     if outcome == Outcome.DUPLICATE:
         log.warning("payment notification replayed, nothing changed: intent=%s txn=%s", note.intent,
                     note.transaction_id)
@@ -185,33 +213,74 @@ def _refuse(reason: str, intent: str | None = None, txn: str | None = None) -> N
     raise NotificationRefused(reason)
 
 
+def _after_clash(uow, note: Notification, processor_name: str) -> Outcome:
+    """Read again after a unique clash: a replay if the other delivery recorded exactly this notification;
+    anything else (e.g. its reference already taken by another payment) must not swallow a charge."""
+    with uow:
+        intent = _intent(uow.session, note.intent, processor_name)
+        if intent is not None and _already_recorded(uow.session, intent, note):
+            return Outcome.DUPLICATE
+    log.error("payment notification not recorded (unique clash), the processor will retry: intent=%s txn=%s "
+              "result=%s", note.intent, note.transaction_id, note.result)
+    raise NotificationNotRecorded(note.transaction_id)
+
+
+def _intent(session: Session, public_id: str, processor_name: str, lock: bool = False) -> PaymentIntent | None:
+    query = select(PaymentIntent).where(PaymentIntent.public_id == public_id,
+                                        PaymentIntent.processor == processor_name)
+    return session.exec(query.with_for_update() if lock else query).first()
+
+
+def _already_recorded(session: Session, intent: PaymentIntent, note: Notification) -> bool:
+    """Whether this transaction with this result is on record: on the intent, or, for a further charge of
+    an intent already paid, as this contract's online payment of the intent's amount."""
+    if intent.processor_txn_id == note.transaction_id and intent.status == STATUS_OF[note.result]:
+        return True
+    if intent.status != IntentStatus.SUCCEEDED or note.result != Result.SUCCEEDED:
+        return False
+    payment = session.exec(select(Payment).where(Payment.reference == payment_reference(note.transaction_id))).first()
+    return payment is not None and (payment.contract_id, payment.channel, payment.amount) == (
+        intent.contract_id, CHANNEL, intent.amount)
+
+
 def _apply(session: Session, note: Notification, processor_name: str) -> Outcome:
-    intent = session.exec(select(PaymentIntent).where(PaymentIntent.public_id == note.intent)
-                          .with_for_update()).first()
-    if intent is None or intent.processor != processor_name:
+    intent = _intent(session, note.intent, processor_name, lock=True)
+    if intent is None:
         _refuse("unknown_intent", note.intent, note.transaction_id)
-    if intent.processor_txn_id == note.transaction_id:
+    if _already_recorded(session, intent, note):
         return Outcome.DUPLICATE
     if note.amount != intent.amount or note.currency != intent.currency:
         _refuse("amount_mismatch", note.intent, note.transaction_id)
-    if intent.status in (IntentStatus.SUCCEEDED, IntentStatus.DECLINED):
+    if intent.status == IntentStatus.SUCCEEDED and note.result != Result.SUCCEEDED:
         _refuse("intent_already_final", note.intent, note.transaction_id)
-    if session.exec(select(PaymentIntent.id).where(PaymentIntent.processor_txn_id == note.transaction_id)).first():
+    if session.exec(select(PaymentIntent.id).where(PaymentIntent.processor_txn_id == note.transaction_id,
+                                                   PaymentIntent.id != intent.id)).first():
         _refuse("transaction_of_another_intent", note.intent, note.transaction_id)
+    if intent.status == IntentStatus.SUCCEEDED:  # charged again: the money was taken, it becomes credit
+        _record_charge(session, intent, note.transaction_id)
+        log.warning("second charge on an intent already paid, recorded as credit; review for a refund: "
+                    "intent=%s first_txn=%s txn=%s", note.intent, intent.processor_txn_id, note.transaction_id)
+        return Outcome.RECORDED
+    # a charge also overrides a decline, a cancellation or our own abandonment: the money was taken
     intent.processor_txn_id, intent.completed_at = note.transaction_id, utcnow()
-    if note.result == Result.SUCCEEDED:  # also after we marked it abandoned: the money was taken
-        contract = session.get(Contract, intent.contract_id)
-        payment = record_payment(session, contract=contract, amount=intent.amount, channel=CHANNEL,
-                                 reference=note.transaction_id, invoice_id=intent.invoice_id)
-        intent.status, intent.payment_id = IntentStatus.SUCCEEDED, payment.id
-        queue_email(session, recipient=intent.email, template="online_payment.receipt", lang=intent.language,
-                    amount=format_lei(intent.amount), payment_code=contract.payment_code,
-                    reference=note.transaction_id, paid_at=local_time(payment.paid_at).strftime("%d.%m.%Y %H:%M"))
-    else:
-        intent.status = IntentStatus.DECLINED if note.result == Result.DECLINED else IntentStatus.ABANDONED
+    intent.status = STATUS_OF[note.result]
+    if note.result == Result.SUCCEEDED:
+        intent.payment_id = _record_charge(session, intent, note.transaction_id).id
     session.add(intent)
     session.flush()
     return Outcome.RECORDED
+
+
+def _record_charge(session: Session, intent: PaymentIntent, transaction_id: str) -> Payment:
+    """The money the processor took for the intent: a Payment allocated to the intent's invoice first (what
+    is left over is credit on the account), and a receipt queued to the address typed with the code."""
+    contract = session.get(Contract, intent.contract_id)
+    payment = record_payment(session, contract=contract, amount=intent.amount, channel=CHANNEL,
+                             reference=payment_reference(transaction_id), invoice_id=intent.invoice_id)
+    queue_email(session, recipient=intent.email, template="online_payment.receipt", lang=intent.language,
+                amount=format_lei(intent.amount), payment_code=contract.payment_code,
+                reference=transaction_id, paid_at=local_time(payment.paid_at).strftime("%d.%m.%Y %H:%M"))
+    return payment
 
 
 def abandon_stale_intents(*, uow) -> int:

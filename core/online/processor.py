@@ -8,6 +8,7 @@ what a real one sees: the signed checkout request in its link, never our databas
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -21,6 +22,9 @@ from core.money import money
 SIGNATURE_HEADER = "X-Processor-Signature"
 NOTIFY_PATH = "/api/payments/notify"
 SANDBOX_CHECKOUT_PATH = "/api/sandbox/checkout/"
+# what we accept as a processor's transaction id: 59 characters at most, so that it fits the intent's
+# processor_txn_id (64) and the payment reference "card:<id>" (64) on PostgreSQL too
+TRANSACTION_ID = re.compile(r"[A-Za-z0-9._:-]{1,59}")
 
 
 class Result(StrEnum):
@@ -71,8 +75,10 @@ def sign(payload: bytes) -> str:
 
 
 def signed_by_processor(payload: bytes, signature: str | None) -> bool:
-    # compare_digest: the time taken does not tell a forger how much of the signature was right
-    return bool(signature) and hmac.compare_digest(sign(payload), signature)
+    # compare_digest: the time taken does not tell a forger how much of the signature was right; it takes
+    # bytes because a header may hold any latin-1 text, which compare_digest refuses as str
+    return bool(signature) and signature.isascii() and hmac.compare_digest(sign(payload).encode(),
+                                                                           signature.encode())
 
 
 class SandboxProcessor:
@@ -83,7 +89,7 @@ class SandboxProcessor:
     def checkout_url(self, checkout: Checkout, language: str = "ro") -> str:
         query = urlencode({"amount": f"{checkout.amount:.2f}", "currency": checkout.currency,
                            "signature": sign(_checkout_payload(checkout)), "lang": language})
-        return f"{settings.public_base_url}{SANDBOX_CHECKOUT_PATH}{checkout.intent}?{query}"
+        return settings.public_url(f"{SANDBOX_CHECKOUT_PATH}{checkout.intent}?{query}")
 
     def verify(self, body: bytes, signature: str | None) -> bool:
         return signed_by_processor(body, signature)
@@ -94,8 +100,10 @@ class SandboxProcessor:
             amount = Decimal(data["amount"]) if isinstance(data["amount"], str) else Decimal("NaN")
             if not amount.is_finite() or money(amount) != amount:
                 raise MalformedNotification("amount")
-            return Notification(str(data["intent"]), str(data["transaction_id"]), Result(data["result"]), amount,
-                                 str(data["currency"]))
+            txn = data["transaction_id"]
+            if not isinstance(txn, str) or not TRANSACTION_ID.fullmatch(txn):
+                raise MalformedNotification("transaction_id")
+            return Notification(str(data["intent"]), txn, Result(data["result"]), amount, str(data["currency"]))
         except (ValueError, KeyError, TypeError, InvalidOperation) as err:
             raise MalformedNotification(type(err).__name__) from None
 

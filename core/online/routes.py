@@ -1,5 +1,6 @@
 """HTTP routes served beside the Streamlit app (mounted by server.py): our endpoint for the card
-processor's signed notification, and the sandbox processor's hosted payment page."""
+processor's signed notification, and, only while the sandbox is the configured processor, its hosted
+payment page."""
 
 import asyncio
 import logging
@@ -32,7 +33,8 @@ ACTIONS = {"confirm": Result.SUCCEEDED, "decline": Result.DECLINED, "cancel": Re
 
 async def notify(request: Request) -> JSONResponse:
     """The processor tells us how a payment ended. 200 tells it to stop retrying (also for a replay);
-    a refusal is logged by the service and answered 400, whatever the reason."""
+    a refusal is logged by the service and answered 400, whatever the reason; 503 asks it to send the
+    notification again (we could not record it now)."""
     body = await request.body()
     try:
         outcome = await run_in_threadpool(payments.handle_notification, body=body,
@@ -40,6 +42,8 @@ async def notify(request: Request) -> JSONResponse:
                                           signature=request.headers.get(SIGNATURE_HEADER))
     except payments.NotificationRefused:
         return JSONResponse({"status": "refused"}, status_code=400)
+    except payments.NotificationNotRecorded:
+        return JSONResponse({"status": "retry"}, status_code=503)
     return JSONResponse({"status": outcome.value})
 
 
@@ -82,12 +86,12 @@ async def sandbox_submit(request: Request) -> RedirectResponse | HTMLResponse:
         return HTMLResponse(_page(lang, f'<p class="error">{escape(t("sandbox.invalid", lang=lang))}</p>'), 400)
     body, signature = SandboxProcessor().notification(checkout, result)
     await asyncio.to_thread(_deliver, body, signature)
-    return RedirectResponse(f"{settings.public_base_url}/pay?intent={checkout.intent}&lang={lang}", status_code=303)
+    return RedirectResponse(settings.public_url(f"/pay?intent={checkout.intent}&lang={lang}"), status_code=303)
 
 
 def _deliver(body: bytes, signature: str) -> None:
     """Posts the notification once; a failure leaves the intent waiting (a real processor retries)."""
-    request = urllib.request.Request(f"{settings.public_base_url}{NOTIFY_PATH}", data=body, method="POST",
+    request = urllib.request.Request(settings.public_url(NOTIFY_PATH), data=body, method="POST",
                                      headers={"Content-Type": "application/json", SIGNATURE_HEADER: signature})
     try:
         with urllib.request.urlopen(request, timeout=15):
@@ -116,8 +120,14 @@ button.confirm{{background:#1b6ef3;color:#fff;border:none;font-weight:600}}
 {content}</main></body></html>"""
 
 
-ROUTES: list = [
-    Route(NOTIFY_PATH, notify, methods=["POST"]),
-    Route(SANDBOX_CHECKOUT_PATH + "{public_id}", sandbox_checkout, methods=["GET"]),
-    Route(SANDBOX_CHECKOUT_PATH + "{public_id}", sandbox_submit, methods=["POST"]),
-]
+def routes() -> list[Route]:
+    """Our notification endpoint, plus the sandbox's hosted page when the sandbox is the processor (with a
+    real processor nobody may pay, or post answers, on a page that charges nothing)."""
+    ours = [Route(NOTIFY_PATH, notify, methods=["POST"])]
+    if settings.payment_processor != SandboxProcessor.name:
+        return ours
+    return ours + [Route(SANDBOX_CHECKOUT_PATH + "{public_id}", sandbox_checkout, methods=["GET"]),
+                   Route(SANDBOX_CHECKOUT_PATH + "{public_id}", sandbox_submit, methods=["POST"])]
+
+
+ROUTES = routes()  # what server.py mounts, for the settings of this process

@@ -85,7 +85,7 @@ def test_a_customer_pays_on_the_processor_page_and_a_clerk_sees_it_in_the_ledger
     sign_in(page, base, "clerk", "clerk-demo", f"ledger?contract={contract_id}")
     # the entries table draws on a canvas; its cells are also in the accessible grid behind it
     cells = page.get_by_test_id(re.compile("glide-cell"))
-    expect(cells.filter(has_text=paid.processor_txn_id).first).to_be_attached()
+    expect(cells.filter(has_text=f"card:{paid.processor_txn_id}").first).to_be_attached()
     expect(cells.filter(has_text=t("ledger.channel.online")).first).to_be_attached()
     page.screenshot(path="/tmp/pay-ledger.png", full_page=True)
 

@@ -1,6 +1,8 @@
 """Paying online without an account: the payment code shows the amounts, the processor's signed
 notification records the payment once (ledger, allocation, receipt), and a forged, replayed or
-mismatched notification, a decline or a cancellation changes nothing on the account."""
+mismatched notification, a decline or a cancellation changes nothing on the account. Money the processor
+took is never lost: a charge after a decline still pays, a second charge becomes credit, and a charge we
+cannot record now is answered so that the processor sends it again."""
 
 import json
 import logging
@@ -15,19 +17,30 @@ import pytest
 import uvicorn
 from sqlalchemy import MetaData
 from sqlalchemy import select as sa_select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from starlette.applications import Starlette
 
 from core import allocation
 from core.auth import customer_actor
+from core.billing import contract_balance, record_payment
 from core.config import settings
 from core.errors import DomainError, ValidationFailed
 from core.ledger import EntryKind, InvoiceStatus, account_ledger
-from core.models import IntentStatus, LookupAttempt, OutboxMessage, Payment, PaymentIntent, clock_at, utcnow
+from core.models import (
+    Contract,
+    IntentStatus,
+    LookupAttempt,
+    OutboxMessage,
+    Payment,
+    PaymentIntent,
+    clock_at,
+    utcnow,
+)
 from core.online import access, payments
-from core.online.payments import NotificationRefused, Outcome, PayWhat
+from core.online.payments import AmountChanged, NotificationNotRecorded, NotificationRefused, Outcome, PayWhat
 from core.online.processor import Checkout, Result, SandboxProcessor, sign
-from core.online.routes import ROUTES
+from core.online.routes import routes
 from tests.factories import CLERK, invoice_for, make_account, refused
 
 CUSTOMER = customer_actor()
@@ -54,7 +67,10 @@ def look_up(uow, who, code, email=EMAIL):
 
 
 def start(uow, contract, what=PayWhat.TOTAL):
-    return payments.create_intent(uow=uow(), actor=CUSTOMER, contract_id=contract.id, email=EMAIL, what=what)
+    """"Plătește" for the amount a fresh lookup shows."""
+    shown = look_up(uow, access.client("10.9.9.9", "start"), contract.payment_code).amount_for(what)
+    return payments.create_intent(uow=uow(), actor=CUSTOMER, contract_id=contract.id, email=EMAIL, what=what,
+                                  amount=shown)
 
 
 def intent(uow, started) -> PaymentIntent:
@@ -123,8 +139,8 @@ def test_a_confirmed_card_payment_pays_the_account_shows_in_the_ledger_and_queue
 
     paid = intent(uow, started)
     [payment] = rows(uow, Payment)
-    assert (paid.status, paid.payment_id, paid.processor_txn_id) == (IntentStatus.SUCCEEDED, payment.id,
-                                                                     payment.reference)
+    assert (paid.status, paid.payment_id) == (IntentStatus.SUCCEEDED, payment.id)
+    assert payment.reference == f"card:{paid.processor_txn_id}"  # never mistaken for a counter or bank reference
     assert (payment.amount, payment.channel) == (older.total + current.total, "online")
     ledger = account_ledger(uow=uow(), actor=CLERK, contract_id=contract.id)
     assert [e.reference for e in ledger.entries if e.kind == EntryKind.PAYMENT] == [payment.reference]
@@ -132,7 +148,7 @@ def test_a_confirmed_card_payment_pays_the_account_shows_in_the_ledger_and_queue
     assert ledger.balance == Decimal("0.00")
     [receipt] = rows(uow, OutboxMessage)
     assert (receipt.recipient, receipt.template) == (EMAIL, "online_payment.receipt")
-    assert payment.reference in receipt.body and contract.payment_code in receipt.body
+    assert paid.processor_txn_id in receipt.body and contract.payment_code in receipt.body
     assert "Popescu" not in receipt.body  # the address was typed by whoever knew the code
 
 
@@ -153,9 +169,79 @@ def test_a_replayed_notification_changes_nothing(uow, account, caplog):
     assert notify(uow, body, signature) == Outcome.DUPLICATE
     assert len(rows(uow, Payment)) == 1 and len(rows(uow, OutboxMessage)) == 1
     assert "replayed" in caplog.text
-    with pytest.raises(NotificationRefused, match="intent_already_final"):  # a second charge for the same intent
-        notify(uow, *answer(uow, started))
-    assert len(rows(uow, Payment)) == 1
+
+
+def test_a_decline_after_the_payment_changes_nothing(uow, account):
+    started = start(uow, account[0])
+    notify(uow, *answer(uow, started))
+    with pytest.raises(NotificationRefused, match="intent_already_final"):
+        notify(uow, *answer(uow, started, Result.DECLINED))
+    assert intent(uow, started).status == IntentStatus.SUCCEEDED and len(rows(uow, Payment)) == 1
+
+
+@pytest.mark.parametrize("first", [Result.DECLINED, Result.CANCELLED])
+def test_a_charge_after_a_decline_or_cancellation_pays_the_invoice(uow, account, first):
+    """The customer tried again on the processor's page after a refused card (or came back to it)."""
+    contract = account[0]
+    started = start(uow, contract)
+    notify(uow, *answer(uow, started, first))
+    assert notify(uow, *answer(uow, started)) == Outcome.RECORDED
+    [payment] = rows(uow, Payment)
+    assert (intent(uow, started).status, intent(uow, started).payment_id) == (IntentStatus.SUCCEEDED, payment.id)
+    with uow() as u:
+        assert contract_balance(u.session, contract.id) == Decimal("0.00")
+
+
+def test_a_charge_under_the_transaction_id_of_a_cancellation_is_recorded(uow, account):
+    started = start(uow, account[0])
+    notify(uow, *answer(uow, started, Result.CANCELLED, transaction_id="SBX-SAME"))
+    assert notify(uow, *answer(uow, started, Result.SUCCEEDED, transaction_id="SBX-SAME")) == Outcome.RECORDED
+    [payment] = rows(uow, Payment)
+    assert (intent(uow, started).status, payment.reference) == (IntentStatus.SUCCEEDED, "card:SBX-SAME")
+
+
+def test_a_second_charge_on_a_paid_intent_becomes_credit_flagged_for_a_refund(uow, account, caplog):
+    contract = account[0]
+    started = start(uow, contract)
+    notify(uow, *answer(uow, started, transaction_id="SBX-FIRST"))
+    again = answer(uow, started, transaction_id="SBX-AGAIN")
+    assert notify(uow, *again) == Outcome.RECORDED
+    assert sorted(p.reference for p in rows(uow, Payment)) == ["card:SBX-AGAIN", "card:SBX-FIRST"]
+    assert "review for a refund" in caplog.text and "SBX-AGAIN" in caplog.text
+    with uow() as u:
+        assert contract_balance(u.session, contract.id) == -intent(uow, started).amount  # credit on the account
+    paid = intent(uow, started)
+    assert (paid.status, paid.processor_txn_id) == (IntentStatus.SUCCEEDED, "SBX-FIRST")
+    assert notify(uow, *again) == Outcome.DUPLICATE  # its replay
+    assert len(rows(uow, Payment)) == 2 and len(rows(uow, OutboxMessage)) == 2
+
+
+def test_a_clash_with_the_same_notification_recorded_meanwhile_is_a_replay(uow, account, monkeypatch):
+    """Two deliveries at once: the other one recorded it first, ours hits the unique reference."""
+    started = start(uow, account[0])
+    body, signature = answer(uow, started)
+    notify(uow, body, signature)
+
+    def clash(*_args):
+        raise IntegrityError("INSERT INTO payment", {}, Exception("unique"))
+
+    monkeypatch.setattr(payments, "_apply", clash)
+    assert notify(uow, body, signature) == Outcome.DUPLICATE
+    with pytest.raises(NotificationNotRecorded):  # the same transaction with another result is no replay
+        notify(uow, *answer(uow, started, Result.DECLINED, transaction_id=intent(uow, started).processor_txn_id))
+
+
+@pytest.mark.parametrize("length", [59, 65])
+def test_a_transaction_id_too_long_to_store_is_refused_and_the_longest_accepted_is_recorded(uow, account, length):
+    started = start(uow, account[0])
+    body, signature = answer(uow, started, transaction_id="T" * length)
+    if length > 59:
+        with pytest.raises(NotificationRefused, match="malformed"):  # not a database error retried forever
+            notify(uow, body, signature)
+        assert intent(uow, started).status == IntentStatus.CREATED
+    else:
+        assert notify(uow, body, signature) == Outcome.RECORDED
+        assert [p.reference for p in rows(uow, Payment)] == [f"card:{'T' * 59}"]
 
 
 def forged_signature(body: bytes) -> str:
@@ -234,7 +320,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 @pytest.fixture
 def server(engine, monkeypatch):
     """The routes served by uvicorn on a free port, on the test database; yields the base URL."""
-    config = uvicorn.Config(Starlette(routes=ROUTES), host="127.0.0.1", port=0, log_level="warning")
+    config = uvicorn.Config(Starlette(routes=routes()), host="127.0.0.1", port=0, log_level="warning")
     web = uvicorn.Server(config)
     thread = threading.Thread(target=web.run, daemon=True)
     monkeypatch.setattr(settings, "database_url", engine.url.render_as_string(hide_password=False))
@@ -272,6 +358,31 @@ def test_the_hosted_page_takes_the_card_and_the_signed_notification_pays_the_inv
     assert CARD not in caplog.text and CARD not in database_text(uow)
 
 
+def test_a_base_url_ending_in_a_slash_still_notifies_and_returns_to_the_pay_page(uow, account, server,
+                                                                                 monkeypatch):
+    monkeypatch.setattr(settings, "public_base_url", f"{server}/")
+    started = start(uow, account[0])
+    assert started.url.startswith(f"{server}/api/sandbox/checkout/")
+    status, headers, _ = http(started.url, data=b"action=confirm")
+    assert (status, headers["location"]) == (303, f"{server}/pay?intent={started.intent}&lang=ro")
+    assert intent(uow, started).status == IntentStatus.SUCCEEDED
+
+
+def test_paying_an_amount_no_longer_due_is_refused_with_the_fresh_amounts(uow, account):
+    contract, older, current = account
+    shown = look_up(uow, access.client("x", "y"), contract.payment_code).total_due
+    with uow() as u:  # a payment at the counter lands meanwhile
+        record_payment(u.session, contract=u.session.get(Contract, contract.id), amount=older.total,
+                       channel="counter", reference="C-1")
+        u.commit()
+    with pytest.raises(AmountChanged) as refusal:
+        payments.create_intent(uow=uow(), actor=CUSTOMER, contract_id=contract.id, email=EMAIL,
+                               what=PayWhat.TOTAL, amount=shown)
+    assert refusal.value.key == "pay.amount_changed"
+    assert refusal.value.due.total_due == shown - older.total == current.total  # what to show instead
+    assert rows(uow, PaymentIntent) == []
+
+
 def database_text(uow) -> str:
     """Every value in every table, as text (to search for what must never be stored)."""
     with uow() as u:
@@ -281,13 +392,30 @@ def database_text(uow) -> str:
                          for row in u.session.connection().execute(sa_select(table)))
 
 
-def test_our_endpoint_refuses_a_forged_notification_over_http(uow, account, server):
+@pytest.mark.parametrize("signature", ["0" * 64, "é" * 64], ids=["made-up", "not-ascii"])
+def test_our_endpoint_refuses_a_forged_notification_over_http(uow, account, server, signature):
     started = start(uow, account[0])
     body, _ = answer(uow, started)
     status, _, reply = http(f"{server}/api/payments/notify", data=body,
-                            headers={"X-Processor-Signature": "0" * 64, "Content-Type": "application/json"})
+                            headers={"X-Processor-Signature": signature, "Content-Type": "application/json"})
     assert (status, json.loads(reply)) == (400, {"status": "refused"})
     assert rows(uow, Payment) == []
+
+
+def test_a_charge_clashing_with_another_payment_reference_is_answered_for_a_retry(uow, account, server, caplog):
+    """Not "duplicate": that would tell the processor to stop while the charge is recorded nowhere."""
+    contract = account[0]
+    started = start(uow, contract)
+    with uow() as u:
+        record_payment(u.session, contract=u.session.get(Contract, contract.id), amount=Decimal("10.00"),
+                       channel="counter", reference=payments.payment_reference("SBX-CLASH"))
+        u.commit()
+    body, signature = answer(uow, started, transaction_id="SBX-CLASH")
+    status, _, reply = http(f"{server}/api/payments/notify", data=body,
+                            headers={"X-Processor-Signature": signature, "Content-Type": "application/json"})
+    assert (status, json.loads(reply)) == (503, {"status": "retry"})
+    assert intent(uow, started).status == IntentStatus.CREATED and len(rows(uow, Payment)) == 1
+    assert [r.levelname for r in caplog.records if "not recorded" in r.getMessage()] == ["ERROR"]
 
 
 @pytest.mark.parametrize("action, status", [("decline", IntentStatus.DECLINED), ("cancel", IntentStatus.ABANDONED)])

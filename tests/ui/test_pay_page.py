@@ -1,16 +1,18 @@
 """The public payment page: a payment code shows only amounts, any miss gets the same neutral words,
 "Plătește" hands the customer to the processor's page, and the return page says how it ended."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from core.auth import customer_actor
+from core.billing import record_payment
+from core.config import settings
 from core.i18n import t
 from core.ledger import format_lei
-from core.models import IntentStatus, PaymentIntent
+from core.models import Contract, IntentStatus, PaymentIntent, clock_at, utcnow
 from core.online import access, payments
 from core.online.processor import Checkout, Result, SandboxProcessor
 from tests.factories import invoice_for, make_account
@@ -79,27 +81,61 @@ def test_pay_sends_the_customer_to_the_processor_page(open_app, account, uow):
     assert t("ui.pay.redirecting") in [i.value for i in at.info]
 
 
+def test_a_payment_landing_after_the_lookup_shows_the_fresh_amounts_instead_of_paying_another_sum(
+        open_app, account, uow):
+    contract, invoice = account
+    at = look_up(open_app, contract.payment_code)
+    with uow() as u:  # paid in part at the counter while the page was open
+        record_payment(u.session, contract=u.session.get(Contract, contract.id), amount=invoice.total - 100,
+                       channel="counter", reference="C-1")
+        u.commit()
+    next(b for b in at.button if b.label.startswith("Plătește")).click().run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [t("pay.amount_changed")]
+    assert metrics(at) == [format_lei(invoice.total), format_lei(100)]  # the invoice, and what is left to pay
+    assert [b.label for b in at.button if b.label.startswith("Plătește")] == [t("ui.pay.pay", amount=format_lei(100))]
+    with uow() as u:
+        assert u.session.exec(select(PaymentIntent)).all() == []
+
+
+def start(uow, account, **language) -> payments.StartedPayment:
+    return payments.create_intent(uow=uow(), actor=customer_actor(), contract_id=account[0].id,
+                                  email="plata@example.com", what=payments.PayWhat.TOTAL, amount=account[1].total,
+                                  **language)
+
+
+def outcome_shown(open_app, started) -> str:
+    at = open_app(page=PAGE)
+    at.query_params["intent"] = started.intent
+    at.run()
+    return "\n".join(str(m.value) for kind in ("success", "error", "warning", "info") for m in getattr(at, kind))
+
+
 @pytest.mark.parametrize("result, status", [(Result.SUCCEEDED, "paid"), (Result.DECLINED, "declined"),
                                             (Result.CANCELLED, "abandoned"), (None, "pending")])
 def test_the_return_page_shows_how_the_payment_ended(open_app, account, uow, result, status):
-    started = payments.create_intent(uow=uow(), actor=customer_actor(),
-                                     contract_id=account[0].id, email="plata@example.com",
-                                     what=payments.PayWhat.TOTAL)
+    started = start(uow, account)
     if result:
         card = SandboxProcessor()
         body, signature = card.notification(Checkout(started.intent, account[1].total, "RON"), result)
         payments.handle_notification(uow=uow(), body=body, signature=signature)
-    at = open_app(page=PAGE)
-    at.query_params["intent"] = started.intent
-    at.run()
-    shown = "\n".join(str(m.value) for kind in ("success", "error", "warning", "info") for m in getattr(at, kind))
     amount = format_lei(account[1].total)
-    assert shown == f"**{t(f'ui.pay.{status}_title')}**  \n{t(f'ui.pay.{status}', amount=amount)}"
+    assert outcome_shown(open_app, started) == (f"**{t(f'ui.pay.{status}_title')}**  \n"
+                                                f"{t(f'ui.pay.{status}', amount=amount)}")
+
+
+def test_a_payment_given_up_for_lack_of_an_answer_does_not_promise_the_customer_was_not_charged(
+        open_app, account, uow):
+    """The worker gives up on an intent after an hour without an answer, when a charge may still arrive."""
+    with clock_at(utcnow() - timedelta(minutes=settings.payment_intent_abandon_minutes + 1)):
+        started = start(uow, account)
+    assert payments.abandon_stale_intents(uow=uow()) == 1
+    shown = outcome_shown(open_app, started)
+    assert "Plata nu a fost finalizată" in shown and "dacă banii v-au fost reținuți, îi vom înregistra" in shown
 
 
 def test_a_customer_who_paid_in_english_comes_back_to_an_english_page(open_app, account, uow):
-    started = payments.create_intent(uow=uow(), actor=customer_actor(), contract_id=account[0].id,
-                                     email="plata@example.com", what=payments.PayWhat.TOTAL, language="en")
+    started = start(uow, account, language="en")
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params.update(intent=started.intent, lang="en")  # the processor's return link opens a new session
     at.run()

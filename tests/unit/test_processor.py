@@ -7,7 +7,17 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from core.config import settings
-from core.online.processor import Checkout, MalformedNotification, Result, SandboxProcessor, processor, sign
+from core.online.processor import (
+    NOTIFY_PATH,
+    SANDBOX_CHECKOUT_PATH,
+    Checkout,
+    MalformedNotification,
+    Result,
+    SandboxProcessor,
+    processor,
+    sign,
+)
+from core.online.routes import routes
 
 CHECKOUT = Checkout("intent-abc", Decimal("123.45"), "RON")
 
@@ -27,6 +37,11 @@ def test_a_notification_verifies_only_with_its_own_signature():
     assert not card.verify(body.replace(b"123.45", b"1.00"), signature)
     assert not card.verify(body, None) and not card.verify(body, "")
     assert not card.verify(body, signature[:-1] + ("0" if signature[-1] != "0" else "1"))
+
+
+def test_a_signature_header_with_non_ascii_text_is_refused_not_an_error():
+    body, _ = SandboxProcessor().notification(CHECKOUT, Result.SUCCEEDED)
+    assert not SandboxProcessor().verify(body, "é" * 64)  # a header Starlette decoded as latin-1
 
 
 def test_a_signature_made_with_another_secret_is_refused(monkeypatch):
@@ -54,15 +69,22 @@ def note(**fields) -> bytes:
 
 @pytest.mark.parametrize("body", [
     b"not json", b"[]", note(amount=None), note(result="refunded"), note(amount=1.1), note(amount="1.001"),
-    note(amount="NaN"), note(amount="Infinity"),
+    note(amount="NaN"), note(amount="Infinity"), note(transaction_id="T" * 60), note(transaction_id=""),
+    note(transaction_id="SBX 1"), note(transaction_id="SBX-ă"), note(transaction_id=12),
 ])
 def test_a_body_that_is_not_a_notification_is_malformed(body):
     with pytest.raises(MalformedNotification):
         SandboxProcessor().parse(body)
 
 
-def test_the_hosted_page_link_carries_a_signed_checkout_request(monkeypatch):
-    monkeypatch.setattr(settings, "public_base_url", "https://ghiseu.example")
+def test_the_longest_transaction_id_accepted_fits_the_payment_reference():
+    txn = "T" * 59
+    assert SandboxProcessor().parse(note(transaction_id=txn)).transaction_id == txn
+
+
+@pytest.mark.parametrize("base", ["https://ghiseu.example", "https://ghiseu.example/"])
+def test_the_hosted_page_link_carries_a_signed_checkout_request(monkeypatch, base):
+    monkeypatch.setattr(settings, "public_base_url", base)
     card = SandboxProcessor()
     url = card.checkout_url(CHECKOUT, "en")
     assert url.startswith("https://ghiseu.example/api/sandbox/checkout/intent-abc?")
@@ -78,3 +100,9 @@ def test_a_tampered_hosted_page_link_is_refused(tamper):
     query = query_of(card.checkout_url(CHECKOUT)) | tamper
     assert card.checkout_from("intent-abc", query) is None
     assert card.checkout_from("intent-other", query_of(card.checkout_url(CHECKOUT))) is None
+
+
+def test_the_sandbox_hosted_page_is_served_only_while_the_sandbox_is_the_processor(monkeypatch):
+    assert {route.path for route in routes()} == {NOTIFY_PATH, f"{SANDBOX_CHECKOUT_PATH}{{public_id}}"}
+    monkeypatch.setattr(settings, "payment_processor", "netopia")
+    assert [(route.path, route.methods) for route in routes()] == [(NOTIFY_PATH, {"POST"})]
