@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from core import billing, numbers
 from core.errors import TransitionRefused
-from core.guards import GuardContext
+from core.guards import GuardContext, place_is_contracted
 from core.models import (
     ConsumptionPlace,
     Contract,
@@ -81,8 +81,7 @@ def issue_new_contract(ctx: GuardContext) -> dict:
         if old.status != ContractStatus.ACTIVE:
             raise TransitionRefused("guard.old_contract_closed")
         details["final_invoice"] = close_contract(session, old, index, today).invoice_number
-    elif session.exec(select(Contract.id).where(Contract.place_id == place.id,
-                                                Contract.status == ContractStatus.ACTIVE)).first():
+    elif place_is_contracted(session, place.id):
         raise TransitionRefused("guard.place_has_contract")
     holder = find_or_create_holder(session, case.data)
     known_code = session.exec(select(Contract.client_code).where(Contract.customer_id == holder.id)).first()

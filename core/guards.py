@@ -70,11 +70,14 @@ def old_contract_active(ctx: GuardContext) -> str | None:
     return None if contract and contract.status == ContractStatus.ACTIVE else "guard.old_contract_closed"
 
 
+def place_is_contracted(session: Session, place_id: int) -> bool:
+    return session.exec(select(Contract.id).where(
+        Contract.place_id == place_id, Contract.status == ContractStatus.ACTIVE)).first() is not None
+
+
 def place_has_no_active_contract(ctx: GuardContext) -> str | None:
     """A new contract only on a vacant place (the database also keeps one active contract per place)."""
-    active = ctx.session.exec(select(Contract.id).where(
-        Contract.place_id == ctx.case.place_id, Contract.status == ContractStatus.ACTIVE)).first()
-    return "guard.place_has_contract" if active else None
+    return "guard.place_has_contract" if place_is_contracted(ctx.session, ctx.case.place_id) else None
 
 
 def handover_index_not_below_meter(ctx: GuardContext) -> str | None:

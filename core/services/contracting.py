@@ -7,15 +7,13 @@ from collections.abc import Callable
 
 from sqlmodel import Session, col, select
 
-from core import engine, numbers
 from core.auth import Actor, require_role
 from core.errors import ValidationFailed
-from core.models import Case, ConsumptionPlace, Contract, ContractStatus, Role, utcnow
+from core.guards import place_is_contracted
+from core.models import Case, ConsumptionPlace, Role
 from core.online import access
-from core.search import fold
 from core.services import intake
-from core.services.intake import COMMON_RULES, attach_document, check_uploads, receive_if_complete
-from core.workdays import local_time
+from core.services.intake import COMMON_RULES, check_uploads
 from workflows import new_contract
 
 SERVICE = "new_contract"  # as the lookup limits count it
@@ -54,8 +52,7 @@ def _find_place(session: Session, clean: dict) -> ConsumptionPlace:
 
 def _vacant_place(session: Session, clean: dict, actor: Actor) -> ConsumptionPlace:
     place = _find_place(session, clean)
-    if session.exec(select(Contract.id).where(Contract.place_id == place.id,
-                                              Contract.status == ContractStatus.ACTIVE)).first():
+    if place_is_contracted(session, place.id):
         raise PlaceRefused("contracted", "contracting.place_has_contract")
     open_case = session.exec(select(Case.registration_number).where(
         Case.place_id == place.id, col(Case.closed_at).is_(None))).first()
@@ -86,10 +83,7 @@ def register_new_contract(*, uow, actor: Actor, form: dict, uploads: list[tuple[
     try:
         with uow:
             place = _vacant_place(uow.session, clean, actor)
-            case = _create_case(uow.session, wf, place, clean, actor, channel, language)
-            for doc_type, file in checked:
-                attach_document(uow.session, case, doc_type, file, actor)
-            receive_if_complete(uow.session, case, actor)
+            case = intake.open_request(uow.session, wf, clean, place, checked, actor, channel, language)
             if who:
                 access.record(uow.session, who, SERVICE, "found", True)
             uow.commit()
@@ -101,16 +95,3 @@ def register_new_contract(*, uow, actor: Actor, form: dict, uploads: list[tuple[
                 uow.commit()
         raise
 
-
-def _create_case(session: Session, wf, place: ConsumptionPlace, clean: dict, actor: Actor, channel: str,
-                 language: str) -> Case:
-    name = clean.get("company_name") or f"{clean['last_name']} {clean['first_name']}"
-    case = Case(
-        registration_number=numbers.registration_number(session, wf.registration_prefix, local_time(utcnow()).year),
-        case_type=wf.name, workflow_version=wf.version, state=str(wf.initial), created_by=actor.username,
-        channel=channel, applicant_name=name, search_name=fold(name), pod=place.pod, place_id=place.id,
-        data={**clean, "applicant_name": name, "language": language,
-              "correspondence_address": clean["correspondence_address"] or place.address},
-    )
-    engine.start(session, case, actor)
-    return case

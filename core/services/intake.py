@@ -21,6 +21,7 @@ from core.models import (
 from core.search import address_matches, fold
 from core.validation import FieldError
 from core.workdays import local_time
+from core.workflow_spec import Workflow
 from workflows import holder_change
 
 RIGHT_OF_USE = ("owner", "co_owner", "heir", "spouse", "tenant", "other")
@@ -120,22 +121,31 @@ def register_holder_change(*, uow, actor: Actor, form: dict, uploads: list[tuple
     checked = check_uploads(list(uploads), set(wf.required_documents(clean["applicant_kind"])))
     with uow:
         contract, place = _match_contract(uow.session, clean, public=actor.role == Role.CUSTOMER)
-        name = clean.get("company_name") or f"{clean['last_name']} {clean['first_name']}"
-        case = Case(
-            registration_number=numbers.registration_number(
-                uow.session, wf.registration_prefix, local_time(utcnow()).year),
-            case_type=wf.name, workflow_version=wf.version, state=str(wf.initial), created_by=actor.username,
-            channel=channel, applicant_name=name, search_name=fold(name), payment_code=contract.payment_code,
-            client_code=contract.client_code, pod=place.pod, place_id=place.id, old_contract_id=contract.id,
-            data={**clean, "applicant_name": name, "language": language,
-                  "correspondence_address": clean["correspondence_address"] or place.address},
-        )
-        engine.start(uow.session, case, actor)
-        for doc_type, file in checked:
-            attach_document(uow.session, case, doc_type, file, actor)
-        receive_if_complete(uow.session, case, actor)
+        case = open_request(uow.session, wf, clean, place, checked, actor, channel, language, contract=contract)
         uow.commit()
         return case
+
+
+def open_request(session: Session, wf: Workflow, clean: dict, place: ConsumptionPlace,
+                 checked: list[tuple[str, CheckedFile]], actor: Actor, channel: str, language: str,
+                 contract: Contract | None = None) -> Case:
+    """The case for a checked request on `place` (about `contract`, if one exists): registration number,
+    initial state and its messages, the documents brought along, and on to `documents_received` if complete."""
+    name = clean.get("company_name") or f"{clean['last_name']} {clean['first_name']}"
+    case = Case(
+        registration_number=numbers.registration_number(session, wf.registration_prefix, local_time(utcnow()).year),
+        case_type=wf.name, workflow_version=wf.version, state=str(wf.initial), created_by=actor.username,
+        channel=channel, applicant_name=name, search_name=fold(name), pod=place.pod, place_id=place.id,
+        payment_code=contract.payment_code if contract else None,
+        client_code=contract.client_code if contract else None, old_contract_id=contract.id if contract else None,
+        data={**clean, "applicant_name": name, "language": language,
+              "correspondence_address": clean["correspondence_address"] or place.address},
+    )
+    engine.start(session, case, actor)
+    for doc_type, file in checked:
+        attach_document(session, case, doc_type, file, actor)
+    receive_if_complete(session, case, actor)
+    return case
 
 
 def attach_document(session: Session, case: Case, doc_type: str, file: CheckedFile, actor: Actor,
