@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -47,10 +47,6 @@ class ChannelState:
     address: str | None  # masked; None when the channel is off
     since: datetime | None  # when the holder last confirmed a change (the opt-in, or the withdrawal)
     pending: PendingCode | None  # a code sent and not yet typed back
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite returns naive UTC
 
 
 def _hash(consent_address: str, code: str) -> str:
@@ -119,7 +115,7 @@ def request_change(*, uow, contract_id: int, channel: str, opt_in: bool, address
 
 def _pending(consent: DeliveryConsent) -> PendingCode:
     return PendingCode(consent.id, consent.channel, consent.opt_in, _MASK[consent.channel](consent.address),
-                       _aware(consent.code_expires_at))
+                       consent.code_expires_at)
 
 
 def confirm(*, uow, contract_id: int, consent_id: int, code: str) -> Confirmed:
@@ -136,7 +132,7 @@ def confirm(*, uow, contract_id: int, consent_id: int, code: str) -> Confirmed:
         if consent.confirmed_at is not None:
             raise DomainError("delivery.already_confirmed")
         latest = _latest(s, contract_id, consent.channel)
-        if latest.id != consent.id or _aware(consent.code_expires_at) <= utcnow():
+        if latest.id != consent.id or consent.code_expires_at <= utcnow():
             raise DomainError("delivery.code_expired")
         if consent.code_attempts >= settings.confirmation_code_attempts:
             raise DomainError("delivery.code_exhausted")
@@ -172,13 +168,13 @@ def delivery_status(*, uow, contract_id: int) -> list[ChannelState]:
         states = []
         for kind in DeliveryChannel:
             latest = _latest(s, contract_id, kind)
-            waiting = (latest is not None and latest.confirmed_at is None and _aware(latest.code_expires_at) > utcnow()
+            waiting = (latest is not None and latest.confirmed_at is None and latest.code_expires_at > utcnow()
                        and latest.code_attempts < settings.confirmation_code_attempts)
             confirmed = s.exec(select(DeliveryConsent.confirmed_at).where(
                 DeliveryConsent.contract_id == contract_id, DeliveryConsent.channel == kind,
                 DeliveryConsent.confirmed_at.is_not(None)).order_by(DeliveryConsent.confirmed_at.desc())).first()
             current = _current(contract, kind)
             states.append(ChannelState(kind, _MASK[kind](current) if current else None,
-                                       _aware(confirmed) if confirmed else None,
+                                       confirmed,
                                        _pending(latest) if waiting else None))
     return states
