@@ -4,8 +4,8 @@ with a slot right under it for that field's message, and the confirmation shown 
 import streamlit as st
 
 from core.i18n import t
-from core.models import Case, CustomerKind
-from core.services.intake import RIGHT_OF_USE
+from core.models import Case
+from ui import intake_form
 from ui.intake_form import Form
 from workflows import new_contract
 
@@ -20,22 +20,12 @@ def form_fields(kind: str) -> Form:
     form.row(("pod", dict(placeholder="RO005E512345678", help=t("ui.contract.pod_help"))),
              ("address", dict(help=t("ui.contract.address_help"))))
 
-    st.markdown(f"##### {t('ui.contract.section_applicant')}")
-    if kind == CustomerKind.COMPANY:
-        form.row(("company_name", {}), ("national_id", dict(max_chars=12, help=t("ui.contract.cui_help"))))
-    else:
-        form.row(("last_name", {}), ("first_name", {}),
-                 ("national_id", dict(max_chars=13, help=t("ui.contract.cnp_help"))))
-    form.row(("email", {}), ("phone", dict(placeholder="0721 234 567")))
-    form.text("correspondence_address", st, help=t("ui.contract.correspondence_help"))
+    form.applicant(kind)
 
     st.markdown(f"##### {t('ui.contract.section_start')}")
     index, right = st.columns(2)
     form.text("handover_index", index, help=t("ui.contract.index_help"))
-    form.values["right_of_use"] = right.selectbox(
-        t("ui.contract.right_of_use"), RIGHT_OF_USE, key=f"{PREFIX}_right_of_use",
-        format_func=lambda v: t(f"right_of_use.{v}"))
-    form.slots["right_of_use"] = right.empty()
+    form.right_of_use(right)
     st.caption(t("ui.contract.privacy"))
     return form
 
@@ -60,5 +50,4 @@ def confirmation() -> None:
 
 def start_over() -> None:
     """Forgets the request just sent and every field, for another request from this browser."""
-    for key in [k for k in st.session_state if str(k).startswith(f"{PREFIX}_")]:
-        del st.session_state[key]
+    intake_form.start_over(PREFIX)

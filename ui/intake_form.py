@@ -36,6 +36,23 @@ class Form:
         for column, (name, options) in zip(st.columns(len(fields)), fields, strict=True):
             self.text(name, column, **options)
 
+    def applicant(self, kind: str) -> None:
+        """Who asks: a person's names and CNP or a company's name and CUI, then contact details."""
+        st.markdown(f"##### {t(f'{self.labels}.section_applicant')}")
+        if kind == CustomerKind.COMPANY:
+            self.row(("company_name", {}), ("national_id", dict(max_chars=12, help=t(f"{self.labels}.cui_help"))))
+        else:
+            self.row(("last_name", {}), ("first_name", {}),
+                     ("national_id", dict(max_chars=13, help=t(f"{self.labels}.cnp_help"))))
+        self.row(("email", {}), ("phone", dict(placeholder="0721 234 567")))
+        self.text("correspondence_address", st, help=t(f"{self.labels}.correspondence_help"))
+
+    def right_of_use(self, where) -> None:
+        self.values["right_of_use"] = where.selectbox(
+            t(f"{self.labels}.right_of_use"), RIGHT_OF_USE, key=f"{self.prefix}_right_of_use",
+            format_func=lambda v: t(f"right_of_use.{v}"))
+        self.slots["right_of_use"] = where.empty()
+
     def show_errors(self, messages: dict[str, str]) -> None:
         for name, message in messages.items():
             self.slots.get(name, st).error(message, icon=":material/error:")
@@ -55,22 +72,12 @@ def form_fields(kind: str, prefix: str = "intake", at_counter: bool = True) -> F
     form.row(("payment_code", dict(max_chars=9, help=t("ui.intake.codes_help"))),
              ("client_code", dict(max_chars=10, placeholder="C000000042", help=t("ui.intake.codes_help"))))
 
-    st.markdown(f"##### {t('ui.intake.section_applicant')}")
-    if kind == CustomerKind.COMPANY:
-        form.row(("company_name", {}), ("national_id", dict(max_chars=12, help=t("ui.intake.cui_help"))))
-    else:
-        form.row(("last_name", {}), ("first_name", {}),
-                 ("national_id", dict(max_chars=13, help=t("ui.intake.cnp_help"))))
-    form.row(("email", {}), ("phone", dict(placeholder="0721 234 567")))
-    form.text("correspondence_address", st, help=t("ui.intake.correspondence_help"))
+    form.applicant(kind)
 
     st.markdown(f"##### {t('ui.intake.section_handover')}")
     index, right, *channel = st.columns(3 if at_counter else 2)
     form.text("handover_index", index, help=t("ui.intake.index_help"))
-    form.values["right_of_use"] = right.selectbox(
-        t("ui.intake.right_of_use"), RIGHT_OF_USE, key=f"{prefix}_right_of_use",
-        format_func=lambda v: t(f"right_of_use.{v}"))
-    form.slots["right_of_use"] = right.empty()
+    form.right_of_use(right)
     if not at_counter:
         return form
     form.channel = channel[0].radio(t("ui.intake.channel"), CHANNELS, key=f"{prefix}_channel", horizontal=True,
