@@ -26,13 +26,12 @@ from core.money import money
 from core.queries import (
     FINAL_STATES,
     closing_events,
-    day_bounds,
     dispute_category,
     due_soon_conditions,
     overdue_conditions,
     today,
 )
-from core.workdays import local_time, working_days_between
+from core.workdays import day_bounds, local_time, working_days_between
 
 READERS = (Role.SUPERVISOR, Role.ANALYST, Role.ADMIN)
 DISPUTE = "payment_dispute"

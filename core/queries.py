@@ -43,7 +43,7 @@ from core.models import (
     utcnow,
 )
 from core.search import fold
-from core.workdays import add_working_days, is_working_day, local_time
+from core.workdays import add_working_days, day_bounds, is_working_day, local_time
 from workflows import REGISTRY
 
 BACK_OFFICE = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
@@ -73,14 +73,6 @@ class QueueFilter:
     closed: tuple[date, date] | None = None  # closed in these local days (also if reopened since)
     age: tuple[int, int | None] | None = None  # working days since registration, both included (None: no limit)
     category: str | None = None  # a dispute's category
-
-
-def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    """UTC instants of the local midnights that open the first day and close the last one."""
-    zone = ZoneInfo(settings.timezone)
-    start = datetime.combine(first, time(), zone)
-    end = datetime.combine(last + timedelta(days=1), time(), zone)
-    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def overdue_conditions() -> list:

@@ -1,7 +1,7 @@
 """Deadlines in Romanian working days: weekends and public holidays (from `holidays`) do not count,
 and a request received outside working hours counts from the next working day."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,14 @@ def _calendar() -> holidays.HolidayBase:
 
 def local_time(moment: datetime) -> datetime:
     return moment.astimezone(ZoneInfo(settings.timezone))
+
+
+def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """UTC instants of the local midnights that open the first day and close the last one: [start, end)."""
+    zone = ZoneInfo(settings.timezone)
+    start = datetime.combine(first, time(), zone)
+    end = datetime.combine(last + timedelta(days=1), time(), zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def is_working_day(day: date) -> bool:

@@ -3,18 +3,17 @@ from SQL in batches (a server-side cursor on PostgreSQL), never a whole table in
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from core.auth import Actor, require_role
-from core.config import settings
 from core.errors import DomainError
 from core.i18n import has_key, t
 from core.masking import mask_name, scrub, sees_personal_data
 from core.models import Role
+from core.workdays import day_bounds
 
 # the back office's readers of figures; clerks work cases and have no use for bulk extracts
 READERS = (Role.SUPERVISOR, Role.ANALYST, Role.ADMIN)
@@ -34,9 +33,7 @@ class Period:
 
     def bounds(self) -> tuple[datetime, datetime]:
         """[start, end) as aware moments, to compare with stored UTC timestamps."""
-        zone = ZoneInfo(settings.timezone)
-        return (datetime.combine(self.date_from, time(), zone),
-                datetime.combine(self.date_to + timedelta(days=1), time(), zone))
+        return day_bounds(self.date_from, self.date_to)
 
 
 @dataclass(frozen=True)
