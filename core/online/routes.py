@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from core.config import settings
-from core.db import UnitOfWork, get_engine
+from core.db import UnitOfWork
 from core.i18n import LANGUAGES, t
 from core.ledger import format_lei
 from core.online import payments
@@ -38,7 +38,7 @@ async def notify(request: Request) -> JSONResponse:
     body = await request.body()
     try:
         outcome = await run_in_threadpool(payments.handle_notification, body=body,
-                                          uow=UnitOfWork(get_engine(settings.database_url)),
+                                          uow=UnitOfWork(),
                                           signature=request.headers.get(SIGNATURE_HEADER))
     except payments.NotificationRefused:
         return JSONResponse({"status": "refused"}, status_code=400)
