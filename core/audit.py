@@ -20,11 +20,11 @@ import sys
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from core.auth import Actor, require_role
 from core.models import AuditEvent, AuditHead, AuditVerification, Role, utcnow
@@ -164,7 +164,7 @@ def verify_if_due(*, uow, every: timedelta = timedelta(days=1)) -> Verification 
     """For the worker: verifies once a day (the last outcome older than `every`), else does nothing."""
     with uow:
         last = uow.session.exec(select(AuditVerification.at).order_by(AuditVerification.at.desc()).limit(1)).first()
-    if last is not None and utcnow() - last[0] < every:
+    if last is not None and utcnow() - last < every:
         return None
     return record_verification(uow=uow)
 

@@ -187,6 +187,17 @@ def test_the_sla_and_audit_reports_count_what_happened_in_the_period(uow, office
     assert all(isinstance(r["Data și ora"], datetime) for r in audit)
 
 
+def test_the_audit_report_lists_every_action_in_chain_order_and_exports_are_in_it_too(uow, office):
+    workbook(uow, "cases", actor=ANALYST)
+    audit = rows(workbook(uow, "audit", period=Period(date(2026, 11, 1), date(2030, 12, 31))))
+    payment = next(r for r in audit if r["Acțiune"] == "Plată înregistrată")
+    export = next(r for r in audit if r["Acțiune"] == "Raport exportat")
+    assert [r["Poziție în lanț"] for r in audit] == sorted(r["Poziție în lanț"] for r in audit)
+    assert payment["Obiect"].startswith("payment:") and payment["Utilizator"] == "clerk" and not payment[
+        "Număr înregistrare"]
+    assert (export["Obiect"], export["Utilizator"]) == ("report:cases", "analyst")
+
+
 def test_a_clerk_cannot_run_a_report(uow, office):
     with pytest.raises(PermissionDenied):
         workbook(uow, "cases", actor=CLERK)

@@ -154,3 +154,11 @@ def test_seeded_disputes_follow_the_rules_credit_notes_only_on_upheld_ones_withi
         assert (case.id in notes) == (case.state == "resolved_upheld")
         if case.id in notes:
             assert 0 < notes[case.id].amount <= case.disputed_amount
+
+
+def test_the_seeded_audit_chain_verifies_intact(seeded, engine):
+    from core.audit import verify
+
+    with engine.connect() as connection:
+        result = verify(connection)
+    assert result.ok and result.rows > CASES
