@@ -26,8 +26,9 @@ def generate(db: Path, cases: int) -> None:
     """Holder-change cases across 2026 with their audit events (register, documents, verify, issue)."""
     from sqlalchemy import insert
 
+    from core.audit import GENESIS, chain_rows
     from core.db import create_schema, get_engine
-    from core.models import AuditEvent, Case
+    from core.models import AuditEvent, AuditHead, Case
 
     engine = get_engine(f"sqlite:///{db}")
     create_schema(engine)
@@ -35,6 +36,7 @@ def generate(db: Path, cases: int) -> None:
     steps = (("register", None, "submitted"), ("receive_documents", "submitted", "documents_received"),
              ("verify_documents", "documents_received", "documents_verified"),
              ("issue_contract", "documents_verified", "contract_issued"))
+    previous, chained = GENESIS, 0
     with engine.begin() as conn:
         for first in range(0, cases, 10_000):
             case_rows, event_rows = [], []
@@ -56,8 +58,11 @@ def generate(db: Path, cases: int) -> None:
                                     trigger=trigger, from_state=source, to_state=target,
                                     workflow="holder_change", workflow_version=1, details={})
                                for moment, (trigger, source, target) in zip(moments, steps, strict=False)]
+            previous = chain_rows(event_rows, previous, chained + 1)
+            chained += len(event_rows)
             conn.execute(insert(Case), case_rows)
             conn.execute(insert(AuditEvent), event_rows)
+        conn.execute(insert(AuditHead).values(id=1, seq=chained, hash=previous))
     engine.dispose()
 
 

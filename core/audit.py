@@ -98,6 +98,15 @@ def _content(row) -> dict:
     return content
 
 
+def chain_rows(rows: list[dict], previous: str = GENESIS, first_seq: int = 1) -> str:
+    """Numbers and links rows given as dicts of columns (bulk loads, the migration that chained older
+    rows) in place; returns the last hash, which the head must then hold."""
+    for seq, row in enumerate(rows, start=first_seq):
+        row.update(seq=seq, prev_hash=previous)
+        row["row_hash"] = previous = link_hash(previous, _content({**dict.fromkeys(CHAINED), **row}))
+    return previous
+
+
 def link_hash(previous: str, content: dict) -> str:
     """SHA-256 of the previous row's hash and this row's canonical JSON (sorted keys, no spaces)."""
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)

@@ -86,17 +86,13 @@ def _chain_existing_events() -> None:
     """Numbers the events recorded before the chain existed in the order they were written, links them,
     and sets the head."""
     bind = op.get_bind()
-    previous, seq = audit.GENESIS, 0
-    rows = bind.execute(sa.select(_EVENTS).order_by(_EVENTS.c.id)).mappings().all()
+    rows = [dict(row) for row in bind.execute(sa.select(_EVENTS).order_by(_EVENTS.c.id)).mappings()]
+    last = audit.chain_rows(rows)
     for row in rows:
-        seq += 1
-        content = {**dict(row), "seq": seq}
-        digest = audit.link_hash(previous, audit._content(content))
         bind.execute(_EVENTS.update().where(_EVENTS.c.id == row["id"])
-                     .values(seq=seq, prev_hash=previous, row_hash=digest))
-        previous = digest
+                     .values(seq=row["seq"], prev_hash=row["prev_hash"], row_hash=row["row_hash"]))
     bind.execute(sa.text("INSERT INTO audithead (id, seq, hash) VALUES (1, :seq, :hash)"),
-                 {"seq": seq, "hash": previous})
+                 {"seq": len(rows), "hash": last})
 
 
 def downgrade() -> None:
