@@ -32,12 +32,13 @@ from core.models.online import (
     PaymentIntent,
     TokenPurpose,
 )
+from core.models.previews import DocumentPreview
 from core.models.users import STAFF_ROLES, Role, User
 
 __all__ = [
     "AccessToken", "DeliveryChannel", "DeliveryConsent", "IntentStatus", "LookupAttempt", "PaymentIntent",
     "TokenPurpose", "AuditEvent", "Case", "CaseComment", "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote",
-    "ContractStatus", "Customer", "CustomerKind", "DocumentContent", "DocumentStatus", "Invoice",
+    "ContractStatus", "Customer", "CustomerKind", "DocumentContent", "DocumentPreview", "DocumentStatus", "Invoice",
     "InvoiceKind", "NumberSequence", "OutboxMessage", "OutboxStatus", "Payment", "PaymentAllocation", "Role",
     "STAFF_ROLES", "SlaStatus", "User", "clock_at", "utcnow",
 ]
