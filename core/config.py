@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     upload_max_pdf_pages: int = 200  # a PDF with more pages is refused at upload
     preview_memory_mb: int = 512  # address space of the process that renders one preview
     preview_cpu_seconds: int = 10  # CPU time it may use before the kernel stops it
-    preview_timeout_seconds: float = 20  # wall clock before the app kills it (CPU limit + a busy machine)
+    preview_timeout_seconds: float = 15  # wall clock before the app kills it (the CPU limit, on a busy machine)
 
     # HTTP routes beside the Streamlit app (core.online.routes)
     http_max_body_bytes: int = 64 * 1024  # a larger request body is answered 413 before it is read whole
