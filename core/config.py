@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     preview_memory_mb: int = 512  # address space of the process that renders one preview
     preview_cpu_seconds: int = 10  # CPU time it may use before the kernel stops it
     preview_timeout_seconds: float = 15  # wall clock before the app kills it (the CPU limit, on a busy machine)
+    preview_workers: int = 2  # previews drawn at once per app process (each may take preview_memory_mb)
 
     # HTTP routes beside the Streamlit app (core.online.routes)
     http_max_body_bytes: int = 64 * 1024  # a larger request body is answered 413 before it is read whole

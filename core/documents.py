@@ -4,6 +4,7 @@ interface) and how staff preview them (drawn in a sandboxed child process, cache
 
 import hashlib
 import io
+import threading
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -97,11 +98,16 @@ def cached_preview(session: Session, sha256: str) -> Preview | None:
     return Preview(failure=rows[0].failure) if rows[0].failure else Preview(pages=tuple(r.image for r in rows))
 
 
+_drawing = threading.BoundedSemaphore(settings.preview_workers)  # ten clerks opening ten bombs: not 5 GB
+
+
 def render_preview(content_type: str, data: bytes) -> Preview:
-    """The first pages drawn in the sandbox, under the limits in the settings."""
-    return render_in_sandbox(content_type, data, memory_mb=settings.preview_memory_mb,
-                             cpu_seconds=settings.preview_cpu_seconds,
-                             timeout_seconds=settings.preview_timeout_seconds)
+    """The first pages drawn in the sandbox, under the limits in the settings, at most PREVIEW_WORKERS
+    children at a time in this process."""
+    with _drawing:
+        return render_in_sandbox(content_type, data, memory_mb=settings.preview_memory_mb,
+                                 cpu_seconds=settings.preview_cpu_seconds,
+                                 timeout_seconds=settings.preview_timeout_seconds)
 
 
 def save_preview(session: Session, sha256: str, preview: Preview) -> Preview:

@@ -115,3 +115,25 @@ def test_an_analyst_gets_no_preview(uow, upload):
     document_id = upload("buletin.pdf", sample_pdf("id_card", ["Ionescu Maria"]))
     with pytest.raises(PermissionDenied):
         documents.document_preview(uow=uow(), document_id=document_id, actor=ANALYST)
+
+
+def test_no_more_previews_are_drawn_at_once_than_the_workers_allowed(monkeypatch):
+    drawing, most = [0], [0]
+    lock = threading.Lock()
+
+    def slow_render(*args, **kwargs):
+        with lock:
+            drawing[0] += 1
+            most[0] = max(most[0], drawing[0])
+        time.sleep(0.2)
+        with lock:
+            drawing[0] -= 1
+        return Preview(failure=UNREADABLE)
+
+    monkeypatch.setattr(files, "render_in_sandbox", slow_render)
+    clerks = [threading.Thread(target=files.render_preview, args=("application/pdf", b"%PDF")) for _ in range(6)]
+    for clerk in clerks:
+        clerk.start()
+    for clerk in clerks:
+        clerk.join()
+    assert most[0] == settings.preview_workers
