@@ -44,8 +44,18 @@ class Settings(BaseSettings):
     penalty_daily_rate: Decimal = Decimal("0.0002")  # 0.02% of the overdue amount per day (unverified)
 
     # uploads
-    upload_max_bytes: int = 10 * 1024 * 1024
+    upload_max_bytes: int = 10 * 1024 * 1024  # per file; .streamlit/config.toml maxUploadSize says the same
     upload_max_files_per_case: int = 30
+    upload_max_pixels: int = 50_000_000  # an image above it is refused at upload (a 13000 x 13000 PNG is 169)
+    upload_max_pdf_pages: int = 200  # a PDF with more pages is refused at upload
+    preview_memory_mb: int = 512  # address space of the process that renders one preview
+    preview_cpu_seconds: int = 10  # CPU time it may use before the kernel stops it
+    preview_timeout_seconds: float = 15  # wall clock before the app kills it (the CPU limit, on a busy machine)
+    preview_workers: int = 2  # previews drawn at once per app process (each may take preview_memory_mb)
+
+    # HTTP routes beside the Streamlit app (core.online.routes)
+    http_max_body_bytes: int = 64 * 1024  # a larger request body is answered 413 before it is read whole
+    http_max_json_depth: int = 32  # a JSON body nested deeper is answered 400 before it is parsed
 
     # public self-service pages
     public_base_url: str = "http://localhost:8501"  # where links in e-mails point

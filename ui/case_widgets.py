@@ -4,7 +4,6 @@ one service with the version the page showed (a stale copy is refused with a cle
 import streamlit as st
 
 from core.auth import Actor
-from core.documents import preview_pages
 from core.engine import ActionOption
 from core.i18n import t
 from core.ledger import format_lei
@@ -203,17 +202,21 @@ def _size(size: int) -> str:
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _pages(sha256: str, content_type: str, _data: bytes) -> list[bytes]:
-    # keyed by the content hash: the same file is rendered once, whoever opens it
-    return preview_pages(content_type, _data)
-
-
 def _preview(doc: DocumentView, actor: Actor) -> None:
-    found = attempt(lambda: documents.document_file(uow=context.uow(), document_id=doc.id, actor=actor))
-    if found:
-        for image in _pages(doc.sha256, doc.content_type, found[1]):
-            st.image(image, width="stretch")
+    # drawn in the sandbox on the first look at this content, then read from the shared cache; when it
+    # cannot be drawn (a bomb, a damaged file) the clerk is told why and can still download and decide
+    with st.spinner(t("files.preview_wait")):
+        preview = attempt(lambda: documents.document_preview(uow=context.uow(), document_id=doc.id, actor=actor))
+    if preview is None:
+        return
+    if preview.failure:
+        st.info(t("files.no_preview", reason=t(f"files.no_preview_reason.{preview.failure}")),
+                icon=":material/hide_image:")
+    for image in preview.pages:
+        st.image(image, width="stretch")
+    st.download_button(t("files.download"), key=f"case_doc_download_{doc.id}", file_name=doc.file_name,
+                       mime=doc.content_type, on_click="ignore", icon=":material/download:",
+                       data=lambda: documents.document_file(uow=context.uow(), document_id=doc.id, actor=actor)[1])
 
 
 def _review(doc: DocumentView, actor: Actor) -> None:

@@ -34,13 +34,14 @@ from core.models.online import (
     PaymentIntent,
     TokenPurpose,
 )
+from core.models.previews import DocumentPreview
 from core.models.users import STAFF_ROLES, Role, User
 
 __all__ = [
     "AccessToken", "DeliveryChannel", "DeliveryConsent", "IntentStatus", "LookupAttempt", "PaymentIntent",
     "TokenPurpose", "AuditEvent", "AuditHead", "AuditVerification", "Case", "CaseComment", "CaseDocument",
-    "ConsumptionPlace", "Contract", "CreditNote",
-    "ContractStatus", "Customer", "CustomerKind", "DocumentContent", "DocumentStatus", "Invoice",
+    "ConsumptionPlace", "Contract", "CreditNote", "ContractStatus", "Customer", "CustomerKind", "DocumentContent",
+    "DocumentPreview", "DocumentStatus", "Invoice",
     "InvoiceKind", "NumberSequence", "OutboxMessage", "OutboxStatus", "Payment", "PaymentAllocation", "Role",
     "STAFF_ROLES", "SlaStatus", "User", "clock_at", "utcnow",
 ]

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from core.config import settings
 from core.money import money
+from core.online.limits import json_depth
 
 SIGNATURE_HEADER = "X-Processor-Signature"
 NOTIFY_PATH = "/api/payments/notify"
@@ -95,6 +96,8 @@ class SandboxProcessor:
         return signed_by_processor(body, signature)
 
     def parse(self, body: bytes) -> Notification:
+        if json_depth(body) > settings.http_max_json_depth:
+            raise MalformedNotification("too_deep")  # before json.loads recurses into it
         try:
             data = json.loads(body)
             amount = Decimal(data["amount"]) if isinstance(data["amount"], str) else Decimal("NaN")
@@ -104,7 +107,7 @@ class SandboxProcessor:
             if not isinstance(txn, str) or not TRANSACTION_ID.fullmatch(txn):
                 raise MalformedNotification("transaction_id")
             return Notification(str(data["intent"]), txn, Result(data["result"]), amount, str(data["currency"]))
-        except (ValueError, KeyError, TypeError, InvalidOperation) as err:
+        except (ValueError, KeyError, TypeError, InvalidOperation, RecursionError) as err:
             raise MalformedNotification(type(err).__name__) from None
 
     # ---- the processor's own side: its hosted page and the notification it sends ----

@@ -9,6 +9,7 @@ from html import escape
 from urllib.error import URLError
 
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.routing import Route
@@ -18,6 +19,7 @@ from core.db import UnitOfWork
 from core.i18n import LANGUAGES, t
 from core.ledger import format_lei
 from core.online import payments
+from core.online.limits import BodyLimit
 from core.online.processor import (
     NOTIFY_PATH,
     SANDBOX_CHECKOUT_PATH,
@@ -122,12 +124,14 @@ button.confirm{{background:#1b6ef3;color:#fff;border:none;font-weight:600}}
 
 def routes() -> list[Route]:
     """Our notification endpoint, plus the sandbox's hosted page when the sandbox is the processor (with a
-    real processor nobody may pay, or post answers, on a page that charges nothing)."""
-    ours = [Route(NOTIFY_PATH, notify, methods=["POST"])]
+    real processor nobody may pay, or post answers, on a page that charges nothing). Every route reads at
+    most HTTP_MAX_BODY_BYTES of request body."""
+    limits = [Middleware(BodyLimit, max_bytes=settings.http_max_body_bytes)]
+    ours = [Route(NOTIFY_PATH, notify, methods=["POST"], middleware=limits)]
     if settings.payment_processor != SandboxProcessor.name:
         return ours
-    return ours + [Route(SANDBOX_CHECKOUT_PATH + "{public_id}", sandbox_checkout, methods=["GET"]),
-                   Route(SANDBOX_CHECKOUT_PATH + "{public_id}", sandbox_submit, methods=["POST"])]
+    return ours + [Route(SANDBOX_CHECKOUT_PATH + "{public_id}", sandbox_checkout, methods=["GET"], middleware=limits),
+                   Route(SANDBOX_CHECKOUT_PATH + "{public_id}", sandbox_submit, methods=["POST"], middleware=limits)]
 
 
 ROUTES = routes()  # what server.py mounts, for the settings of this process

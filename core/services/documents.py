@@ -1,12 +1,13 @@
-"""Case documents: uploading (and replacing a rejected one) and reviewing them one by one."""
+"""Case documents: uploading (and replacing a rejected one), previewing and reviewing them one by one."""
 
 from sqlmodel import select
 
 from core import engine
 from core.auth import Actor, require_role
-from core.documents import check_upload, store
+from core.documents import cached_preview, check_upload, render_preview, save_preview, store
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.models import CaseDocument, DocumentStatus, Role, utcnow
+from core.preview_sandbox import Preview
 from core.services.cases import STAFF, load_case
 from core.services.intake import attach_document, receive_if_complete
 from core.validation import FieldError
@@ -74,3 +75,24 @@ def document_file(*, uow, document_id: int, actor: Actor) -> tuple[CaseDocument,
         if document is None:
             raise NotFound()
         return document, store.get(uow.session, document.content_id)
+
+
+def document_preview(*, uow, document_id: int, actor: Actor) -> Preview:
+    """The preview pages of a document for staff review, or why there are none. Drawn in the sandbox on
+    the first look at its content (by anyone, on any instance) and cached, a failure included, so a bomb
+    is drawn once. The drawing (up to the preview timeout) happens between two short transactions,
+    never while one is open; only the second one writes."""
+    require_role(actor, STAFF)
+    with uow:
+        document = uow.session.get(CaseDocument, document_id)
+        if document is None:
+            raise NotFound()
+        cached = cached_preview(uow.session, document.sha256)
+        if cached is not None:
+            return cached
+        data = store.get(uow.session, document.content_id)
+    preview = render_preview(document.content_type, data)
+    with uow:
+        preview = save_preview(uow.session, document.sha256, preview)
+        uow.commit()
+        return preview

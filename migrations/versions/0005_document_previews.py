@@ -21,9 +21,16 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     """Upgrade schema."""
-    pass
+    op.create_table('documentpreview',
+    sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('page', sa.Integer(), nullable=False),
+    sa.Column('failure', sa.String(length=16), nullable=True),
+    sa.Column('image', sa.LargeBinary(), nullable=True),
+    sa.Column('rendered_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('sha256', 'page')
+    )
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    pass
+    op.drop_table('documentpreview')

@@ -11,9 +11,10 @@ from sqlmodel import select
 
 from core import billing, engine, numbers
 from core.auth import Actor, refresh_actor
-from core.documents import MAX_PREVIEW_PIXELS, preview_pages
+from core.documents import preview_pages
 from core.errors import StaleCase, TransitionRefused
 from core.models import Case, ConsumptionPlace, Contract, InvoiceKind, OutboxMessage, User
+from core.preview_sandbox import MAX_PREVIEW_PIXELS
 from core.queries import case_view, list_outbox
 from core.services import cases
 from core.services.cases import load_case
