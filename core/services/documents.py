@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from core import engine
+from core import audit, engine
 from core.auth import Actor, require_role
 from core.documents import cached_preview, check_upload, render_preview, save_preview, store
 from core.errors import DomainError, NotFound, ValidationFailed
@@ -68,13 +68,19 @@ def review_document(*, uow, document_id: int, approve: bool, actor: Actor, expec
 
 
 def document_file(*, uow, document_id: int, actor: Actor) -> tuple[CaseDocument, bytes]:
-    """The stored bytes of a document, for staff review."""
+    """The stored bytes of a document, for staff review. An ID card or a deed leaving the system is a
+    reveal of personal data: it is in the audit trail."""
     require_role(actor, STAFF)
     with uow:
         document = uow.session.get(CaseDocument, document_id)
         if document is None:
             raise NotFound()
-        return document, store.get(uow.session, document.content_id)
+        data = store.get(uow.session, document.content_id)
+        audit.record_action(uow.session, actor=actor.username, role=actor.role, action="download_document",
+                            subject=f"document:{document.id}",
+                            details={"case_id": document.case_id, "doc_type": document.doc_type})
+        uow.commit()
+        return document, data
 
 
 def document_preview(*, uow, document_id: int, actor: Actor) -> Preview:

@@ -220,3 +220,16 @@ def test_the_command_line_passes_an_intact_chain_and_fails_a_broken_one_naming_t
     assert json.loads(head.stdout)["seq"] > 3
     assert intact.returncode == 0 and "intact" in intact.stdout
     assert broken.returncode == 1 and "position 3" in broken.stderr and "missing" in broken.stderr
+
+
+def test_a_downloaded_id_document_is_in_the_trail_with_who_took_it(uow):
+    from core.services import documents
+
+    case = register_case(uow, make_account(uow))
+    with uow() as u:
+        document_id = u.session.exec(select(audit.AuditEvent.details).where(
+            AuditEvent.trigger == "upload_document")).first()["document_id"]
+    documents.document_file(uow=uow(), document_id=document_id, actor=CLERK)
+    with uow() as u:
+        taken = u.session.exec(select(AuditEvent).where(AuditEvent.trigger == "download_document")).one()
+    assert (taken.actor, taken.subject, taken.details["case_id"]) == ("clerk", f"document:{document_id}", case.id)
