@@ -1,0 +1,74 @@
+"""Actions that must happen once hold when requests arrive together, on SQLite (which ignores SELECT ... FOR
+UPDATE) as on PostgreSQL: confirmation-code attempts and codes per window are taken by conditional
+UPDATEs, and a payment is reversed at most once (a unique index on what it reverses)."""
+
+import re
+
+from sqlmodel import select
+
+from core.config import settings
+from core.errors import DomainError, ValidationFailed
+from core.models import Contract, DeliveryConsent, OutboxMessage, Payment
+from core.online import delivery
+from core.services.payments import register_payment, reverse_payment
+from tests.concurrency import at_once
+from tests.factories import CLERK, SUPERVISOR, count, make_account, refused
+
+
+def _code_sent(uow) -> str:
+    with uow() as u:
+        body = u.session.exec(select(OutboxMessage.body).order_by(OutboxMessage.id.desc())).first()
+    return re.search(r"\b\d{6}\b", body).group()
+
+
+def test_twenty_codes_typed_at_once_are_compared_five_times_and_the_right_one_is_refused_after(uow, monkeypatch):
+    contract = make_account(uow)
+    pending = delivery.request_change(uow=uow(), contract_id=contract.id, channel="email", opt_in=True,
+                                      address="maria.pop@example.com")
+    right = _code_sent(uow)
+    wrong = f"{(int(right) + 1) % 10 ** 6:06d}"
+    compared, real_hash = [], delivery._hash
+    monkeypatch.setattr(delivery, "_hash", lambda address, code: compared.append(code) or real_hash(address, code))
+
+    outcomes = at_once(20, lambda _n: delivery.confirm(uow=uow(), contract_id=contract.id,
+                                                       consent_id=pending.consent_id, code=wrong))
+
+    assert len(compared) == settings.confirmation_code_attempts
+    assert all(isinstance(o, DomainError) for o in outcomes)
+    assert sum(isinstance(o, ValidationFailed) for o in outcomes) == settings.confirmation_code_attempts - 1
+    with refused(DomainError, "delivery.code_exhausted"):
+        delivery.confirm(uow=uow(), contract_id=contract.id, consent_id=pending.consent_id, code=right)
+    with uow() as u:
+        assert u.session.get(DeliveryConsent, pending.consent_id).code_attempts == settings.confirmation_code_attempts
+        assert u.session.get(Contract, contract.id).e_invoice_email is None
+
+
+def test_the_right_code_typed_twice_at_once_confirms_the_change_once(uow):
+    contract = make_account(uow)
+    pending = delivery.request_change(uow=uow(), contract_id=contract.id, channel="email", opt_in=True,
+                                      address="maria.pop@example.com")
+    right = _code_sent(uow)
+    outcomes = at_once(4, lambda _n: delivery.confirm(uow=uow(), contract_id=contract.id,
+                                                      consent_id=pending.consent_id, code=right))
+    assert sum(isinstance(o, delivery.Confirmed) for o in outcomes) == 1
+    assert [o.key for o in outcomes if isinstance(o, DomainError)] == ["delivery.already_confirmed"] * 3
+
+
+def test_codes_requested_at_once_never_exceed_the_codes_allowed_per_window(uow):
+    contract = make_account(uow)
+    outcomes = at_once(10, lambda n: delivery.request_change(uow=uow(), contract_id=contract.id, channel="email",
+                                                             opt_in=True, address=f"maria.pop{n}@example.com"))
+    sent = [o for o in outcomes if isinstance(o, delivery.PendingCode)]
+    assert len(sent) == settings.confirmation_codes_per_window
+    assert {o.key for o in outcomes if not isinstance(o, delivery.PendingCode)} == {"delivery.too_many_codes"}
+    assert count(uow, DeliveryConsent) == count(uow, OutboxMessage) == settings.confirmation_codes_per_window
+
+
+def test_a_payment_reversed_twice_at_once_is_reversed_once(uow):
+    contract = make_account(uow)
+    payment = register_payment(uow=uow(), actor=CLERK, contract_id=contract.id, amount="120.00")
+    outcomes = at_once(4, lambda _n: reverse_payment(uow=uow(), actor=SUPERVISOR, payment_id=payment.id,
+                                                     reason="Plată înregistrată de două ori"))
+    assert sum(isinstance(o, Payment) for o in outcomes) == 1
+    assert [o.key for o in outcomes if not isinstance(o, Payment)] == ["payment.already_reversed"] * 3
+    assert count(uow, Payment, Payment.reverses_id == payment.id) == 1
