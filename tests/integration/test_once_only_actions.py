@@ -1,18 +1,21 @@
 """Actions that must happen once hold when requests arrive together, on SQLite (which ignores SELECT ... FOR
 UPDATE) as on PostgreSQL: confirmation-code attempts and codes per window are taken by conditional
-UPDATEs, and a payment is reversed at most once (a unique index on what it reverses)."""
+UPDATEs, a payment is reversed at most once (a unique index on what it reverses), and money received at
+the same moment is allocated one payment after the other."""
 
 import re
+from decimal import Decimal
 
 from sqlmodel import select
 
+from core import allocation, billing
 from core.config import settings
 from core.errors import DomainError, ValidationFailed
 from core.models import Contract, DeliveryConsent, OutboxMessage, Payment
 from core.online import delivery
 from core.services.payments import register_payment, reverse_payment
 from tests.concurrency import at_once
-from tests.factories import CLERK, SUPERVISOR, count, make_account, refused
+from tests.factories import CLERK, SUPERVISOR, count, invoice_for, make_account, refused
 
 
 def _code_sent(uow) -> str:
@@ -72,3 +75,21 @@ def test_a_payment_reversed_twice_at_once_is_reversed_once(uow):
     assert sum(isinstance(o, Payment) for o in outcomes) == 1
     assert [o.key for o in outcomes if not isinstance(o, Payment)] == ["payment.already_reversed"] * 3
     assert count(uow, Payment, Payment.reverses_id == payment.id) == 1
+
+
+def test_two_payments_at_once_from_two_channels_settle_an_invoice_once_and_the_rest_stays_credit(uow):
+    contract = make_account(uow)
+    invoice = invoice_for(uow, contract)
+
+    def pay(n):  # e.g. the counter and a card notification, each numbered by its own channel
+        with uow() as u:
+            payment = billing.record_payment(u.session, contract=u.session.get(Contract, contract.id),
+                                             amount=invoice.total, channel=("counter", "online")[n],
+                                             reference=f"P-{n}", invoice_id=invoice.id)
+            u.commit()
+            return payment
+
+    assert all(isinstance(o, Payment) for o in at_once(2, pay))
+    with uow() as u:
+        assert allocation.open_amounts(u.session, contract.id) == {invoice.id: Decimal("0.00")}
+        assert allocation.unallocated(u.session, contract.id) == invoice.total
