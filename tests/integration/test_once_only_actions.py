@@ -11,11 +11,14 @@ from sqlmodel import select
 from core import allocation, billing
 from core.config import settings
 from core.errors import DomainError, ValidationFailed
-from core.models import Contract, DeliveryConsent, OutboxMessage, Payment
+from core.models import Case, Contract, DeliveryConsent, OutboxMessage, Payment
 from core.online import delivery
 from core.services.payments import register_payment, reverse_payment
 from tests.concurrency import at_once
-from tests.factories import CLERK, SUPERVISOR, count, invoice_for, make_account, refused
+from tests.factories import CLERK, SUPERVISOR, count, invoice_for, make_account, refused, register_case
+from tests.integration.test_new_contract_workflow import register as register_new_contract_at_counter
+from tests.integration.test_new_contract_workflow import vacant_place
+from tests.integration.test_payment_dispute import dispute
 
 
 def _code_sent(uow) -> str:
@@ -93,3 +96,30 @@ def test_two_payments_at_once_from_two_channels_settle_an_invoice_once_and_the_r
     with uow() as u:
         assert allocation.open_amounts(u.session, contract.id) == {invoice.id: Decimal("0.00")}
         assert allocation.unallocated(u.session, contract.id) == invoice.total
+
+
+def _one_case_and_the_rest_refused(outcomes, field: str, key: str) -> None:
+    assert sum(isinstance(o, Case) for o in outcomes) == 1
+    refusals = [o for o in outcomes if not isinstance(o, Case)]
+    assert all(isinstance(o, ValidationFailed) and o.errors[field][0] == key for o in refusals), refusals
+
+
+def test_the_same_holder_change_registered_twice_at_once_opens_one_case(uow):
+    contract = make_account(uow)
+    outcomes = at_once(3, lambda _n: register_case(uow, contract, documents=()))
+    _one_case_and_the_rest_refused(outcomes, "payment_code", "intake.open_case_exists")
+    assert count(uow, Case) == 1
+
+
+def test_a_new_contract_requested_twice_at_once_for_a_vacant_place_opens_one_case(uow):
+    vacant_place(uow)
+    outcomes = at_once(3, lambda _n: register_new_contract_at_counter(uow, documents=()))
+    _one_case_and_the_rest_refused(outcomes, "pod", "contracting.open_case_exists_staff")
+    assert count(uow, Case) == 1
+
+
+def test_an_invoice_disputed_twice_at_once_gets_one_dispute(uow):
+    invoice = invoice_for(uow, make_account(uow))
+    outcomes = at_once(3, lambda _n: dispute(uow, invoice))
+    _one_case_and_the_rest_refused(outcomes, "invoice", "dispute.already_open")
+    assert count(uow, Case) == 1
