@@ -11,14 +11,25 @@ from sqlmodel import select
 from core import allocation, billing
 from core.config import settings
 from core.errors import DomainError, ValidationFailed
-from core.models import Case, Contract, DeliveryConsent, OutboxMessage, Payment
+from core.models import Case, CaseDocument, Contract, DeliveryConsent, OutboxMessage, Payment
 from core.online import delivery
 from core.services.payments import register_payment, reverse_payment
 from tests.concurrency import at_once
-from tests.factories import CLERK, SUPERVISOR, count, invoice_for, make_account, refused, register_case
+from tests.factories import (
+    CLERK,
+    PERSON_DOCS,
+    SUPERVISOR,
+    count,
+    invoice_for,
+    make_account,
+    refused,
+    register_case,
+)
 from tests.integration.test_new_contract_workflow import register as register_new_contract_at_counter
 from tests.integration.test_new_contract_workflow import vacant_place
 from tests.integration.test_payment_dispute import dispute
+from tests.integration.test_upload_link import online_case
+from tests.integration.test_upload_link import send as send_upload
 
 
 def _code_sent(uow) -> str:
@@ -123,3 +134,11 @@ def test_an_invoice_disputed_twice_at_once_gets_one_dispute(uow):
     outcomes = at_once(3, lambda _n: dispute(uow, invoice))
     _one_case_and_the_rest_refused(outcomes, "invoice", "dispute.already_open")
     assert count(uow, Case) == 1
+
+
+def test_uploads_sent_at_once_through_the_link_never_exceed_the_files_allowed_per_case(uow, monkeypatch):
+    case, token = online_case(uow)
+    monkeypatch.setattr(settings, "upload_max_files_per_case", 2)
+    outcomes = at_once(4, lambda n: send_upload(uow, token, PERSON_DOCS[n]))
+    assert [o.key for o in outcomes if isinstance(o, DomainError)] == ["online.upload.too_many"] * 2
+    assert count(uow, CaseDocument, CaseDocument.case_id == case.id) == 2
