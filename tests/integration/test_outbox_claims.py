@@ -3,6 +3,7 @@ is claimed by one conditional UPDATE that counts the attempt before anything is 
 mid-send leaves a trace, the retry carries the same Message-ID (the peer can drop the copy), and the last
 attempt ends in `failed` instead of a resend forever."""
 
+import contextlib
 import json
 import os
 import signal
@@ -13,7 +14,10 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from sqlmodel import select
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from sqlmodel import delete, select
 
 from core.config import settings
 from core.db import ROOT
@@ -168,3 +172,44 @@ def test_an_sms_retry_carries_the_same_idempotency_key_to_the_gateway(uow, monke
     assert deliver_due(uow=uow(), send=sms_gateway_sender, channel="sms")["sent"] == 1
     server.server_close()
     assert keys[0] and keys == [stored(uow, message_id).message_id] * 2
+
+
+BEHAVIOUR = ("delivered", "refused", "killed")  # what the peer answers, or the worker dying mid-send
+passes = st.lists(st.tuples(st.sampled_from(BEHAVIOUR),
+                            st.sampled_from([timedelta(0), timedelta(seconds=1), timedelta(minutes=30), LATER * 24])),
+                  min_size=1, max_size=8)
+
+
+@hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(passes=passes)
+def test_whatever_the_peer_and_the_clock_do_a_message_is_sent_at_most_once_and_tried_at_most_the_attempts(
+        uow, monkeypatch, passes):
+    monkeypatch.setattr(settings, "outbox_max_attempts", 3)
+    with uow() as u:  # each example starts from an empty outbox
+        u.session.exec(delete(OutboxMessage))
+        u.commit()
+    [message_id] = queue(uow, 1)
+    tried, now = [], utcnow()  # (behaviour, Message-ID) of each send
+
+    for behaviour, wait in passes:
+        def send(message, behaviour=behaviour):
+            tried.append((behaviour, message.message_id))
+            if behaviour == "refused":
+                raise ConnectionRefusedError("smtp down")
+            if behaviour.startswith("killed"):
+                raise WorkerKilled()
+
+        now += wait
+        with clock_at(now), contextlib.suppress(WorkerKilled):
+            deliver_due(uow=uow(), send=send)
+
+    row = stored(uow, message_id)
+    behaviours = [b for b, _ in tried]
+    assert row.attempts == len(tried) <= settings.outbox_max_attempts
+    assert all(mid == row.message_id for _, mid in tried)
+    assert "delivered" not in behaviours[:-1]  # once recorded as sent, never tried again
+    assert (row.status == "sent") == (behaviours[-1:] == ["delivered"])
+    if row.status == "failed":
+        assert row.attempts == settings.outbox_max_attempts
+    if row.status != "queued":
+        assert row.claimed_until is None
