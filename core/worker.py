@@ -1,8 +1,11 @@
 """Background work: `python -m core.worker` sends queued e-mail over SMTP and queued SMS through an
 HTTP gateway, each when it is configured, marking each message sent, or retried later, or failed after
-the last attempt. A channel without its transport keeps its messages queued and visible on the outbox
-page (development: read the e-mail or the SMS code there). Each pass also gives up card payments the
-processor never answered and forgets public lookup records past their retention."""
+the last attempt. Any number of workers may run on SQLite or PostgreSQL: a message is claimed for one
+attempt by a conditional UPDATE with a lease (OUTBOX_LEASE_SECONDS), so none is sent twice at once, a
+worker killed mid-send leaves its attempt counted, and the retry carries the same Message-ID (SMS: the
+same Idempotency-Key). A channel without its transport keeps its messages queued and visible on the
+outbox page (development: read the e-mail or the SMS code there). Each pass also gives up card payments
+the processor never answered and forgets public lookup records past their retention."""
 
 import argparse
 import email.policy
