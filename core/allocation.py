@@ -9,8 +9,9 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from core.models import CreditNote, Invoice, Payment, PaymentAllocation
+from core.models import Contract, CreditNote, Invoice, Payment, PaymentAllocation
 from core.money import money
+from core.row_lock import lock_row
 
 
 def _sum(column, *where):
@@ -48,7 +49,10 @@ def unallocated(session: Session, contract_id: int) -> Decimal:
 
 def allocate(session: Session, contract_id: int, first_invoice_id: int | None = None) -> list[PaymentAllocation]:
     """Applies the account's unallocated money to open invoices: `first_invoice_id` first, then the
-    oldest. Each share is taken from the oldest payments that still have money left."""
+    oldest. Each share is taken from the oldest payments that still have money left. The contract is held
+    until commit first, so money recorded at the same moment (counter, card, a reversal) is allocated
+    one after the other, never twice onto the same open amount."""
+    lock_row(session, Contract, contract_id)
     available = unallocated(session, contract_id)
     if available <= 0:
         return []

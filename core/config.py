@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     sms_sender: str = "Ghiseu"
     outbox_max_attempts: int = 5
     outbox_retry_minutes: int = 10
+    outbox_send_timeout_seconds: int = 30  # each SMTP / SMS gateway network wait
+    # a claimed message is left to its worker this long; after it, a worker that died mid-send is presumed
+    # dead and the message is retried (the attempt stays counted); must outlast a whole delivery
+    outbox_lease_seconds: int = 300
 
     # demo data
     seed_on_first_start: bool = True
@@ -98,6 +102,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def refuse_unsafe_production(self) -> "Settings":
+        if self.outbox_lease_seconds < 4 * self.outbox_send_timeout_seconds:  # connect, EHLO, STARTTLS, DATA
+            raise ValueError("OUTBOX_LEASE_SECONDS must outlast a delivery: at least 4 × OUTBOX_SEND_TIMEOUT_SECONDS")
         if self.environment == "production":
             if self.secret_key.startswith("dev-only"):
                 raise ValueError("SECRET_KEY must be set in production")

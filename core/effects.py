@@ -19,6 +19,7 @@ from core.models import (
     InvoiceKind,
     utcnow,
 )
+from core.row_lock import lock_row
 from core.search import fold
 from core.workdays import local_time
 
@@ -73,12 +74,12 @@ def issue_new_contract(ctx: GuardContext) -> dict:
     place vacant."""
     session, case = ctx.session, ctx.case
     # locked and re-read: two supervisors issuing at once cannot both close it, nor both fill the place
-    place = session.get(ConsumptionPlace, case.place_id, with_for_update=True, populate_existing=True)
+    place = lock_row(session, ConsumptionPlace, case.place_id)
     index = case.data["handover_index"]
     today = local_time(utcnow()).date()
     details = {}
     if case.old_contract_id is not None:
-        old = session.get(Contract, case.old_contract_id, with_for_update=True, populate_existing=True)
+        old = lock_row(session, Contract, case.old_contract_id)
         if old.status != ContractStatus.ACTIVE:
             raise TransitionRefused("guard.old_contract_closed")
         details["final_invoice"] = close_contract(session, old, index, today, ctx.actor.username).invoice_number

@@ -1,20 +1,29 @@
 """Background work: `python -m core.worker` sends queued e-mail over SMTP and queued SMS through an
 HTTP gateway, each when it is configured, marking each message sent, or retried later, or failed after
-the last attempt. A channel without its transport keeps its messages queued and visible on the outbox
-page (development: read the e-mail or the SMS code there). Each pass also gives up card payments the
-processor never answered, forgets public lookup records past their retention, and once a day verifies
-the audit chain (core.audit)."""
+the last attempt. Any number of workers may run on SQLite or PostgreSQL: a message is claimed for one
+attempt by a conditional UPDATE with a lease (OUTBOX_LEASE_SECONDS), so none is sent twice at once, a
+worker killed mid-send leaves its attempt counted, and the retry carries the same Message-ID (SMS: the
+same Idempotency-Key). A channel without its transport keeps its messages queued and visible on the
+outbox page (development: read the e-mail or the SMS code there). Each pass also gives up card payments
+the processor never answered, forgets public lookup records past their retention, and once a day
+verifies the audit chain (core.audit)."""
 
 import argparse
+import email.policy
 import json
 import logging
+import os
+import secrets
 import smtplib
+import socket
 import time
 import urllib.request
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
 
+from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlmodel import col, select
 
 from core import audit
@@ -29,25 +38,30 @@ Sender = Callable[[OutboxMessage], None]
 
 
 def smtp_sender(message: OutboxMessage) -> None:
-    email = EmailMessage()
-    email["From"], email["To"], email["Subject"] = settings.smtp_sender, message.recipient, message.subject
-    email.set_content(message.body)
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
+    """One e-mail; its Message-ID is the outbox row's, so a retry of a message the peer already took is a
+    duplicate the peer (or the reader's client) can recognise."""
+    mail = EmailMessage(policy=email.policy.SMTP)
+    mail["From"], mail["To"], mail["Subject"] = settings.smtp_sender, message.recipient, message.subject
+    mail["Date"], mail["Message-ID"] = format_datetime(utcnow()), message.message_id
+    mail.set_content(message.body)
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.outbox_send_timeout_seconds) as smtp:
         if settings.smtp_starttls:
             smtp.starttls()
         if settings.smtp_user:
             smtp.login(settings.smtp_user, settings.smtp_password or "")
-        smtp.send_message(email)
+        smtp.send_message(mail)
 
 
 def sms_gateway_sender(message: OutboxMessage) -> None:
-    """One SMS through the gateway: a JSON POST {from, to, text} with a bearer token; any answer other
-    than 2xx raises (urllib does), so the message is retried like a refused e-mail."""
+    """One SMS through the gateway: a JSON POST {from, to, text} with a bearer token and the message's
+    Idempotency-Key (the same on every retry); any answer other than 2xx raises (urllib does), so the
+    message is retried like a refused e-mail."""
     request = urllib.request.Request(
         settings.sms_gateway_url, method="POST",
         data=json.dumps({"from": settings.sms_sender, "to": message.recipient, "text": message.body}).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {settings.sms_gateway_token or ''}"})
-    with urllib.request.urlopen(request, timeout=30):
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {settings.sms_gateway_token or ''}",
+                 "Idempotency-Key": message.message_id})
+    with urllib.request.urlopen(request, timeout=settings.outbox_send_timeout_seconds):
         pass
 
 
@@ -60,40 +74,102 @@ def configured_senders() -> dict[str, Sender]:
 
 
 def deliver_due(*, uow, send: Sender, channel: str = "email", batch: int = 50) -> dict[str, int]:
-    """Tries every due message of one channel once. Each message is its own transaction, so one failure
-    never undoes another's delivery; rows are locked so two workers do not send the same message."""
-    counts = {"sent": 0, "retry": 0, "failed": 0}
+    """Tries up to `batch` due messages of one channel once each, safe with any number of workers on either
+    database: each message is claimed by one conditional UPDATE (committed, with its attempt counted,
+    before anything is sent), sent outside any transaction, and its outcome recorded only if the claim is
+    still this worker's. A message whose last attempt died mid-send is marked failed, never resent."""
+    counts = {"sent": 0, "retry": 0, "failed": _fail_lost_last_attempts(uow=uow, channel=channel)}
     with uow:
-        ids = list(uow.session.exec(
-            select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.QUEUED,
-                                           OutboxMessage.channel == channel,
-                                           col(OutboxMessage.next_attempt_at) <= utcnow())
-            .order_by(OutboxMessage.id).limit(batch)))
+        ids = list(uow.session.exec(select(OutboxMessage.id).where(_claimable(channel, utcnow()))
+                                    .order_by(OutboxMessage.id).limit(batch)))
     for message_id in ids:
-        with uow:
-            message = uow.session.exec(select(OutboxMessage).where(
-                OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.QUEUED)
-                .with_for_update(skip_locked=True)).first()
-            if message is None:
-                continue
-            message.attempts += 1
-            try:
-                send(message)
-                message.status, message.sent_at, message.last_error = OutboxStatus.SENT, utcnow(), None
-                message.body = hide_secrets(message.body, message.template)  # delivered: no live link or code kept
-                counts["sent"] += 1
-            except Exception as err:  # any delivery failure is recorded and retried
-                message.last_error = f"{type(err).__name__}: {err}"[:500]
-                if message.attempts >= settings.outbox_max_attempts:
-                    message.status = OutboxStatus.FAILED
-                    counts["failed"] += 1
-                else:
-                    backoff = timedelta(minutes=settings.outbox_retry_minutes * message.attempts)
-                    message.next_attempt_at = utcnow() + backoff
-                    counts["retry"] += 1
-            uow.session.add(message)
-            uow.commit()
+        message = _claim(uow=uow, message_id=message_id, channel=channel)
+        if message is None:
+            continue  # another worker claimed it first
+        try:
+            send(message)
+            error = None
+        except Exception as err:  # any delivery failure is recorded and retried
+            error = f"{type(err).__name__}: {err}"[:500]
+        outcome = _record(uow=uow, message=message, error=error)
+        if outcome:
+            counts[outcome] += 1
     return counts
+
+
+def _free(now: datetime) -> ColumnElement[bool]:
+    """No worker holds the message: never claimed, or its lease ran out."""
+    return or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now)
+
+
+def _claimable(channel: str, now: datetime) -> ColumnElement[bool]:
+    return and_(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.channel == channel,
+                col(OutboxMessage.next_attempt_at) <= now, _free(now),
+                col(OutboxMessage.attempts) < settings.outbox_max_attempts)
+
+
+def _claim(*, uow, message_id: int, channel: str) -> OutboxMessage | None:
+    """Takes the message for one attempt, or None when another worker has it. The attempt is counted here,
+    committed before the send, so a worker killed mid-send cannot roll it back."""
+    now = utcnow()
+    holder = f"{socket.gethostname()[:40]}/{os.getpid()}/{secrets.token_hex(4)}"  # unique to this attempt
+    with uow:
+        message = uow.session.exec(
+            update(OutboxMessage).where(OutboxMessage.id == message_id, _claimable(channel, now))
+            .values(claimed_by=holder, claimed_until=now + timedelta(seconds=settings.outbox_lease_seconds),
+                    attempts=OutboxMessage.attempts + 1,
+                    message_id=func.coalesce(OutboxMessage.message_id, _new_message_id(message_id)))
+            .returning(OutboxMessage)).scalars().first()
+        uow.commit()
+    return message
+
+
+def _new_message_id(message_id: int) -> str:
+    """`<outbox-<id>.<random>@<sender domain>>`: the row id names it, the random part keeps it unique
+    across databases (a restored backup, a second environment)."""
+    domain = parseaddr(settings.smtp_sender)[1].rpartition("@")[2] or "localhost"
+    return f"<outbox-{message_id}.{secrets.token_hex(8)}@{domain}>"
+
+
+def _record(*, uow, message: OutboxMessage, error: str | None) -> str | None:
+    """Writes the attempt's outcome ("sent", "retry" or "failed") while the claim is still ours; None when a
+    later claimant took over after our lease ran out (its outcome is the one that stands)."""
+    now = utcnow()
+    if error is None:
+        outcome = "sent"  # delivered: no live link or code is kept
+        values = dict(status=OutboxStatus.SENT, sent_at=now, last_error=None,
+                      body=hide_secrets(message.body, message.template))
+    elif message.attempts >= settings.outbox_max_attempts:
+        outcome, values = "failed", dict(status=OutboxStatus.FAILED, last_error=error)
+    else:
+        outcome = "retry"
+        values = dict(last_error=error,
+                      next_attempt_at=now + timedelta(minutes=settings.outbox_retry_minutes * message.attempts))
+    with uow:
+        still_ours = uow.session.exec(
+            update(OutboxMessage).where(OutboxMessage.id == message.id, OutboxMessage.claimed_by == message.claimed_by)
+            .values(claimed_until=None, **values).returning(OutboxMessage.id)).first()
+        uow.commit()
+    if still_ours is None:
+        log.warning("outbox message %s: lease lost to another worker; outcome %s not recorded", message.id, outcome)
+        return None
+    return outcome
+
+
+def _fail_lost_last_attempts(*, uow, channel: str) -> int:
+    """A message whose last allowed attempt never reported back (its worker died mid-send) fails for good
+    once the lease has run out: the peer may have it, and there is no attempt left to retry with."""
+    now = utcnow()
+    with uow:
+        failed = uow.session.exec(
+            update(OutboxMessage).where(
+                OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.channel == channel, _free(now),
+                col(OutboxMessage.attempts) >= settings.outbox_max_attempts)
+            .values(status=OutboxStatus.FAILED, claimed_until=None,
+                    last_error="WorkerLost: the last attempt reported no result before its lease ran out")
+            .returning(OutboxMessage.id)).all()
+        uow.commit()
+    return len(failed)
 
 
 def housekeeping(*, uow) -> dict[str, int]:

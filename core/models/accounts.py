@@ -108,7 +108,13 @@ class Invoice(SQLModel, table=True):
 
 # Money received for a contract; the processor reference makes it idempotent.
 class Payment(SQLModel, table=True):
-    __table_args__ = (Index("ix_payment_contract_paid", "contract_id", "paid_at"),)
+    __table_args__ = (
+        Index("ix_payment_contract_paid", "contract_id", "paid_at"),
+        # a payment is reversed at most once, even by two supervisors at the same instant; also the index
+        # behind "is this payment reversed?"
+        Index("ux_payment_reverses_once", "reverses_id", unique=True,
+              sqlite_where=text("reverses_id IS NOT NULL"), postgresql_where=text("reverses_id IS NOT NULL")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id")

@@ -15,7 +15,9 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
 
 
-# A message waiting for delivery, committed in the same transaction as the change that caused it.
+# A message waiting for delivery, committed in the same transaction as the change that caused it. A worker
+# claims it (claimed_by, until claimed_until) in a committed UPDATE that also counts the attempt, sends it
+# outside any transaction, and records the outcome only while the claim is still its own.
 class OutboxMessage(SQLModel, table=True):
     __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
 
@@ -32,3 +34,7 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow, index=True)
     sent_at: datetime | None = None
+    claimed_by: str | None = Field(default=None, max_length=64)  # host/pid/claim: the last attempt's worker
+    claimed_until: datetime | None = None  # the lease of the attempt under way
+    # the same on every attempt: the e-mail's Message-ID, the SMS gateway's Idempotency-Key (peers drop copies)
+    message_id: str | None = Field(default=None, max_length=200)

@@ -9,8 +9,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
 
 from core import validation
 from core.config import settings
@@ -18,6 +18,7 @@ from core.errors import DomainError, NotFound, ValidationFailed
 from core.masking import mask_email, mask_phone
 from core.models import Contract, DeliveryChannel, DeliveryConsent, utcnow
 from core.outbox import queue_email, queue_sms
+from core.row_lock import lock_row
 
 _ADDRESS = {DeliveryChannel.EMAIL: validation.email, DeliveryChannel.SMS: validation.phone}
 _MASK = {DeliveryChannel.EMAIL: mask_email, DeliveryChannel.SMS: mask_phone}
@@ -85,7 +86,8 @@ def request_change(*, uow, contract_id: int, channel: str, opt_in: bool, address
             raise ValidationFailed({"address": (err.key, err.params)}) from None
     with uow:
         s = uow.session
-        contract = s.exec(select(Contract).where(Contract.id == contract_id).with_for_update()).first()
+        # held until commit: parallel requests count the codes already sent one after the other
+        contract = lock_row(s, Contract, contract_id)
         if contract is None:
             raise NotFound()
         current = _current(contract, kind)
@@ -120,13 +122,15 @@ def _pending(consent: DeliveryConsent) -> PendingCode:
 
 def confirm(*, uow, contract_id: int, consent_id: int, code: str) -> Confirmed:
     """Checks the code (attempts left, not expired, not replaced by a newer request, compared in constant
-    time) and then records the consent and changes the contract's delivery, together."""
+    time) and then records the consent and changes the contract's delivery, together. Each comparison
+    first takes an attempt in one conditional UPDATE, so codes typed at once are compared at most
+    CONFIRMATION_CODE_ATTEMPTS times in all, and confirming is itself conditional (once)."""
     typed = (code or "").strip().replace(" ", "")
     if not (typed.isdigit() and len(typed) == 6):
         raise ValidationFailed({"code": ("delivery.code_format", {})})
     with uow:
         s = uow.session
-        consent = s.exec(select(DeliveryConsent).where(DeliveryConsent.id == consent_id).with_for_update()).first()
+        consent = s.get(DeliveryConsent, consent_id)
         if consent is None or consent.contract_id != contract_id:
             raise NotFound()
         if consent.confirmed_at is not None:
@@ -134,18 +138,19 @@ def confirm(*, uow, contract_id: int, consent_id: int, code: str) -> Confirmed:
         latest = _latest(s, contract_id, consent.channel)
         if latest.id != consent.id or consent.code_expires_at <= utcnow():
             raise DomainError("delivery.code_expired")
-        if consent.code_attempts >= settings.confirmation_code_attempts:
-            raise DomainError("delivery.code_exhausted")
-        consent.code_attempts += 1
-        s.add(consent)
+        attempts = _take_attempt(s, consent)
         if not hmac.compare_digest(_hash(consent.address, typed), consent.code_hash):
             uow.commit()  # the failed attempt counts even though the change is refused
-            left = settings.confirmation_code_attempts - consent.code_attempts
+            left = settings.confirmation_code_attempts - attempts
             if left == 0:
                 raise DomainError("delivery.code_exhausted")
             raise ValidationFailed({"code": ("delivery.code_wrong_last" if left == 1 else "delivery.code_wrong",
                                              {"left": left})})
-        consent.confirmed_at = utcnow()
+        confirmed_at = utcnow()
+        if s.exec(update(DeliveryConsent).where(DeliveryConsent.id == consent.id,
+                                                col(DeliveryConsent.confirmed_at).is_(None))
+                  .values(confirmed_at=confirmed_at).returning(DeliveryConsent.id)).first() is None:
+            raise DomainError("delivery.already_confirmed")
         contract = s.get(Contract, contract_id)
         value = consent.address if consent.opt_in else None
         if consent.channel == DeliveryChannel.EMAIL:
@@ -154,7 +159,28 @@ def confirm(*, uow, contract_id: int, consent_id: int, code: str) -> Confirmed:
             contract.sms_phone = value
         s.add(contract)
         uow.commit()
-        return Confirmed(consent.channel, consent.opt_in, _MASK[consent.channel](consent.address), consent.confirmed_at)
+        return Confirmed(consent.channel, consent.opt_in, _MASK[consent.channel](consent.address), confirmed_at)
+
+
+def _take_attempt(session: Session, consent: DeliveryConsent) -> int:
+    """Counts one attempt if one is left on a live, unconfirmed code and returns the attempts used; a
+    request that finds none left (taken meanwhile by parallel ones) is refused without comparing."""
+    now = utcnow()
+    attempts = session.exec(
+        update(DeliveryConsent).where(
+            DeliveryConsent.id == consent.id, col(DeliveryConsent.confirmed_at).is_(None),
+            DeliveryConsent.code_attempts < settings.confirmation_code_attempts,
+            DeliveryConsent.code_expires_at > now)
+        .values(code_attempts=DeliveryConsent.code_attempts + 1)
+        .returning(DeliveryConsent.code_attempts)).scalar()
+    if attempts is not None:
+        return attempts
+    current = session.get(DeliveryConsent, consent.id, populate_existing=True)
+    if current.confirmed_at is not None:
+        raise DomainError("delivery.already_confirmed")
+    if current.code_expires_at <= now:
+        raise DomainError("delivery.code_expired")
+    raise DomainError("delivery.code_exhausted")
 
 
 def delivery_status(*, uow, contract_id: int) -> list[ChannelState]:

@@ -29,6 +29,7 @@ from core.models import Contract, IntentStatus, Invoice, Payment, PaymentIntent,
 from core.online import access
 from core.online.processor import Checkout, MalformedNotification, Notification, Processor, Result, processor
 from core.outbox import queue_email
+from core.row_lock import lock_row
 from core.workdays import local_time
 
 log = logging.getLogger("ghiseu.payments")
@@ -227,9 +228,11 @@ def _after_clash(uow, note: Notification, processor_name: str) -> Outcome:
 
 
 def _intent(session: Session, public_id: str, processor_name: str, lock: bool = False) -> PaymentIntent | None:
-    query = select(PaymentIntent).where(PaymentIntent.public_id == public_id,
-                                        PaymentIntent.processor == processor_name)
-    return session.exec(query.with_for_update() if lock else query).first()
+    """The intent; with `lock`, held until commit on both databases (two deliveries of one notification
+    then act one after the other, and the second finds the first's result)."""
+    intent = session.exec(select(PaymentIntent).where(PaymentIntent.public_id == public_id,
+                                                      PaymentIntent.processor == processor_name)).first()
+    return lock_row(session, PaymentIntent, intent.id) if lock and intent is not None else intent
 
 
 def _already_recorded(session: Session, intent: PaymentIntent, note: Notification) -> bool:

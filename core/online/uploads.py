@@ -16,6 +16,7 @@ from core.errors import DomainError, ValidationFailed
 from core.models import AccessToken, Case, CaseDocument, DocumentStatus, TokenPurpose, utcnow
 from core.online import access
 from core.online.links import token_hash
+from core.row_lock import lock_row
 from core.services.intake import attach_document, receive_if_complete
 from core.validation import FieldError
 
@@ -105,7 +106,7 @@ def upload_for_token(*, uow, token: str, doc_type: str, file_name: str, data: by
     access.admit(uow=uow, who=who, service=SERVICE)
     with uow:
         row = _live_token(uow, token, who)
-        case = uow.session.get(Case, row.case_id, with_for_update=True)
+        case = lock_row(uow.session, Case, row.case_id)  # uploads at once are counted one after the other
         wf = workflow_of(case)
         if case.state not in wf.document_states:
             raise DomainError("upload.case_closed")

@@ -12,6 +12,7 @@ from core.errors import ValidationFailed
 from core.guards import place_is_contracted
 from core.models import Case, ConsumptionPlace, Role
 from core.online import access
+from core.row_lock import lock_row
 from core.services import intake
 from core.services.intake import COMMON_RULES, check_uploads
 from workflows import new_contract
@@ -37,17 +38,17 @@ def _find_place(session: Session, clean: dict) -> ConsumptionPlace:
     """The place by its POD, else by its address as written on the invoice (an indexed exact match; a
     near miss asks for the POD). Locked until commit: a second request for the same place waits, then
     sees this one's case."""
-    query = select(ConsumptionPlace)
+    query = select(ConsumptionPlace.id)
     if clean["pod"]:
         query = query.where(ConsumptionPlace.pod == clean["pod"])
     else:
         query = query.where(ConsumptionPlace.address == clean["address"])
-    found = session.exec(query.limit(2).with_for_update()).all()
+    found = session.exec(query.limit(2)).all()
     if not found:
         raise PlaceRefused("unknown", "contracting.place_unknown")
     if len(found) > 1:
         raise PlaceRefused("ambiguous", "contracting.place_ambiguous")
-    return found[0]
+    return lock_row(session, ConsumptionPlace, found[0])
 
 
 def _vacant_place(session: Session, clean: dict, actor: Actor) -> ConsumptionPlace:

@@ -13,6 +13,7 @@ from core.documents import check_upload
 from core.errors import NotFound, ValidationFailed
 from core.models import Case, ConsumptionPlace, Contract, Customer, Invoice, utcnow
 from core.money import money
+from core.row_lock import lock_row
 from core.search import fold
 from core.services.intake import attach_document
 from core.validation import FieldError
@@ -66,7 +67,7 @@ def open_dispute(*, uow, actor: Actor, invoice_id: int, form: dict, uploads: lis
         raise ValidationFailed(errors)
     with uow:
         s = uow.session
-        invoice = s.exec(select(Invoice).where(Invoice.id == invoice_id).with_for_update()).first()
+        invoice = lock_row(s, Invoice, invoice_id)  # a second dispute at once waits, then sees this one
         if invoice is None:
             raise NotFound()
         _check_invoice(s, invoice, clean["amount"], local_time(utcnow()).date())

@@ -18,6 +18,7 @@ from core.models import (
     Role,
     utcnow,
 )
+from core.row_lock import lock_row
 from core.search import address_matches, fold
 from core.validation import FieldError
 from core.workdays import local_time
@@ -80,11 +81,12 @@ def check_uploads(uploads: list[tuple[str, str, bytes]], allowed_types: set[str]
 
 def _match_contract(session: Session, clean: dict, public: bool) -> tuple[Contract, ConsumptionPlace]:
     """The active contract the request is about; each mismatch is reported on its own field."""
-    # locked until commit: a second registration for the same contract waits, then sees this one's case
-    contract = session.exec(select(Contract).where(
-        Contract.payment_code == clean["payment_code"], Contract.status == ContractStatus.ACTIVE)
-        .with_for_update()).first()
-    if contract is None:
+    # locked until commit (on SQLite too): a second registration for the same contract waits, then sees
+    # this one's case
+    found = session.exec(select(Contract.id).where(
+        Contract.payment_code == clean["payment_code"], Contract.status == ContractStatus.ACTIVE)).first()
+    contract = lock_row(session, Contract, found) if found else None
+    if contract is None or contract.status != ContractStatus.ACTIVE:
         raise ValidationFailed({"payment_code": ("intake.no_contract", {})})
     errors = {}
     if contract.client_code != clean["client_code"]:

@@ -7,6 +7,7 @@ from core.auth import Actor, require_role
 from core.billing import record_payment
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.models import Contract, ContractStatus, Invoice, Payment, PaymentAllocation, Role, utcnow
+from core.row_lock import lock_row
 from core.validation import FieldError
 
 STAFF = (Role.CLERK, Role.SUPERVISOR)
@@ -44,7 +45,9 @@ def reverse_payment(*, uow, actor: Actor, payment_id: int, reason: str) -> Payme
         raise ValidationFailed({"reason": ("engine.requires_reason", {})})
     with uow:
         s = uow.session
-        original = s.exec(select(Payment).where(Payment.id == payment_id).with_for_update()).first()
+        # held until commit: of two supervisors reversing at once, the second then sees the first's reversal
+        # (and the unique index on reverses_id refuses any writer that skips this)
+        original = lock_row(s, Payment, payment_id)
         if original is None:
             raise NotFound()
         if original.reverses_id is not None or original.amount <= 0:

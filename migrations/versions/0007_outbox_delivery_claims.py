@@ -20,10 +20,21 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    """Upgrade schema."""
-    pass
+    """Outbox claims (who holds a message, until when) with a stable Message-ID, and a payment reversed once."""
+    with op.batch_alter_table('outboxmessage', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('claimed_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
+        batch_op.add_column(sa.Column('claimed_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('message_id', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
+    with op.batch_alter_table('payment', schema=None) as batch_op:
+        batch_op.create_index('ux_payment_reverses_once', ['reverses_id'], unique=True,
+                              sqlite_where=sa.text('reverses_id IS NOT NULL'),
+                              postgresql_where=sa.text('reverses_id IS NOT NULL'))
 
 
 def downgrade() -> None:
-    """Downgrade schema."""
-    pass
+    with op.batch_alter_table('payment', schema=None) as batch_op:
+        batch_op.drop_index('ux_payment_reverses_once')
+    with op.batch_alter_table('outboxmessage', schema=None) as batch_op:
+        batch_op.drop_column('message_id')
+        batch_op.drop_column('claimed_until')
+        batch_op.drop_column('claimed_by')

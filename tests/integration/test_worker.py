@@ -67,7 +67,7 @@ def test_an_sms_is_posted_to_the_configured_gateway_with_its_token(monkeypatch):
     monkeypatch.setattr(settings, "sms_gateway_token", "t0ken")
     assert set(configured_senders()) >= {"sms"}
     sms_gateway_sender(OutboxMessage(channel="sms", recipient="+40722111222", subject="s", body="Cod 123456",
-                                     template="x"))
+                                     template="x", message_id="<outbox-1.5eed@ghiseu.example>"))
     server.server_close()
     assert received == [("Bearer t0ken", {"from": "Ghiseu", "to": "+40722111222", "text": "Cod 123456"})]
 

@@ -1,0 +1,46 @@
+"""A real SMTP server on localhost that keeps every message it accepts, for the outbox tests and the
+workers benchmark: delivery is proven against the protocol, not against a mocked smtplib."""
+
+import email
+import email.policy
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+
+@dataclass
+class RecordingPeer:
+    host: str
+    port: int
+    accepted: list[EmailMessage] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, _server, _session, envelope) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.SMTP)
+        with self._lock:
+            self.accepted.append(message)
+        return "250 Message accepted for delivery"
+
+    def message_ids(self) -> list[str]:
+        with self._lock:
+            return [m["Message-ID"] for m in self.accepted]
+
+
+@contextmanager
+def smtp_peer() -> Iterator[RecordingPeer]:
+    """Starts the peer on a free port and stops it when the block ends."""
+    with socket.socket() as probe:  # aiosmtpd's start-up check cannot use port 0: ask the OS for a free one
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    peer = RecordingPeer("127.0.0.1", port)
+    controller = Controller(peer, hostname=peer.host, port=port)
+    controller.start()
+    try:
+        yield peer
+    finally:
+        controller.stop()
