@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlmodel import select
 
 from core import allocation, billing
+from core.auth import SYSTEM
 from core.config import settings
 from core.errors import DomainError, ValidationFailed
 from core.models import Case, CaseDocument, Contract, DeliveryConsent, OutboxMessage, Payment
@@ -97,7 +98,7 @@ def test_two_payments_at_once_from_two_channels_settle_an_invoice_once_and_the_r
 
     def pay(n):  # e.g. the counter and a card notification, each numbered by its own channel
         with uow() as u:
-            payment = billing.record_payment(u.session, contract=u.session.get(Contract, contract.id),
+            payment = billing.record_payment(u.session, actor=SYSTEM, contract=u.session.get(Contract, contract.id),
                                              amount=invoice.total, channel=("counter", "online")[n],
                                              reference=f"P-{n}", invoice_id=invoice.id)
             u.commit()
