@@ -29,14 +29,15 @@ from core.models.online import (
     DeliveryConsent,
     IntentStatus,
     LookupAttempt,
+    LookupChallenge,
     PaymentIntent,
     TokenPurpose,
 )
 from core.models.users import STAFF_ROLES, Role, User
 
 __all__ = [
-    "AccessToken", "DeliveryChannel", "DeliveryConsent", "IntentStatus", "LookupAttempt", "PaymentIntent",
-    "TokenPurpose", "AuditEvent", "Case", "CaseComment", "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote",
+    "AccessToken", "DeliveryChannel", "DeliveryConsent", "IntentStatus", "LookupAttempt", "LookupChallenge",
+    "PaymentIntent", "TokenPurpose", "AuditEvent", "Case", "CaseComment", "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote",
     "ContractStatus", "Customer", "CustomerKind", "DocumentContent", "DocumentStatus", "Invoice",
     "InvoiceKind", "NumberSequence", "OutboxMessage", "OutboxStatus", "Payment", "PaymentAllocation", "Role",
     "STAFF_ROLES", "SlaStatus", "User", "clock_at", "utcnow",
