@@ -37,7 +37,8 @@ from core.models.users import STAFF_ROLES, Role, User
 
 __all__ = [
     "AccessToken", "DeliveryChannel", "DeliveryConsent", "IntentStatus", "LookupAttempt", "LookupChallenge",
-    "PaymentIntent", "TokenPurpose", "AuditEvent", "Case", "CaseComment", "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote",
+    "PaymentIntent", "TokenPurpose", "AuditEvent", "Case", "CaseComment", "CaseDocument", "ConsumptionPlace",
+    "Contract", "CreditNote",
     "ContractStatus", "Customer", "CustomerKind", "DocumentContent", "DocumentStatus", "Invoice",
     "InvoiceKind", "NumberSequence", "OutboxMessage", "OutboxStatus", "Payment", "PaymentAllocation", "Role",
     "STAFF_ROLES", "SlaStatus", "User", "clock_at", "utcnow",
