@@ -33,13 +33,7 @@ async function solve(challenge, cancelled) {
 
 export default function (component) {
   const { data, setTriggerValue, parentElement } = component;
-  let status = parentElement.querySelector("[role=status]");
-  if (!status) {
-    status = document.createElement("p");
-    status.setAttribute("role", "status");
-    status.setAttribute("aria-live", "polite");
-    parentElement.appendChild(status);
-  }
+  const status = parentElement.querySelector(".ghiseu-proof-of-work");
   const running = parentElement.__proofOfWork;
   if (running && running.signature === data.challenge.signature) return;
   if (running) running.cancel();
@@ -59,12 +53,14 @@ export default function (component) {
 }
 """
 
+_HTML = '<p class="ghiseu-proof-of-work" role="status" aria-live="polite"></p>'
 _CSS = """
-p { margin: 0.25rem 0; padding: 0.75rem 1rem; border-radius: 0.5rem; color: var(--st-text-color);
+.ghiseu-proof-of-work { margin: 0.25rem 0; padding: 0.75rem 1rem; border-radius: 0.5rem; color: var(--st-text-color);
     background: var(--st-secondary-background-color); font-family: var(--st-font); }
 """
 
-_solver = st.components.v2.component("ghiseu_proof_of_work", js=_JS, css=_CSS)
+# not in a shadow root, so the page's own text search and screen readers see the status like any other text
+_solver = st.components.v2.component("ghiseu_proof_of_work", html=_HTML, js=_JS, css=_CSS, isolate_styles=False)
 
 
 def solution(challenge: dict, key: str) -> str | None:
