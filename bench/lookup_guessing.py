@@ -2,9 +2,10 @@
 from a new browser session and a new address for every guess (core.online.access with its real settings).
 It prints, per database: guesses tried, answered without a challenge, answered after a solved challenge (the
 attacker solving with altcha's own solver) and the time that cost, the same for 40 parallel guesses, and the
-mean time to solve one challenge at each difficulty (the ALTCHA max_number) with the Python solver.
+mean time to solve one challenge at each difficulty (the ALTCHA max_number) with the Python solver and, with
+--browser, with the page's own solver (ui.proof_of_work) in Debian's chromium.
 
-    PYTHONPATH=. python bench/lookup_guessing.py [--guesses 300] [--solving 20] [--samples 5]
+    PYTHONPATH=. python bench/lookup_guessing.py [--guesses 300] [--solving 20] [--samples 5] [--browser]
         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/ghiseu_c]   # that database is emptied
 """
 
@@ -105,21 +106,53 @@ def run(label: str, url: str, guesses: int, solving: int) -> None:
           f"challenged {parallel.count('challenged')}")
 
 
-def solve_times(samples: int) -> None:
-    difficulty = settings.lookup_challenge_difficulty
-    print(f"mean time to solve one challenge (Python altcha solver, {samples} challenges each):")
-    while True:
-        seconds = []
-        for _ in range(samples):
-            challenge = challenges.issue("bench", difficulty)
-            started = time.perf_counter()
-            challenges.solve(challenge)
-            seconds.append(time.perf_counter() - started)
-        print(f"  max_number {difficulty:9d}: mean {statistics.mean(seconds):6.3f} s, "
-              f"max {max(seconds):6.3f} s")
-        if difficulty >= settings.lookup_challenge_max_difficulty:
-            break
-        difficulty = min(difficulty * 2, settings.lookup_challenge_max_difficulty)
+def difficulties() -> list[int]:
+    """Every level a visitor can be asked for: the first, doubling, up to the cap."""
+    levels = [settings.lookup_challenge_difficulty]
+    while levels[-1] < settings.lookup_challenge_max_difficulty:
+        levels.append(min(levels[-1] * 2, settings.lookup_challenge_max_difficulty))
+    return levels
+
+
+def solve_times(label: str, samples: int, solve_seconds) -> None:
+    print(f"mean time to solve one challenge ({label}, {samples} challenges each):")
+    for difficulty in difficulties():
+        seconds = [solve_seconds(challenges.issue("bench", difficulty)) for _ in range(samples)]
+        print(f"  max_number {difficulty:9d}: mean {statistics.mean(seconds):6.3f} s, max {max(seconds):6.3f} s")
+
+
+def python_seconds(challenge: dict) -> float:
+    started = time.perf_counter()
+    challenges.solve(challenge)
+    return time.perf_counter() - started
+
+
+def browser_solve_times(samples: int) -> None:
+    """The page's solver in chromium, on a page served from 127.0.0.1 (Web Crypto needs a secure context)."""
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    from ui.proof_of_work import _JS
+
+    solver = _JS.split("export default")[0]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                    args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"])
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_port}/")
+
+        def seconds(challenge: dict) -> float:
+            return page.evaluate(f"""async (challenge) => {{ {solver}
+                const started = performance.now();
+                if (!await solve(challenge, () => false)) throw new Error("not solved");
+                return (performance.now() - started) / 1000; }}""", challenge)
+        solve_times("the page's solver in chromium", samples, seconds)
+        browser.close()
+    server.shutdown()
 
 
 def main() -> None:
@@ -128,12 +161,15 @@ def main() -> None:
     parser.add_argument("--solving", type=int, default=20, help="guesses where the attacker solves the challenge")
     parser.add_argument("--samples", type=int, default=5, help="challenges solved per difficulty")
     parser.add_argument("--postgres", help="a PostgreSQL URL to run on too (the database is emptied)")
+    parser.add_argument("--browser", action="store_true", help="also time the page's solver in chromium")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         run("sqlite", f"sqlite:///{folder}/bench.db", args.guesses, args.solving)
     if args.postgres:
         run("postgresql", args.postgres, args.guesses, args.solving)
-    solve_times(args.samples)
+    solve_times("Python altcha solver", args.samples, python_seconds)
+    if args.browser:
+        browser_solve_times(args.samples)
 
 
 if __name__ == "__main__":

@@ -59,8 +59,8 @@ class Settings(BaseSettings):
     # window before each further attempt there needs a solved proof-of-work challenge (never a block)
     lookup_service_challenge_after: int = 1000  # failures of one service across all visitors in the window
     # before everyone solves a challenge (against enumerating payment codes from many addresses)
-    lookup_challenge_difficulty: int = 20000  # ALTCHA max_number of the first challenge (about 0.1 s in a browser)
-    lookup_challenge_max_difficulty: int = 1000000  # doubling with each further failure, capped here
+    lookup_challenge_difficulty: int = 50_000  # ALTCHA max_number of the first challenge (~0.05 s in a browser)
+    lookup_challenge_max_difficulty: int = 4_000_000  # doubling with each further failure, capped (~3-5 s)
     lookup_challenge_minutes: int = 10  # a challenge must be solved and used within this time
     lookup_retention_days: int = 90  # lookup records kept for abuse review, then deleted by the worker
     confirmation_code_minutes: int = 15
