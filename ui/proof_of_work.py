@@ -1,6 +1,7 @@
 """The browser side of the lookup challenge: a small Streamlit component (st.components.v2, our own code, nothing
-loaded from elsewhere) that says what is happening, solves the ALTCHA v1 challenge with the browser's own
-SHA-256 code (plain JavaScript, much faster here than Web Crypto), and hands the solution back to Python, which then sends the visitor's lookup again."""
+loaded from elsewhere) that says what is happening, solves the ALTCHA v1 challenge with its own SHA-256 code
+(plain JavaScript, much faster here than Web Crypto's one promise per digest), and hands the solution back to
+Python, which then sends the visitor's lookup again."""
 
 import streamlit as st
 
@@ -18,7 +19,8 @@ const K = new Int32Array([
   0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
   0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2]);
-const IV = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+const IV = new Int32Array([
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
 const W = new Int32Array(64);
 const YIELD_EVERY = 20000;  // numbers tried between two pauses, so the page stays responsive
 
