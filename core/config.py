@@ -65,9 +65,13 @@ class Settings(BaseSettings):
     upload_link_days: int = 30  # calendar days a private upload link stays valid
     client_address_header: str | None = None  # e.g. X-Forwarded-For, only behind a trusted reverse proxy
     lookup_window_minutes: int = 15  # failed lookups are counted over this window
-    lookup_slow_after: int = 3  # failures before each further attempt is delayed
-    lookup_block_after: int = 10  # failures before the client is blocked for the rest of the window
-    lookup_delay_seconds: float = 1.0  # first delay; doubles with each further failure, at most 8 s
+    lookup_challenge_after: int = 3  # failures per payment code, browser session or client address in the
+    # window before each further attempt there needs a solved proof-of-work challenge (never a block)
+    lookup_service_challenge_after: int = 1000  # failures of one service across all visitors in the window
+    # before everyone solves a challenge (against enumerating payment codes from many addresses)
+    lookup_challenge_difficulty: int = 50_000  # ALTCHA max_number of the first challenge (~0.05 s in a browser)
+    lookup_challenge_max_difficulty: int = 4_000_000  # doubling with each further failure, capped (~3-5 s)
+    lookup_challenge_minutes: int = 10  # a challenge must be solved and used within this time
     lookup_retention_days: int = 90  # lookup records kept for abuse review, then deleted by the worker
     confirmation_code_minutes: int = 15
     confirmation_code_attempts: int = 5

@@ -9,7 +9,6 @@ from core.masking import mask_email
 from core.models import CustomerKind
 from core.online.holder_change import request_holder_change
 from ui import context, intake_form, public, upload_widgets
-from ui.widgets import attempt
 from workflows import holder_change
 
 PREFIX = "holder_online"
@@ -32,14 +31,14 @@ with st.form(f"{PREFIX}_form", border=True, enter_to_submit=False):
     st.markdown("\n".join(f"- {t(f'document.{doc_type}')}" for doc_type in documents))
     submitted = st.form_submit_button(t("ui.holder_online.submit"), type="primary", icon=":material/send:")
 
-if submitted:
-    errors: dict[str, str] = {}
-    result = attempt(lambda: request_holder_change(uow=context.uow(), who=public.visitor(), form=form.values,
-                                                   language=current_language()), field_errors=errors)
-    form.show_errors(errors)
-    if errors:  # the first field with a message may be scrolled out of sight
-        st.error(t("error.validation"), icon=":material/error:")
-    if result:
-        case, link = result
-        st.session_state[CREATED] = (case.registration_number, documents, link, mask_email(case.data["email"]))
-        st.rerun()
+errors: dict[str, str] = {}
+result = public.lookup(PREFIX, submitted, lambda solution: request_holder_change(
+    uow=context.uow(), who=public.visitor(), form=form.values, language=current_language(), solution=solution),
+    field_errors=errors)
+form.show_errors(errors)
+if errors:  # the first field with a message may be scrolled out of sight
+    st.error(t("error.validation"), icon=":material/error:")
+if result:
+    case, link = result
+    st.session_state[CREATED] = (case.registration_number, documents, link, mask_email(case.data["email"]))
+    st.rerun()

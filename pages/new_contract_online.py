@@ -1,6 +1,6 @@
 """Contractare online: a customer without an account asks for a contract on a vacant consumption
 place. core.services.contracting checks every field at once (each message under its field) and counts
-refused place lookups, so guessing places is slowed down and then blocked."""
+refused place lookups, so guessing places past the limit costs a challenge solved in the browser."""
 
 import streamlit as st
 
@@ -9,8 +9,7 @@ from core.i18n import current_language, t
 from core.models import CustomerKind
 from core.services.contracting import register_new_contract
 from ui import context, contract_form
-from ui.public import visitor
-from ui.widgets import attempt
+from ui.public import lookup, visitor
 
 st.title(t("ui.contract.title"), anchor=False)
 if contract_form.CREATED in st.session_state:
@@ -24,14 +23,13 @@ with st.form("contract_form", border=True, enter_to_submit=False):
     form = contract_form.form_fields(kind)
     submitted = st.form_submit_button(t("ui.contract.submit"), type="primary", icon=":material/send:")
 
-if submitted:
-    errors: dict[str, str] = {}
-    case = attempt(lambda: register_new_contract(
-        uow=context.uow(), actor=customer_actor(), form=form.values, channel="online",
-        language=current_language(), who=visitor()), field_errors=errors)
-    form.show_errors(errors)
-    if errors:  # the first field with a message may be scrolled out of sight
-        st.error(t("error.validation"), icon=":material/error:")
-    if case:
-        contract_form.remember(case)
-        st.rerun()
+errors: dict[str, str] = {}
+case = lookup("contract", submitted, lambda solution: register_new_contract(
+    uow=context.uow(), actor=customer_actor(), form=form.values, channel="online",
+    language=current_language(), who=visitor(), solution=solution), field_errors=errors)
+form.show_errors(errors)
+if errors:  # the first field with a message may be scrolled out of sight
+    st.error(t("error.validation"), icon=":material/error:")
+if case:
+    contract_form.remember(case)
+    st.rerun()

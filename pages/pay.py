@@ -10,7 +10,7 @@ from core.ledger import format_lei
 from core.online import payments
 from ui import context
 from ui import pay_widgets as pay
-from ui.public import visitor
+from ui.public import lookup, visitor
 from ui.widgets import attempt, flash, show_field_errors, show_flash
 
 st.title(t("ui.pay.title"), anchor=False)
@@ -31,10 +31,13 @@ with st.form("pay_lookup", enter_to_submit=True):
     email_error, refusal = st.empty(), st.empty()
     submitted = st.form_submit_button(t("ui.pay.lookup"), type="primary", icon=":material/search:")
 if submitted:
-    st.session_state[pay.FOUND] = attempt(lambda: payments.amounts_due(
-        uow=context.uow(), actor=customer_actor(), who=visitor(), payment_code=code, email=email),
-        where=refusal, field_errors=errors)
-    show_field_errors(errors, "email", where=email_error)
+    st.session_state.pop(pay.FOUND, None)
+found = lookup("pay", submitted, lambda solution: payments.amounts_due(
+    uow=context.uow(), actor=customer_actor(), who=visitor(), payment_code=code, email=email, solution=solution),
+    where=refusal, field_errors=errors)
+show_field_errors(errors, "email", where=email_error)
+if found is not None:
+    st.session_state[pay.FOUND] = found
 
 due = st.session_state.get(pay.FOUND)
 if due is None:

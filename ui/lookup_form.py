@@ -1,6 +1,6 @@
 """The public lookup by payment code and CNP/CUI that the invoice copy and delivery pages share. It goes
-through core.online.access (recorded, neutral answer, slowed then blocked) and keeps the contract found
-in this browser session only, never in the address."""
+through core.online.access (recorded, neutral answer, a challenge solved in the browser past the limits) and
+keeps the contract found in this browser session only, never in the address."""
 
 import streamlit as st
 
@@ -8,7 +8,6 @@ from core.i18n import t
 from core.online import access
 from core.online.invoice_copy import holder_check
 from ui import context, public
-from ui.widgets import attempt
 
 
 def _key(prefix: str) -> str:
@@ -17,7 +16,7 @@ def _key(prefix: str) -> str:
 
 def found_contract(prefix: str, service: str) -> int | None:
     """The contract this session looked up on the page (`prefix` names its session keys); otherwise draws
-    the lookup form and returns None. A refusal (neutral, or blocked for a while) shows in the form."""
+    the lookup form and returns None. The neutral refusal shows in the form; a challenge is solved below it."""
     if (contract_id := st.session_state.get(_key(prefix))) is not None:
         return contract_id
     with st.form(f"{prefix}_lookup", border=True, enter_to_submit=True):
@@ -29,13 +28,12 @@ def found_contract(prefix: str, service: str) -> int | None:
                                            help=t("ui.lookup.national_id_help"))
         refusal = st.empty()
         submitted = st.form_submit_button(t("ui.lookup.submit"), type="primary", icon=":material/search:")
-    if submitted:
-        contract_id = attempt(lambda: access.find_contract(
-            uow=context.uow(), who=public.visitor(), service=service, payment_code=code,
-            matches=holder_check(national_id)), where=refusal)
-        if contract_id is not None:
-            st.session_state[_key(prefix)] = contract_id
-            st.rerun()
+    contract_id = public.lookup(prefix, submitted, lambda solution: access.find_contract(
+        uow=context.uow(), who=public.visitor(), service=service, payment_code=code,
+        matches=holder_check(national_id), solution=solution), where=refusal)
+    if contract_id is not None:
+        st.session_state[_key(prefix)] = contract_id
+        st.rerun()
     return None
 
 

@@ -1,12 +1,19 @@
-"""What the public pages share: the visitor as the rate limits count them."""
+"""What the public pages share: the visitor as the lookup limits count them, and the one way a page sends a
+lookup: when the service asks for a challenge, the page solves it in the browser (ui.proof_of_work) and then
+sends the same lookup again by itself, so the visitor submits once."""
 
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
 from core.config import settings
 from core.online import access
+from ui import proof_of_work
+from ui.widgets import attempt
 
+T = TypeVar("T")
 _VISITOR = "public_visitor_id"
 
 
@@ -24,3 +31,32 @@ def _address() -> str | None:
         return forwarded.split(",")[-1].strip() or None
     address = st.context.ip_address
     return address if isinstance(address, str) else None  # not a string under AppTest
+
+
+def lookup(prefix: str, submitted: bool, call: Callable[[str | None], T], where=st,
+           field_errors: dict | None = None) -> T | None:
+    """Runs `call(solution)` when the visitor submitted, or when the challenge it was asked for has just been
+    solved; a refusal shows in `where` (or fills `field_errors`) as with ui.widgets.attempt. While a challenge
+    is being solved the page waits for it (a submit meanwhile is sent with the solution). Call it after the
+    form: the solver is a component with a callback, which a form may not hold."""
+    pending = f"{prefix}_challenge"
+    solution = None
+    if pending in st.session_state:
+        solution = proof_of_work.solution(st.session_state[pending], key=f"{prefix}_solver")
+        if solution is None:
+            return None
+    elif not submitted:
+        return None
+
+    def send() -> T | access.ChallengeRequired:
+        try:
+            return call(solution)
+        except access.ChallengeRequired as needed:
+            return needed
+
+    result = attempt(send, where=where, field_errors=field_errors)
+    if isinstance(result, access.ChallengeRequired):
+        st.session_state[pending] = result.challenge
+        st.rerun()  # the solver shows on the next run
+    st.session_state.pop(pending, None)
+    return result

@@ -7,14 +7,14 @@ from collections.abc import Callable
 import streamlit as st
 
 from core.config import settings
-from core.errors import DomainError
 from core.i18n import t
 from core.online.uploads import DocumentSlot, UploadView, open_upload, upload_for_token
 from ui import context, public
 from ui.intake_form import UPLOAD_TYPES
-from ui.widgets import attempt, doc_status_markdown, flash, show_field_errors
+from ui.widgets import doc_status_markdown, flash, show_field_errors
 
 MB = 1024 * 1024
+_OPENED = "upload_link_view"  # (token, UploadView) of the link this session opened
 
 
 def confirmation(number: str, documents: list[str], link: str | None, email: str,
@@ -33,15 +33,30 @@ def confirmation(number: str, documents: list[str], link: str | None, email: str
 
 
 def opened(token: str) -> UploadView | None:
-    """The case behind the link, or a friendly neutral explanation (the same for every refusal)."""
-    try:
-        return open_upload(uow=context.uow(), token=token, who=public.visitor())
-    except DomainError as refusal:
-        with st.container(border=True):
+    """The case behind the link, or a friendly neutral explanation (the same for every refusal). Opening the
+    page is the lookup (past the limits the page first solves a challenge, then opens the link by itself);
+    the view is then kept for this session and refreshed by each upload, so a rerun is not another lookup."""
+    kept = st.session_state.get(_OPENED)
+    if kept and kept[0] == token:
+        return kept[1]
+    view = public.lookup("upload_link", True, lambda solution: open_upload(
+        uow=context.uow(), token=token, who=public.visitor(), solution=solution), where=_RefusalBox(st.container()))
+    if view is not None:
+        st.session_state[_OPENED] = (token, view)
+    return view
+
+
+class _RefusalBox:
+    """Where public.lookup shows a refused link: a bordered box with the neutral words and a way home."""
+
+    def __init__(self, where):
+        self.where = where
+
+    def error(self, message: str, icon: str | None = None) -> None:
+        with self.where.container(border=True):
             st.markdown(f"#### :material/link_off: {t('ui.upload.invalid_title')}")
-            st.write(str(refusal))
+            st.write(message)
             st.page_link("pages/public_home.py", label=t("ui.upload.home"), icon=":material/storefront:")
-        return None
 
 
 def document_card(slot: DocumentSlot, token: str, accepts_uploads: bool) -> None:
@@ -61,13 +76,15 @@ def document_card(slot: DocumentSlot, token: str, accepts_uploads: bool) -> None
 def _uploader(doc_type: str, name: str, token: str) -> None:
     file = st.file_uploader(t("ui.upload.choose", document=name), type=UPLOAD_TYPES, key=f"upload_file_{doc_type}",
                             help=t("ui.intake.upload_help"), max_upload_size=-(-settings.upload_max_bytes // MB))
-    if file is not None and st.button(t("ui.upload.submit"), key=f"upload_go_{doc_type}", type="primary",
-                                      icon=":material/upload:"):
-        errors: dict[str, str] = {}
-        done = attempt(lambda: upload_for_token(uow=context.uow(), token=token, doc_type=doc_type,
-                                                file_name=file.name, data=file.getvalue(), who=public.visitor()),
-                       field_errors=errors)
-        show_field_errors(errors, "file")
-        if done:
-            flash(t("ui.upload.uploaded", document=name))
-            st.rerun()
+    if file is None:
+        return
+    clicked = st.button(t("ui.upload.submit"), key=f"upload_go_{doc_type}", type="primary", icon=":material/upload:")
+    errors: dict[str, str] = {}
+    done = public.lookup(f"upload_go_{doc_type}", clicked, lambda solution: upload_for_token(
+        uow=context.uow(), token=token, doc_type=doc_type, file_name=file.name, data=file.getvalue(),
+        who=public.visitor(), solution=solution), field_errors=errors)
+    show_field_errors(errors, "file")
+    if done:
+        st.session_state[_OPENED] = (token, done)
+        flash(t("ui.upload.uploaded", document=name))
+        st.rerun()

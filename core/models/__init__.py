@@ -31,6 +31,7 @@ from core.models.online import (
     DeliveryConsent,
     IntentStatus,
     LookupAttempt,
+    LookupChallenge,
     PaymentIntent,
     TokenPurpose,
 )
@@ -38,10 +39,10 @@ from core.models.previews import DocumentPreview
 from core.models.users import STAFF_ROLES, Role, User
 
 __all__ = [
-    "AccessToken", "DeliveryChannel", "DeliveryConsent", "IntentStatus", "LookupAttempt", "PaymentIntent",
-    "TokenPurpose", "AuditEvent", "AuditHead", "AuditVerification", "Case", "CaseComment", "CaseDocument",
-    "ConsumptionPlace", "Contract", "CreditNote", "ContractStatus", "Customer", "CustomerKind", "DocumentContent",
-    "DocumentPreview", "DocumentStatus", "Invoice",
+    "AccessToken", "DeliveryChannel", "DeliveryConsent", "IntentStatus", "LookupAttempt", "LookupChallenge",
+    "PaymentIntent", "TokenPurpose", "AuditEvent", "AuditHead", "AuditVerification", "Case", "CaseComment",
+    "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote", "ContractStatus", "Customer", "CustomerKind",
+    "DocumentContent", "DocumentPreview", "DocumentStatus", "Invoice",
     "InvoiceKind", "NumberSequence", "OutboxMessage", "OutboxStatus", "Payment", "PaymentAllocation", "Role",
     "STAFF_ROLES", "SlaStatus", "User", "clock_at", "utcnow",
 ]

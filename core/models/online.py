@@ -1,5 +1,6 @@
 """What the public self-service pages keep: payment intents handed to the card processor, private
-upload links, every lookup by payment code (for abuse control), and invoice-delivery consent."""
+upload links, every lookup by payment code and every spent proof-of-work challenge (for abuse control),
+and invoice-delivery consent."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -57,11 +58,14 @@ class AccessToken(SQLModel, table=True):
 
 
 # Every public lookup by payment code, successful or not: who asked (a hash of the client address and
-# of the browser session, never the raw IP), what for, and whether it matched. Rate limits read it.
+# of the browser session, never the raw IP), what for, and whether it matched. Written "pending" (counted
+# as a failure) before the lookup is answered, so the rate limits read it even for requests in flight.
 class LookupAttempt(SQLModel, table=True):
     __table_args__ = (
         Index("ix_lookupattempt_client_at", "client_key", "at"),
         Index("ix_lookupattempt_session_at", "session_key", "at"),
+        Index("ix_lookupattempt_code_at", "payment_code", "at"),
+        Index("ix_lookupattempt_service_at", "service", "at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -71,7 +75,15 @@ class LookupAttempt(SQLModel, table=True):
     session_key: str = Field(max_length=64)
     payment_code: str | None = Field(default=None, max_length=9)  # as typed, when it had the right shape
     success: bool
-    outcome: str = Field(max_length=24)  # found, mismatch, unknown, malformed, blocked, ...
+    outcome: str = Field(max_length=24)  # pending, found, mismatch, unknown, malformed, challenge, ...
+
+
+# A solved proof-of-work challenge that was spent on one lookup attempt: the hash of its signature under a
+# unique constraint, so the same solution sent again (even at the same moment) is refused by the database.
+class LookupChallenge(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    signature_hash: str = Field(unique=True, max_length=64)
+    used_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class DeliveryChannel(StrEnum):

@@ -1,25 +1,37 @@
-"""Who may look an account up by payment code, and how often. Every lookup is recorded; a wrong
-pair, an unknown code and a malformed code all get one neutral answer; repeated failures from one
-browser session or one client address are first slowed down, then blocked for a while."""
+"""Who may look an account up by payment code, and how often. Every lookup is recorded before it is answered;
+a wrong pair, an unknown code and a malformed code all get one neutral answer. Failures are counted per
+targeted payment code (across all visitors), per browser session, per client address, and per service
+across everyone; past a limit the visitor solves a proof-of-work challenge (core.online.challenges) for each
+further attempt instead of being blocked, so a guesser pays per guess and an innocent customer behind the
+same address pays a few seconds once.
+
+Race-free on SQLite and PostgreSQL without row locks: an attempt first commits its own row as "pending"
+(counted as a failure), then counts the window's failures including its own row, so the attempt of rank r
+sees at least r rows and at most `lookup_challenge_after` attempts pass without a challenge. A solution is
+spent by inserting its signature's hash under a unique constraint: a replay, even a parallel one, fails there."""
 
 import hashlib
 import hmac
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, or_
-from sqlmodel import Session, select
+from sqlalchemy import delete, func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, or_, select
 
 from core import validation
 from core.config import settings
 from core.errors import DomainError
-from core.models import Contract, LookupAttempt, utcnow
+from core.models import Contract, LookupAttempt, LookupChallenge, utcnow
+from core.online import challenges
 
 NOT_FOUND = "online.not_found"  # the same words whatever was wrong
-MAX_DELAY_SECONDS = 8.0
-BLOCKED = "blocked"  # the outcome recorded for a refused blocked client
+PENDING = "pending"  # recorded before the answer; counts as a failure until settled
+FOUND = "found"
+CHALLENGED = "challenge"  # asked to solve a challenge first: looked nothing up, so it is not a failure
+UNKNOWN_ADDRESS = "unknown"  # every visitor whose address we do not know shares this one
+MAX_DOUBLINGS = 30  # keeps 2 ** n small; the difficulty is capped long before
 
 
 @dataclass(frozen=True)
@@ -32,87 +44,138 @@ class Client:
 
 
 def client(address: str | None, session_id: str) -> Client:
-    """Without a known address only the session counts: one shared "unknown" address would let one
-    abuser block every visitor. Streamlit reports no address for a client on the same host, so behind a
-    local reverse proxy CLIENT_ADDRESS_HEADER must be set, or a reload (a new session) starts afresh."""
+    """Without a known address all such visitors share one address key: a reload (a new session) must not
+    reset the count, and since too many failures cost a challenge rather than a block, sharing costs an
+    innocent neighbour a few seconds of proof-of-work. Streamlit reports no address for a client on the same
+    host, so behind a local reverse proxy CLIENT_ADDRESS_HEADER must be set."""
     def key(value: str) -> str:
         return hmac.new(settings.secret_key.encode(), value.encode(), hashlib.sha256).hexdigest()
-    return Client(key(f"address:{address}" if address else f"session:{session_id}"), key(f"session:{session_id}"))
+    return Client(key(f"address:{address or UNKNOWN_ADDRESS}"), key(f"session:{session_id}"))
 
 
-class LookupBlocked(DomainError):
-    key = "online.blocked"
+class ChallengeRequired(DomainError):
+    """Too many recent failures: this attempt needs a solved challenge. Carries a fresh one to solve."""
+
+    key = "challenge.required"
+
+    def __init__(self, challenge: dict):
+        super().__init__()
+        self.challenge = challenge
 
 
-def recent_failures(session: Session, who: Client) -> int:
-    """Failed lookups in the window by this session or this address, whichever counts more. Refusals of
-    a blocked client do not count: the block ends when the window says, however often it retries."""
-    since = utcnow() - timedelta(minutes=settings.lookup_window_minutes)
-    by = [LookupAttempt.client_key == who.client_key, LookupAttempt.session_key == who.session_key]
-    counts = [session.exec(select(func.count()).select_from(LookupAttempt).where(
-        condition, LookupAttempt.at >= since, LookupAttempt.success.is_(False), LookupAttempt.outcome != BLOCKED))
-        .one() for condition in by]
-    return max(counts)
-
-
-def delay_for(failures: int) -> float:
-    """No delay for the first few mistakes, then 1 s, 2 s, 4 s, ... up to 8 s before each attempt."""
-    if failures < settings.lookup_slow_after:
-        return 0.0
-    return min(settings.lookup_delay_seconds * 2 ** (failures - settings.lookup_slow_after), MAX_DELAY_SECONDS)
-
-
-def record(session: Session, who: Client, service: str, outcome: str, success: bool,
-           payment_code: str | None = None) -> None:
-    session.add(LookupAttempt(service=service, client_key=who.client_key, session_key=who.session_key,
-                              payment_code=payment_code, success=success, outcome=outcome))
-
-
-def admit(*, uow, who: Client, service: str, sleep: Callable[[float], None] = time.sleep) -> None:
-    """Refuses a blocked client (recording the refusal) and slows down one that keeps failing."""
+def begin(*, uow, who: Client, service: str, payment_code: str | None = None, solution: str | None = None) -> int:
+    """Records one attempt (committed, pending) and admits it: within the limits, or with a solved challenge
+    that is spent now. Returns the attempt's id for `settle`; otherwise records why and raises ChallengeRequired
+    with a challenge as hard as the failures call for. `payment_code` is the targeted code, well-formed or None."""
     with uow:
-        failures = recent_failures(uow.session, who)
-        if failures >= settings.lookup_block_after:
-            record(uow.session, who, service, BLOCKED, False)
+        attempt = LookupAttempt(service=service, client_key=who.client_key, session_key=who.session_key,
+                                payment_code=payment_code, success=False, outcome=PENDING)
+        uow.session.add(attempt)
+        uow.commit()
+        attempt_id = attempt.id
+    with uow:
+        difficulty = required_difficulty(uow.session, who, service, payment_code)
+    if difficulty and not _spend(uow, solution, service, difficulty):
+        with uow:
+            settle(uow.session, attempt_id, CHALLENGED)
             uow.commit()
-            raise LookupBlocked(minutes=settings.lookup_window_minutes)
-    if pause := delay_for(failures):
-        sleep(pause)
+        raise ChallengeRequired(challenges.issue(service, difficulty))
+    return attempt_id
+
+
+def required_difficulty(session: Session, who: Client, service: str, payment_code: str | None) -> int:
+    """0 within every limit; otherwise the ALTCHA max_number to ask for: the configured difficulty, doubled
+    for each failure beyond the limit of the most-failed code, session or address, capped."""
+    since = utcnow() - timedelta(minutes=settings.lookup_window_minutes)
+
+    def failures(condition) -> int:
+        return session.exec(select(func.count()).select_from(LookupAttempt).where(
+            condition, LookupAttempt.at >= since, LookupAttempt.success.is_(False),
+            LookupAttempt.outcome != CHALLENGED)).one()
+
+    targets = [LookupAttempt.client_key == who.client_key, LookupAttempt.session_key == who.session_key]
+    if payment_code is not None:
+        targets.append(LookupAttempt.payment_code == payment_code)
+    excess = max(failures(condition) for condition in targets) - settings.lookup_challenge_after
+    if excess <= 0:
+        if failures(LookupAttempt.service == service) <= settings.lookup_service_challenge_after:
+            return 0
+        excess = 1  # everyone is asked, at the easiest level
+    doublings = min(excess - 1, MAX_DOUBLINGS)
+    return min(settings.lookup_challenge_difficulty * 2 ** doublings, settings.lookup_challenge_max_difficulty)
+
+
+def _spend(uow, solution: str | None, service: str, difficulty: int) -> bool:
+    """True once for a valid solution: its hash goes in under a unique constraint in its own transaction, so
+    of two requests carrying the same solution only one commits."""
+    spent = challenges.signature_hash(solution, service, difficulty) if solution else None
+    if spent is None:
+        return False
+    with uow:
+        uow.session.add(LookupChallenge(signature_hash=spent))
+        try:
+            uow.commit()
+        except IntegrityError:
+            return False
+    return True
+
+
+def settle(session: Session, attempt_id: int, outcome: str) -> None:
+    """Gives a pending attempt its outcome (the caller commits): only "found" stops counting as a failure."""
+    session.exec(update(LookupAttempt).where(LookupAttempt.id == attempt_id)
+                 .values(outcome=outcome, success=outcome == FOUND))
+
+
+def well_formed(payment_code: str) -> str | None:
+    """The payment code in its normal form, or None when it cannot be one."""
+    try:
+        return validation.payment_code(payment_code)
+    except validation.FieldError:
+        return None
+
+
+def match(session: Session, code: str | None, matches: Callable[[Session, Contract], bool]) -> tuple[int | None, str]:
+    """The contract with this (well-formed) payment code when `matches` accepts it, and the outcome to record."""
+    if code is None:
+        return None, "malformed"
+    contract = session.exec(select(Contract).where(Contract.payment_code == code)).first()
+    if contract is None:
+        return None, "unknown"
+    if not matches(session, contract):
+        return None, "mismatch"
+    return contract.id, FOUND
 
 
 def find_contract(*, uow, who: Client, service: str, payment_code: str,
-                  matches: Callable[[Session, Contract], bool],
-                  sleep: Callable[[float], None] = time.sleep) -> int:
+                  matches: Callable[[Session, Contract], bool], solution: str | None = None) -> int:
     """The id of the contract with this payment code when `matches` accepts it (e.g. the CNP/CUI is
-    the holder's); otherwise the neutral refusal. The attempt is recorded either way."""
-    admit(uow=uow, who=who, service=service, sleep=sleep)
-    try:
-        code = validation.payment_code(payment_code)
-    except validation.FieldError:
-        code = None
+    the holder's); otherwise the neutral refusal. The attempt is recorded before it is answered."""
+    code = well_formed(payment_code)
+    attempt_id = begin(uow=uow, who=who, service=service, payment_code=code, solution=solution)
     with uow:
-        contract = uow.session.exec(select(Contract).where(Contract.payment_code == code)).first() if code else None
-        if contract is not None and matches(uow.session, contract):
-            record(uow.session, who, service, "found", True, code)
-            uow.commit()
-            return contract.id
-        outcome = "malformed" if code is None else "unknown" if contract is None else "mismatch"
-        record(uow.session, who, service, outcome, False, code)
+        contract_id, outcome = match(uow.session, code, matches)
+        settle(uow.session, attempt_id, outcome)
         uow.commit()
-    raise DomainError(NOT_FOUND)
+    if contract_id is None:
+        raise DomainError(NOT_FOUND)
+    return contract_id
 
 
 def attempts_for(session: Session, who: Client) -> list[LookupAttempt]:
     """This visitor's recorded attempts, newest first."""
     return list(session.exec(select(LookupAttempt).where(
         or_(LookupAttempt.client_key == who.client_key, LookupAttempt.session_key == who.session_key))
-        .order_by(LookupAttempt.at.desc())))
+        .order_by(LookupAttempt.at.desc(), LookupAttempt.id.desc())))
 
 
 def forget_old_attempts(*, uow) -> int:
-    """Lookup records are kept `lookup_retention_days` (abuse review), then deleted; returns how many."""
+    """Lookup records are kept `lookup_retention_days` (abuse review), then deleted; spent challenges only
+    until they expire (an expired solution is refused anyway). Returns how many rows went."""
+    now = utcnow()
     with uow:
-        result = uow.session.exec(delete(LookupAttempt).where(
-            LookupAttempt.at < utcnow() - timedelta(days=settings.lookup_retention_days)))
+        attempts = uow.session.exec(delete(LookupAttempt).where(
+            LookupAttempt.at < now - timedelta(days=settings.lookup_retention_days)))
+        spent = uow.session.exec(delete(LookupChallenge).where(
+            LookupChallenge.used_at < now - timedelta(minutes=settings.lookup_challenge_minutes)))
         uow.commit()
-        return result.rowcount
+        return attempts.rowcount + spent.rowcount

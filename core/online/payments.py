@@ -7,8 +7,6 @@ processor's page), and a further charge on a paid intent is recorded too (as cre
 
 import logging
 import secrets
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -121,13 +119,14 @@ def payment_reference(transaction_id: str) -> str:
 
 
 def amounts_due(*, uow, actor: Actor, who: access.Client, payment_code: str, email: str,
-                sleep: Callable[[float], None] = time.sleep) -> AmountsDue:
+                solution: str | None = None) -> AmountsDue:
     """The current invoice and the total due for a payment code; a wrong, unknown or malformed code
-    gets the neutral refusal (and counts towards the visitor's rate limit)."""
+    gets the neutral refusal (and counts towards the lookup limits; past them `solution`, a solved
+    challenge, is needed: see core.online.access)."""
     require_role(actor, (Role.CUSTOMER,))
     receipt_to = _email(email)
     contract_id = access.find_contract(uow=uow, who=who, service=SERVICE, payment_code=payment_code,
-                                       matches=lambda _session, _contract: True, sleep=sleep)
+                                       matches=lambda _session, _contract: True, solution=solution)
     with uow:
         return _amounts(uow.session, contract_id, receipt_to)
 

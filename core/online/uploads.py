@@ -1,6 +1,7 @@
 """The applicant's private upload link: a random token sent by e-mail (only its SHA-256 is stored), the
 customer's view of their case through it, and uploads through it. A refused link (unknown, expired,
-revoked) gets one neutral answer, is recorded, and counts against the visitor like a failed lookup."""
+revoked) gets one neutral answer, is recorded, and counts against the visitor like a failed lookup; past the
+lookup limits opening the link needs a solved challenge (core.online.access)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,18 +55,18 @@ class UploadView:
     expires_at: datetime
 
 
-def _live_token(uow, token: str, who: access.Client) -> AccessToken:
-    """The token's row if it may be used now. Otherwise the refusal is recorded and committed (it counts
-    against the visitor), and the neutral refusal raised: nothing else was written in this transaction."""
+def _live_token(uow, token: str, attempt_id: int) -> AccessToken:
+    """The token's row if it may be used now. The attempt's outcome is committed either way (a refusal counts
+    against the visitor) and a refusal raised as the neutral answer: nothing else was written in this transaction."""
     row = None
     if token and len(token) <= MAX_TOKEN_LENGTH:
         row = uow.session.exec(select(AccessToken).where(
             AccessToken.token_hash == token_hash(token), AccessToken.purpose == TokenPurpose.UPLOAD)).first()
     outcome = ("malformed" if not token or len(token) > MAX_TOKEN_LENGTH else "unknown" if row is None
                else "revoked" if row.revoked_at else "expired" if row.expires_at <= utcnow() else "found")
-    if outcome != "found":
-        access.record(uow.session, who, SERVICE, outcome, False)
-        uow.commit()
+    access.settle(uow.session, attempt_id, outcome)
+    uow.commit()
+    if outcome != access.FOUND:
         raise DomainError(INVALID)
     return row
 
@@ -90,22 +91,22 @@ def _view(session: Session, case: Case, token: AccessToken) -> UploadView:
                       case.state in wf.document_states, token.expires_at)
 
 
-def open_upload(*, uow, token: str, who: access.Client) -> UploadView:
+def open_upload(*, uow, token: str, who: access.Client, solution: str | None = None) -> UploadView:
     """The case behind a private link, as its applicant may see it, or the neutral refusal."""
-    access.admit(uow=uow, who=who, service=SERVICE)
+    attempt_id = access.begin(uow=uow, who=who, service=SERVICE, solution=solution)
     with uow:
-        row = _live_token(uow, token, who)
+        row = _live_token(uow, token, attempt_id)
         return _view(uow.session, uow.session.get(Case, row.case_id), row)
 
 
 def upload_for_token(*, uow, token: str, doc_type: str, file_name: str, data: bytes,
-                     who: access.Client) -> UploadView:
+                     who: access.Client, solution: str | None = None) -> UploadView:
     """Adds one required document through the private link, or replaces the pending or rejected one of
     that type (the old one stays as history), then moves the case on once nothing is missing: one
     transaction, recorded as the customer's action."""
-    access.admit(uow=uow, who=who, service=SERVICE)
+    attempt_id = access.begin(uow=uow, who=who, service=SERVICE, solution=solution)
     with uow:
-        row = _live_token(uow, token, who)
+        row = _live_token(uow, token, attempt_id)
         case = lock_row(uow.session, Case, row.case_id)  # uploads at once are counted one after the other
         wf = workflow_of(case)
         if case.state not in wf.document_states:

@@ -2,9 +2,6 @@
 checked with the holder-change rules, the consumption place found by POD or address and confirmed
 vacant, then case, documents, audit and confirmation e-mail in one transaction."""
 
-import time
-from collections.abc import Callable
-
 from sqlmodel import Session, col, select
 
 from core.auth import Actor, require_role
@@ -71,28 +68,27 @@ def _vacant_place(session: Session, clean: dict, actor: Actor) -> ConsumptionPla
 
 def register_new_contract(*, uow, actor: Actor, form: dict, uploads: list[tuple[str, str, bytes]] = (),
                           channel: str = "counter", language: str = "ro", who: access.Client | None = None,
-                          sleep: Callable[[float], None] = time.sleep) -> Case:
+                          solution: str | None = None) -> Case:
     """Validates everything first, then writes the case with its registration number, documents, audit
     events and confirmation e-mail in one transaction. Given `who` (a public visitor), the place lookup
-    counts as a lookup attempt: repeated refusals are slowed down, then blocked."""
+    counts as a lookup attempt: past the limits it needs `solution`, a solved challenge (core.online.access)."""
     wf = new_contract.WORKFLOW
     require_role(actor, wf.transition("register").roles)
     clean = clean_form(form)
     checked = check_uploads(list(uploads), set(wf.required_documents(clean["applicant_kind"])))
-    if who:
-        access.admit(uow=uow, who=who, service=SERVICE, sleep=sleep)
+    attempt_id = access.begin(uow=uow, who=who, service=SERVICE, solution=solution) if who else None
     try:
         with uow:
             place = _vacant_place(uow.session, clean, actor)
             case = intake.open_request(uow.session, wf, clean, place, checked, actor, channel, language)
-            if who:
-                access.record(uow.session, who, SERVICE, "found", True)
+            if attempt_id:
+                access.settle(uow.session, attempt_id, access.FOUND)
             uow.commit()
             return case
     except PlaceRefused as refused:
-        if who:
+        if attempt_id:
             with uow:
-                access.record(uow.session, who, SERVICE, refused.outcome, False)
+                access.settle(uow.session, attempt_id, refused.outcome)
                 uow.commit()
         raise
 

@@ -1,4 +1,4 @@
-"""lookup challenges
+"""lookup challenges: spent proof-of-work solutions (unique), and lookup counts per payment code and service
 
 Revision ID: 0006
 Revises: 0005
@@ -21,9 +21,25 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     """Upgrade schema."""
-    pass
+    op.create_table('lookupchallenge',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('signature_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('used_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('signature_hash')
+    )
+    with op.batch_alter_table('lookupchallenge', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_lookupchallenge_used_at'), ['used_at'], unique=False)
+    with op.batch_alter_table('lookupattempt', schema=None) as batch_op:
+        batch_op.create_index('ix_lookupattempt_code_at', ['payment_code', 'at'], unique=False)
+        batch_op.create_index('ix_lookupattempt_service_at', ['service', 'at'], unique=False)
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    pass
+    with op.batch_alter_table('lookupattempt', schema=None) as batch_op:
+        batch_op.drop_index('ix_lookupattempt_service_at')
+        batch_op.drop_index('ix_lookupattempt_code_at')
+    with op.batch_alter_table('lookupchallenge', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_lookupchallenge_used_at'))
+    op.drop_table('lookupchallenge')

@@ -102,10 +102,9 @@ def test_the_holder_opens_a_dispute_online_on_an_own_invoice_only(uow):
         assert len(u.session.exec(select(Case)).all()) == 1
 
 
-def lookup(uow, who, code, national_id, delays=None) -> int:
+def lookup(uow, who, code, national_id) -> int:
     return access.find_contract(uow=uow(), who=who, service="invoice_copy", payment_code=code,
-                                matches=holder_check(national_id),
-                                sleep=delays.append if delays is not None else lambda _: None)
+                                matches=holder_check(national_id))
 
 
 def refusal(uow, who, code, national_id) -> str:
@@ -126,7 +125,8 @@ def test_a_person_is_found_by_cnp_and_a_company_by_cui_with_or_without_ro(uow):
     assert lookup(uow, who, company.payment_code, COMPANY_CUI) == company.id
 
 
-def test_wrong_pair_unknown_code_malformed_code_and_malformed_id_all_get_the_same_words(uow):
+def test_wrong_pair_unknown_code_malformed_code_and_malformed_id_all_get_the_same_words(uow, monkeypatch):
+    monkeypatch.setattr(settings, "lookup_challenge_after", 4)  # four misses, each answered
     contract = make_account(uow)
     make_account(uow, pod="RO005E512345679", national_id="1800101221152")
     who = access.client("10.1.0.2", "tab-2")
@@ -143,18 +143,16 @@ def test_wrong_pair_unknown_code_malformed_code_and_malformed_id_all_get_the_sam
     assert {a.service for a in attempts} == {"invoice_copy"} and not any(a.success for a in attempts)
 
 
-def test_repeated_misses_are_slowed_down_then_blocked_even_with_the_right_pair(uow):
+def test_repeated_misses_ask_for_a_challenge_even_with_the_right_pair(uow):
     contract = make_account(uow)
     who = access.client("10.1.0.3", "tab-3")
-    delays: list[float] = []
-    for _ in range(settings.lookup_block_after):
+    for _ in range(settings.lookup_challenge_after):
         with refused(DomainError, "online.not_found"):
-            lookup(uow, who, contract.payment_code, "1800101221152", delays)
-    assert delays == [1.0, 2.0, 4.0, 8.0, 8.0, 8.0, 8.0]
-    with pytest.raises(access.LookupBlocked):
+            lookup(uow, who, contract.payment_code, "1800101221152")
+    with pytest.raises(access.ChallengeRequired):
         lookup(uow, who, contract.payment_code, OLD_HOLDER_CNP)
     with uow() as u:
-        assert [a.outcome for a in access.attempts_for(u.session, who)][:2] == ["blocked", "mismatch"]
+        assert [a.outcome for a in access.attempts_for(u.session, who)][:2] == ["challenge", "mismatch"]
 
 
 def test_a_dispute_is_offered_only_on_recent_invoices_with_something_left_to_pay(uow):

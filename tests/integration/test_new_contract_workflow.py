@@ -54,7 +54,7 @@ def new_contract_form(**overrides) -> dict:
 
 def register(uow, documents=PERSON_DOCS, actor=CLERK, who=None, channel="counter", **overrides) -> Case:
     return register_new_contract(uow=uow(), actor=actor, form=new_contract_form(**overrides), channel=channel,
-                                 uploads=[pdf_upload(d) for d in documents], who=who, sleep=lambda _: None)
+                                 uploads=[pdf_upload(d) for d in documents], who=who)
 
 
 def field_errors(action) -> dict[str, str]:
@@ -167,17 +167,17 @@ def test_a_new_contract_request_shows_in_the_queue_beside_holder_changes(uow):
     assert [(row.registration_number, row.pod) for row in page.rows] == [(case.registration_number, POD)]
 
 
-def test_repeated_refused_place_lookups_by_a_visitor_are_recorded_and_then_blocked(uow):
+def test_repeated_refused_place_lookups_by_a_visitor_are_recorded_and_then_need_a_challenge(uow):
     who = access.client("10.0.0.9", "session-z")
-    for _ in range(settings.lookup_block_after):
+    for _ in range(settings.lookup_challenge_after):
         with pytest.raises(ValidationFailed):
             register(uow, actor=customer_actor(), who=who, pod="RO005E999999999")
     vacant_place(uow)
-    with pytest.raises(access.LookupBlocked):
+    with pytest.raises(access.ChallengeRequired):
         register(uow, actor=customer_actor(), who=who)
     with uow() as u:
         outcomes = [a.outcome for a in access.attempts_for(u.session, who)]
-    assert outcomes.count("unknown") == settings.lookup_block_after and "blocked" in outcomes
+    assert outcomes.count("unknown") == settings.lookup_challenge_after and outcomes[0] == "challenge"
     assert count(uow, Case) == 0
 
 

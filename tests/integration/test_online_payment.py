@@ -62,8 +62,7 @@ def account(uow):
 
 
 def look_up(uow, who, code, email=EMAIL):
-    return payments.amounts_due(uow=uow(), actor=CUSTOMER, who=who, payment_code=code, email=email,
-                                sleep=lambda _: None)
+    return payments.amounts_due(uow=uow(), actor=CUSTOMER, who=who, payment_code=code, email=email)
 
 
 def start(uow, contract, what=PayWhat.TOTAL):
@@ -115,11 +114,11 @@ def test_an_unknown_or_malformed_payment_code_gets_the_neutral_answer_and_is_cou
     assert [a.success for a in rows(uow, LookupAttempt)] == [False]
 
 
-def test_repeated_misses_block_the_visitor_even_with_the_right_code(uow, who, account):
-    for _ in range(settings.lookup_block_after):
+def test_repeated_misses_ask_the_visitor_for_a_challenge_even_with_the_right_code(uow, who, account):
+    for _ in range(settings.lookup_challenge_after):
         with refused(DomainError, "online.not_found"):
             look_up(uow, who, "999999999")
-    with refused(access.LookupBlocked, "online.blocked"):
+    with refused(access.ChallengeRequired, "challenge.required"):
         look_up(uow, who, account[0].payment_code)
 
 

@@ -13,7 +13,7 @@ from core.config import settings
 from core.errors import DomainError, ValidationFailed
 from core.models import AccessToken, AuditEvent, Case, CaseDocument, OutboxMessage, utcnow
 from core.online import access
-from core.online.access import LookupBlocked
+from core.online.access import ChallengeRequired
 from core.online.uploads import INVALID, open_upload, upload_for_token
 from core.services import cases, documents
 from seed_data.sample_documents import sample_image, sample_pdf
@@ -134,13 +134,13 @@ def test_a_revoked_link_and_an_unknown_one_get_the_same_answer(uow):
     assert sorted(attempts(uow)) == [("upload", "revoked", False), ("upload", "unknown", False)]
 
 
-def test_repeated_bad_links_block_the_visitor_even_with_a_good_one(uow, monkeypatch):
-    monkeypatch.setattr(settings, "lookup_block_after", 3)
+def test_repeated_bad_links_ask_the_visitor_for_a_challenge_even_with_a_good_one(uow, monkeypatch):
+    monkeypatch.setattr(settings, "lookup_challenge_after", 3)
     _case, token = online_case(uow)
     for guess in range(3):
         with refused(DomainError, INVALID):
             open_upload(uow=uow(), token=f"guess-{guess}", who=VISITOR)
-    with pytest.raises(LookupBlocked):
+    with pytest.raises(ChallengeRequired):
         send(uow, token, "id_card")
     assert count(uow, CaseDocument) == 0
 

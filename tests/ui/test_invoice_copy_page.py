@@ -1,6 +1,6 @@
 """The public invoice copy page: a neutral refusal for a wrong pair, the invoices and balance once the
-holder is found (nothing personal beyond the address), a dispute from an invoice's row, and a block after
-repeated misses."""
+holder is found (nothing personal beyond the address), a dispute from an invoice's row, and the robot check
+after repeated misses."""
 
 from datetime import timedelta
 
@@ -75,13 +75,12 @@ def test_another_account_clears_the_one_found(uow, open_app):
     assert at.text_input(key="invoice_copy_payment_code").value == ""
 
 
-def test_repeated_misses_block_the_session_even_with_the_right_pair(uow, open_app, monkeypatch):
-    monkeypatch.setattr(settings, "lookup_delay_seconds", 0.0)  # the delays are checked in tests/integration
+def test_repeated_misses_bring_the_robot_check_instead_of_a_block(uow, open_app):
     contract, _ = billed(uow)
     at = open_app(page=PAGE)
-    for _ in range(settings.lookup_block_after):
+    for _ in range(settings.lookup_challenge_after):
         at = look_up(at, "999999999", OLD_HOLDER_CNP)
     at = look_up(at, contract.payment_code, OLD_HOLDER_CNP)
-    assert [e.value for e in at.error] == [
-        f"Prea multe încercări nereușite. Din motive de siguranță, încercați din nou peste "
-        f"{settings.lookup_window_minutes} minute."]
+    assert [e.value for e in at.error] == []
+    assert at.session_state["invoice_copy_challenge"]["maxNumber"] == settings.lookup_challenge_difficulty
+    assert "invoice_copy_contract" not in at.session_state  # found only once the check is solved
