@@ -13,8 +13,10 @@ from core.auth import SYSTEM
 from core.config import settings
 from core.errors import DomainError, ValidationFailed
 from core.models import Case, CaseDocument, Contract, DeliveryConsent, OutboxMessage, Payment
-from core.online import delivery
+from core.online import access, delivery
+from core.online.uploads import upload_for_token
 from core.services.payments import register_payment, reverse_payment
+from seed_data.sample_documents import sample_pdf
 from tests.concurrency import at_once
 from tests.factories import (
     CLERK,
@@ -30,7 +32,6 @@ from tests.integration.test_new_contract_workflow import register as register_ne
 from tests.integration.test_new_contract_workflow import vacant_place
 from tests.integration.test_payment_dispute import dispute
 from tests.integration.test_upload_link import online_case
-from tests.integration.test_upload_link import send as send_upload
 
 
 def _code_sent(uow) -> str:
@@ -140,6 +141,8 @@ def test_an_invoice_disputed_twice_at_once_gets_one_dispute(uow):
 def test_uploads_sent_at_once_through_the_link_never_exceed_the_files_allowed_per_case(uow, monkeypatch):
     case, token = online_case(uow)
     monkeypatch.setattr(settings, "upload_max_files_per_case", 2)
-    outcomes = at_once(4, lambda n: send_upload(uow, token, PERSON_DOCS[n]))
+    outcomes = at_once(4, lambda n: upload_for_token(  # four devices of the family, each its own visitor
+        uow=uow(), token=token, doc_type=PERSON_DOCS[n], file_name=f"{PERSON_DOCS[n]}.pdf",
+        data=sample_pdf(PERSON_DOCS[n], ["Ionescu Maria"]), who=access.client(f"203.0.113.{n}", f"device-{n}")))
     assert [o.key for o in outcomes if isinstance(o, DomainError)] == ["online.upload.too_many"] * 2
     assert count(uow, CaseDocument, CaseDocument.case_id == case.id) == 2
