@@ -2,6 +2,7 @@
 one way to call a service and show its refusal, and messages that survive a rerun."""
 
 import re
+import string
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import TypeVar
@@ -26,12 +27,21 @@ _DOC_STATUS = {  # status -> (badge color, material icon)
     "rejected": ("red", ":material/cancel:"), "missing": ("gray", ":material/help:"),
 }
 _FLASH = "flash"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+# every ASCII punctuation character may be backslash-escaped in CommonMark, and escaping all of them also
+# stops what Streamlit adds on top: :red[..] directives, :material/..: icons, $..$ maths, bare-URL autolinks
+_MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
+# characters that would reorder or hide what is around them (bidi overrides and isolates, C0/C1 controls
+# other than line breaks and tabs), and lone surrogates, which cannot even be sent to the browser
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
-def plain(text: str) -> str:
-    """Text someone typed, shown inside markdown as typed (no links, emphasis or colours of its own)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+def plain(text: object) -> str:
+    """Text someone typed (a name, an address, a reason, a file name), shown inside markdown, a label or a
+    help tooltip exactly as typed: no link, image, emphasis, colour, icon or formula of its own. Every
+    stored value a user wrote goes through it before it reaches an element that parses markdown."""
+    if text is None:
+        return ""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _UNSHOWABLE.sub("\ufffd", str(text)))
 
 
 def state_badge(state: str) -> None:
