@@ -5,16 +5,15 @@ no link, image, emphasis, colour, icon or formula (tests/ui/markup_scan.py looks
 from datetime import date
 
 import pytest
-from sqlmodel import select, update
+from sqlmodel import select
 
 from core.models import (
-    AuditEvent,
     Case,
-    CaseComment,
     CaseDocument,
     ConsumptionPlace,
     Contract,
     Customer,
+    Invoice,
     OutboxMessage,
     User,
 )
@@ -23,11 +22,10 @@ from core.online.links import issue_upload_link
 from core.services import cases, documents
 from core.services.disputes import open_dispute
 from tests.factories import CLERK, current_version, fire, invoice_for, make_account, register_case
-from tests.ui.markup_scan import HOSTILE, markup_from_user_text, shows_hostile_text
+from tests.ui.markup_scan import HOSTILE, markup_from_user_text, poison_case, shows_hostile_text
 
 CASE, QUEUE, OUTBOX = "pages/case_detail.py", "pages/queue.py", "pages/outbox.py"
 LEDGER, INVOICE, DASHBOARD, UPLOAD = "pages/ledger.py", "pages/invoice.py", "pages/dashboard.py", "pages/upload.py"
-SHORT = "[click](https://evil.example)"  # for the columns that hold a username (64 characters)
 
 
 @pytest.fixture(autouse=True)
@@ -37,38 +35,24 @@ def _visitor(monkeypatch):
 
 
 def _poison(uow, case_id: int) -> None:
-    """Every user-typed value the case shows, as an attacker would type it (written to the rows directly:
-    what counts here is what the pages do with whatever is stored)."""
+    """Every user-typed value the case's pages show, as an attacker would type it: the case's own rows,
+    its holders and place, its outbox mail and every staff name."""
     with uow() as u:
         s = u.session
-        case = s.get(Case, case_id)
-        case.applicant_name = HOSTILE
-        case.data = {**case.data, "applicant_name": HOSTILE, "email": f"{HOSTILE}@evil.example",
-                     "correspondence_address": f"{HOSTILE}, {HOSTILE}", "description": HOSTILE}
-        contract = s.get(Contract, case.old_contract_id or case.new_contract_id) if (
-            case.old_contract_id or case.new_contract_id) else None
-        customers = [s.get(Customer, contract.customer_id)] if contract else []
+        case = poison_case(s, case_id)
+        contract_ids = [case.old_contract_id, case.new_contract_id]
         if case.invoice_id:
-            customers.append(s.get(Customer, s.exec(select(Contract).join(
-                Case, Case.invoice_id == case.invoice_id)).first().customer_id))
+            contract_ids.append(s.get(Invoice, case.invoice_id).contract_id)
+        customers = [s.get(Customer, s.get(Contract, i).customer_id) for i in contract_ids if i]
         for customer in customers:
             customer.name, customer.email, customer.correspondence_address = HOSTILE, HOSTILE, HOSTILE
         for place in s.exec(select(ConsumptionPlace)):
             place.address = HOSTILE
-        for doc in s.exec(select(CaseDocument).where(CaseDocument.case_id == case_id)):
-            doc.file_name, doc.uploaded_by = f"{HOSTILE}.pdf", SHORT
-            doc.review_reason = HOSTILE if doc.review_reason else None
-        # audit rows are append-only for the ORM; a plain UPDATE stands for whatever an older version stored
-        s.execute(update(AuditEvent).where(AuditEvent.case_id == case_id).values(reason=HOSTILE, actor=SHORT))
-        s.execute(update(AuditEvent).where(AuditEvent.case_id == case_id, AuditEvent.trigger == "assign")
-                  .values(details={"assignee": SHORT}))
-        for comment in s.exec(select(CaseComment).where(CaseComment.case_id == case_id)):
-            comment.body = HOSTILE
         for message in s.exec(select(OutboxMessage)):
             message.subject, message.body, message.last_error = HOSTILE, HOSTILE, HOSTILE
         for user in s.exec(select(User)):
             user.display_name = HOSTILE
-        s.add_all([case, *customers])
+        s.add_all(customers)
         u.commit()
 
 
