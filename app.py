@@ -11,7 +11,8 @@ from ui import context
 from ui.bootstrap import bootstrap
 from ui.widgets import plain
 
-st.set_page_config(page_title="Ghiseu", page_icon=":material/bolt:", layout="wide")
+# an emoji favicon is drawn by the browser; a :material/...: one is fetched from fonts.gstatic.com
+st.set_page_config(page_title="Ghiseu", page_icon="⚡", layout="wide")
 context.apply_language()
 
 
