@@ -9,8 +9,10 @@ from core.models import Role
 from core.reports.base import READERS as REPORT_READERS
 from ui import context
 from ui.bootstrap import bootstrap
+from ui.widgets import plain
 
-st.set_page_config(page_title="Ghiseu", page_icon=":material/bolt:", layout="wide")
+# an emoji favicon is drawn by the browser; a :material/...: one is fetched from fonts.gstatic.com
+st.set_page_config(page_title="Ghiseu", page_icon="⚡", layout="wide")
 context.apply_language()
 
 
@@ -59,7 +61,7 @@ def role_pages(role: Role, leave: st.Page) -> dict[str, list[st.Page]]:
 def sidebar(actor, leave: st.Page) -> None:
     with st.sidebar:
         if actor:
-            st.markdown(f"**{actor.display_name or actor.username}**  \n{t(f'ui.role.{actor.role}')}")
+            st.markdown(f"**{plain(actor.display_name or actor.username)}**  \n{t(f'ui.role.{actor.role}')}")
             st.page_link(leave, label=t("ui.nav.sign_out"), icon=":material/logout:")
         st.segmented_control(t("ui.nav.language"), LANGUAGES, key=context.LANGUAGE, required=True,
                              format_func=lambda code: code.upper())

@@ -1,7 +1,11 @@
 """Personal data masking for roles that do not need to see it (analysts, admins, public pages)."""
 
 import re
+from collections.abc import Callable
 from pathlib import PurePath
+
+import phonenumbers
+from stdnum.ro import cnp
 
 from core.models import Role
 
@@ -49,7 +53,11 @@ def mask_address(value: str | None) -> str:
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?:\+40|\b0)7\d{8}\b")
+# 13 digits, contiguous or in groups ("1800101 221144"), not part of a longer number; the checksum and the
+# birth date (stdnum.ro.cnp) then tell a CNP from an ordinary 13-digit number
+_CNP_CANDIDATE = re.compile(r"(?<!\d)(?<!\d[ .\-])\d(?:[ .\-]?\d){12}(?!\d|[ .\-]\d)")
+_FEWEST_PHONE_DIGITS = 7  # shorter than any Romanian number: the phone matcher is skipped (it is the slow part)
+_NAME_PART_LENGTH = 3  # name words this long or longer are masked alone too ("Popescu" in "Dl. Popescu a sunat")
 
 
 def mask_file_name(value: str) -> str:
@@ -57,11 +65,47 @@ def mask_file_name(value: str) -> str:
     return f"document{PurePath(value).suffix.lower()}"
 
 
+def _mask_cnps(text: str) -> str:
+    def masked(match: re.Match) -> str:
+        digits = re.sub(r"\D", "", match.group())
+        return mask_national_id(digits) if cnp.is_valid(digits) else match.group()
+    return _CNP_CANDIDATE.sub(masked, text)
+
+
+def _mask_phones(text: str) -> str:
+    """Every number phonenumbers finds valid for Romania: mobiles, landlines (021 312 34 56), +40 and 0040."""
+    if sum(ch.isdigit() for ch in text) < _FEWEST_PHONE_DIGITS:
+        return text
+    found = list(phonenumbers.PhoneNumberMatcher(text, "RO"))
+    for match in reversed(found):  # from the end, so earlier offsets stay right
+        text = text[:match.start] + mask_phone(match.raw_string) + text[match.end:]
+    return text
+
+
+def _mask_name(text: str, name: str) -> str:
+    """The whole name, then each longer word of it, whatever the letter case."""
+    parts = [name, *(word for word in name.split() if len(word) >= _NAME_PART_LENGTH)]
+    for part in parts:
+        text = re.sub(rf"(?<!\w){re.escape(part)}(?!\w)", lambda m: mask_name(m.group()), text, flags=re.IGNORECASE)
+    return text
+
+
 def scrub(text: str, name: str | None = None) -> str:
-    """Masks e-mail addresses, Romanian mobile numbers and the given person's name inside free text."""
+    """Free text (a reason, a message) with its personal data masked: e-mail addresses, CNPs (checksum
+    valid; invoice ids and other 13-digit numbers stay), phone numbers, and the given person's name.
+    Company CUIs stay: they are public registry data, and a person's tax id is their CNP, masked above."""
     text = _EMAIL.sub(lambda m: mask_email(m.group()), text)
-    text = _PHONE.sub(lambda m: mask_phone(m.group()), text)
-    return text.replace(name, mask_name(name)) if name else text
+    text = _mask_cnps(text)
+    text = _mask_phones(text)
+    return _mask_name(text, name) if name and name.strip() else text
+
+
+def free_text_for(role: Role) -> Callable[[str | None, str | None], str]:
+    """Free text as the role may read it: as written for roles that see personal data, scrubbed for the
+    others (`name` is the person the text is about: the case's applicant, the account holder)."""
+    if sees_personal_data(role):
+        return lambda text, _name=None: text or ""
+    return lambda text, name=None: scrub(text, name) if text else ""
 
 
 _LINK_TOKEN = re.compile(r"(token=)[A-Za-z0-9_\-]+")

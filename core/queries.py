@@ -16,6 +16,7 @@ from core.diagram import workflow_dot
 from core.errors import NotFound
 from core.i18n import t
 from core.masking import (
+    free_text_for,
     hide_secrets,
     mask_address,
     mask_email,
@@ -314,14 +315,19 @@ def case_view(*, uow, case_id: int, actor: Actor) -> CaseView:
         if case is None:
             raise NotFound()
         file_name = (lambda name: name) if sees_personal_data(actor.role) else mask_file_name
+        # reasons are staff-written but may quote the customer (a CNP, a phone): the role's masking applies
+        reason = free_text_for(actor.role)
+        applicant = case.applicant_name
         docs = [DocumentView(d.id, d.doc_type, file_name(d.file_name), d.content_type, d.size, d.sha256, d.status,
-                             d.is_current, d.uploaded_by, d.uploaded_at, d.reviewed_by, d.review_reason)
+                             d.is_current, d.uploaded_by, d.uploaded_at, d.reviewed_by,
+                             reason(d.review_reason, applicant) or None)
                 for d in s.exec(select(CaseDocument).where(CaseDocument.case_id == case_id)
                                 .order_by(CaseDocument.doc_type, CaseDocument.id.desc()))]
         current = {d.doc_type: d.status for d in docs if d.is_current}
         wf = engine.workflow_of(case)
         required = [(t, current.get(t, "missing")) for t in wf.required_documents(case.data["applicant_kind"])]
-        events = [TimelineEntry(e.at, e.actor, e.role, e.trigger, e.from_state, e.to_state, e.reason, e.details)
+        events = [TimelineEntry(e.at, e.actor, e.role, e.trigger, e.from_state, e.to_state,
+                                reason(e.reason, applicant) or None, e.details)
                   for e in s.exec(select(AuditEvent).where(AuditEvent.case_id == case_id))]
         # internal notes may quote the customer: only roles that see personal data read them
         note = (lambda body: body) if sees_personal_data(actor.role) else (lambda body: t("ui.case.comment_hidden"))

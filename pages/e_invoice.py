@@ -7,7 +7,7 @@ import streamlit as st
 from core.i18n import current_language, t
 from core.online.delivery import ChannelState, confirm, delivery_status, request_change
 from ui import context, lookup_form
-from ui.widgets import attempt, flash, local, show_field_errors, show_flash
+from ui.widgets import attempt, flash, local, plain, show_field_errors, show_flash
 
 PREFIX = "e_invoice"
 
@@ -31,7 +31,7 @@ def ask_code(state: ChannelState) -> None:
             address = st.text_input(t(f"ui.e_invoice.address_{channel}"), key=f"{PREFIX}_{channel}_address",
                                     placeholder=t("ui.e_invoice.address_sms_hint") if channel == "sms" else None)
         else:
-            st.caption(t("ui.e_invoice.stop_hint", address=state.address))
+            st.caption(t("ui.e_invoice.stop_hint", address=plain(state.address)))
         errors: dict[str, str] = {}
         slot = st.container()
         label = t("ui.e_invoice.send_code" if state.address is None else "ui.e_invoice.stop")
@@ -46,7 +46,7 @@ def ask_code(state: ChannelState) -> None:
 
 def enter_code(state: ChannelState) -> None:
     pending = state.pending
-    st.info(t("ui.e_invoice.code_sent", address=pending.address, time=local(pending.expires_at)),
+    st.info(t("ui.e_invoice.code_sent", address=plain(pending.address), time=local(pending.expires_at)),
             icon=":material/sms:")
     with st.form(f"{PREFIX}_{state.channel}_confirm", border=False, enter_to_submit=True):
         code = st.text_input(t("ui.e_invoice.code"), key=f"{PREFIX}_{state.channel}_code", max_chars=6,
@@ -58,8 +58,9 @@ def enter_code(state: ChannelState) -> None:
                                            code=code), where=slot, field_errors=errors)
             show_field_errors(errors, "code", slot)
             if done:
-                flash(t("ui.e_invoice.confirmed_on", time=local(done.confirmed_at), address=done.address) if done.opt_in
-                      else t("ui.e_invoice.confirmed_off", time=local(done.confirmed_at)))
+                when = local(done.confirmed_at)
+                flash(t("ui.e_invoice.confirmed_on", time=when, address=plain(done.address)) if done.opt_in
+                      else t("ui.e_invoice.confirmed_off", time=when))
                 st.rerun()
 
 
@@ -67,7 +68,8 @@ for state in states:
     with st.container(border=True):
         st.subheader(t(f"ui.e_invoice.{state.channel}"), anchor=False)
         if state.address:
-            st.markdown(f":green-badge[:material/check_circle: {t('ui.e_invoice.active', address=state.address)}]")
+            active = t("ui.e_invoice.active", address=plain(state.address))
+            st.markdown(f":green-badge[:material/check_circle: {active}]")
         else:
             st.markdown(f":gray-badge[{t('ui.e_invoice.inactive')}]")
         if state.since:

@@ -11,7 +11,7 @@ from core.masking import sees_personal_data
 from ui import context
 from ui import ledger_widgets as ledger
 from ui.cashier import cashier
-from ui.widgets import attempt, empty_state, show_flash
+from ui.widgets import attempt, empty_state, plain, show_flash
 
 actor = context.actor()
 if st.query_params.get("contract", "").isdigit():  # deep link: ?contract=<id>
@@ -55,7 +55,7 @@ shown = next(item for item in ledgers if item.contract.id == contract_id)
 st.query_params["contract"] = str(contract_id)  # the address bar now links to this account
 
 with head:
-    st.subheader(t("ui.ledger.contract_heading", number=shown.contract.number, holder=shown.holder.name),
+    st.subheader(t("ui.ledger.contract_heading", number=shown.contract.number, holder=plain(shown.holder.name)),
                  anchor=False)
     show_flash()
     ledger.summary(shown)

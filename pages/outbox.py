@@ -9,7 +9,7 @@ from core.i18n import t
 from core.models import OutboxStatus
 from core.queries import list_outbox, outbox_counts
 from ui import context
-from ui.widgets import empty_state, local
+from ui.widgets import empty_state, local, plain
 
 PAGE_SIZE = 50
 PAGE = "outbox_page"
@@ -56,9 +56,9 @@ with right:
 
 picked = event.selection.rows
 message = page.rows[picked[0]] if picked else page.rows[0]
-with st.expander(t("ui.outbox.body_title", subject=message.subject), icon=_ICONS.get(message.status),
+with st.expander(t("ui.outbox.body_title", subject=plain(message.subject)), icon=_ICONS.get(message.status),
                  expanded=bool(picked)):
-    st.caption(t("ui.outbox.body_meta", recipient=message.recipient, created=local(message.created_at)))
+    st.caption(t("ui.outbox.body_meta", recipient=plain(message.recipient), created=local(message.created_at)))
     st.text(message.body)
 if not picked:
     st.caption(t("ui.outbox.pick_hint"))

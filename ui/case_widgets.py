@@ -17,6 +17,7 @@ from ui.widgets import (
     doc_status_markdown,
     flash,
     local,
+    plain,
     show_field_errors,
     state_badge,
 )
@@ -81,7 +82,7 @@ def header(view: CaseView) -> None:
 
 def _fact(where, label: str, value: str) -> None:
     where.caption(label)
-    where.markdown(f"**{value}**")
+    where.markdown(f"**{plain(value)}**")
 
 
 def applicant(view: CaseView) -> None:
@@ -112,7 +113,7 @@ def applicant(view: CaseView) -> None:
 
 
 def _facts(rows: list[tuple[str, str | None]]) -> None:
-    st.markdown("\n".join(f"- **{t(key)}:** {value or '—'}" for key, value in rows))
+    st.markdown("\n".join(f"- **{t(key)}:** {plain(value) or '—'}" for key, value in rows))
 
 
 def dispute_card(view: CaseView) -> None:
@@ -130,14 +131,14 @@ def dispute_card(view: CaseView) -> None:
             granted = dispute.credit_note_number is not None
             _fact(credit, t("ui.case_dispute.credit_granted" if granted else "ui.case_dispute.credit_proposed"),
                   format_lei(dispute.credit_amount))
-            who = [t("ui.case_dispute.proposed_by", who=dispute.credit_proposed_by)]
+            who = [t("ui.case_dispute.proposed_by", who=plain(dispute.credit_proposed_by))]
             if granted and dispute.credit_approved_by != dispute.credit_proposed_by:
-                who.append(t("ui.case_dispute.approved_by", who=dispute.credit_approved_by))
+                who.append(t("ui.case_dispute.approved_by", who=plain(dispute.credit_approved_by)))
             credit.caption(" · ".join(who))
             if granted:
                 credit.markdown(f"{t('ui.case_dispute.credit_note')}: **{dispute.credit_note_number}**")
         st.caption(t("ui.case_dispute.description"))
-        st.markdown(f"> {dispute.description}" if dispute.description else "—")
+        st.markdown(f"> {plain(dispute.description)}" if dispute.description else "—")
 
 
 def checklist(view: CaseView) -> None:
@@ -167,8 +168,8 @@ def documents_panel(view: CaseView, actor: Actor) -> None:
             older = [d for d in files if not d.is_current]
             if older:
                 st.caption(t("ui.case.doc_history") + " " + "; ".join(
-                    f"{d.file_name} ({t(f'docstatus.{d.status}')}"
-                    + (f": {d.review_reason}" if d.review_reason else "") + ")" for d in older))
+                    f"{plain(d.file_name)} ({t(f'docstatus.{d.status}')}"
+                    + (f": {plain(d.review_reason)}" if d.review_reason else "") + ")" for d in older))
     for doc_type in view.optional:  # e.g. a dispute's evidence: any number of files, added while the case is open
         with st.container(border=True):
             st.markdown(f"**{t(f'document.{doc_type}')}**")
@@ -182,18 +183,18 @@ def documents_panel(view: CaseView, actor: Actor) -> None:
 
 
 def _document(doc: DocumentView, actor: Actor, reviewable: bool) -> None:
-    label = f"{doc.file_name} · {_size(doc.size)}"
+    label = f"{plain(doc.file_name)} · {_size(doc.size)}"
     box = st.expander(label, icon=":material/description:", key=f"case_doc_{doc.id}", on_change="rerun")
     with box:
         st.markdown(
             f"{t('ui.case.doc_type_detected')}: `{doc.content_type}` · SHA-256 `{doc.sha256[:12]}…`  \n"
-            f"{t('ui.case.doc_uploaded', who=doc.uploaded_by, when=local(doc.uploaded_at))}"
-            + (f"  \n{t('ui.case.doc_reviewed', who=doc.reviewed_by)}" if doc.reviewed_by else "")
-            + (f"  \n{t('ui.case.doc_reason')}: {doc.review_reason}" if doc.review_reason else ""))
+            f"{t('ui.case.doc_uploaded', who=plain(doc.uploaded_by), when=local(doc.uploaded_at))}"
+            + (f"  \n{t('ui.case.doc_reviewed', who=plain(doc.reviewed_by))}" if doc.reviewed_by else "")
+            + (f"  \n{t('ui.case.doc_reason')}: {plain(doc.review_reason)}" if doc.review_reason else ""))
         if box.open and context.is_worker(actor):  # the file is only read and drawn when someone looks
             _preview(doc, actor)
     if doc.review_reason and doc.status == "rejected":
-        st.warning(f"{t('ui.case.doc_reason')}: {doc.review_reason}", icon=":material/block:")
+        st.warning(f"{t('ui.case.doc_reason')}: {plain(doc.review_reason)}", icon=":material/block:")
     if reviewable:
         _review(doc, actor)
 
@@ -266,7 +267,7 @@ def _upload_many(view: CaseView, actor: Actor, doc_type: str, count: int) -> Non
                 uow=context.uow(), case_id=view.id, doc_type=doc_type, file_name=file.name, data=file.getvalue(),
                 actor=actor, expected_version=expected), field_errors=errors)
             if "file" in errors:
-                st.error(f"{file.name}: {errors['file']}", icon=":material/error:")
+                st.error(f"{plain(file.name)}: {errors['file']}", icon=":material/error:")
             saved += bool(done)
         if saved:
             _saved(t("ui.case_dispute.evidence_uploaded", count=saved))
@@ -369,9 +370,9 @@ def _event_title(entry: TimelineEntry) -> str:
     if entry.details.get("doc_type"):
         what += f": {t('document.' + entry.details['doc_type'])}"
     if entry.kind == "assign" and entry.details.get("assignee"):
-        what += f" → {entry.details['assignee']}"
+        what += f" → {plain(entry.details['assignee'])}"
     role = f" ({t(f'ui.role.{entry.role}')})" if entry.role else ""
-    return f"**{what}** · {entry.actor}{role} · {local(entry.at)}"
+    return f"**{what}** · {plain(entry.actor)}{role} · {local(entry.at)}"
 
 
 def _event_body(entry: TimelineEntry) -> str:
@@ -380,7 +381,7 @@ def _event_body(entry: TimelineEntry) -> str:
         before = t(f"state.{entry.from_state}") if entry.from_state else t("ui.case.timeline_new")
         lines.append(f"{before} → **{t(f'state.{entry.to_state}')}**")
     if entry.text:
-        lines.append(f"> {entry.text}")
+        lines.append(f"> {plain(entry.text)}")
     return "\n\n".join(lines) or t("ui.case.timeline_no_details")
 
 

@@ -17,7 +17,7 @@ from core.ledger import format_lei
 from core.queries import QueueFilter, today
 from ui import context, report_widgets
 from ui import queue_widgets as queue
-from ui.widgets import deadline_text, local
+from ui.widgets import deadline_text, local, plain
 from workflows import REGISTRY
 
 PERIOD, TYPE = "dashboard_period", "dashboard_type"
@@ -201,7 +201,7 @@ def workload_row(snap: Snapshot, actor: Actor) -> None:
     for w in snap.workload:
         totals.setdefault(w.assignee, [w.assignee_name, 0])[1] += w.count
     go_row("dashboard_go_assignee", [
-        (_go_label("assignee", name=name or _label("unassigned"), count=count),
+        (_go_label("assignee", name=plain(name) or _label("unassigned"), count=count),
          _cases(snap, assignee=queue.NOBODY if user is None else queue.ME if user == actor.username else user))
         for user, (name, count) in totals.items()])
 

@@ -11,6 +11,7 @@ from core.queries import find_invoice
 from core.services.disputes import CATEGORIES
 from ui import context
 from ui.intake_form import CHANNELS, UPLOAD_TYPES, Form
+from ui.widgets import plain
 
 CREATED = "dispute_created"  # (case id, registration number) of the dispute just registered
 INVOICE_ID = "invoice_id"  # the invoice the form is for (a ?invoice=<id> link wins)
@@ -72,7 +73,7 @@ def invoice_card(invoice: InvoiceDetail) -> None:
                 invoice.series, invoice.holder_name, invoice.payment_code, invoice.issue_date.strftime("%d.%m.%Y"),
                 invoice.due_date.strftime("%d.%m.%Y"), format_lei(invoice.total)), strict=True):
             where.caption(t(f"ui.new_dispute.{label}"))
-            where.markdown(f"**{value}**")
+            where.markdown(f"**{plain(value)}**")
         st.metric(t("ui.new_dispute.open_amount"), format_lei(invoice.state.open_amount))
     if invoice.open_dispute:
         st.warning(t("ui.new_dispute.already_open", number=invoice.open_dispute), icon=":material/info:")
@@ -119,7 +120,7 @@ def show_errors(form: Form, messages: dict[str, str], top) -> None:
             top.error(message, icon=":material/error:")
         elif name.startswith("doc_"):
             file = form.uploads.get(int(name.removeprefix("doc_")))
-            form.slots["evidence"].error(f"{file.name}: {message}" if file else message, icon=":material/error:")
+            form.slots["evidence"].error(f"{plain(file.name)}: {message}" if file else message, icon=":material/error:")
         else:
             form.slots.get(name, top).error(message, icon=":material/error:")
 

@@ -26,6 +26,7 @@ from core.ledger import (
 from core.ledger_export import export_ledger
 from core.queries import Page
 from ui import context
+from ui.widgets import plain
 
 CONTRACT = "ledger_contract_id"  # the account the ledger page shows
 SEARCH, PICK = "ledger_search", "ledger_pick"
@@ -124,7 +125,7 @@ def summary(ledger: Ledger) -> None:
 
 
 def _facts(rows: list[tuple[str, str | None]]) -> None:
-    st.markdown("\n".join(f"- **{t(key)}:** {value or '—'}" for key, value in rows))
+    st.markdown("\n".join(f"- **{t(key)}:** {plain(value) or '—'}" for key, value in rows))
 
 
 def _contract_period(contract: ContractInfo) -> str:
@@ -156,7 +157,7 @@ def cards(ledger: Ledger) -> None:
         if others:
             st.caption(t("ui.ledger.place_contracts"))
             for other in others:
-                if st.button(f"{other.number} · {other.holder_name} · {_contract_period(other)}",
+                if st.button(f"{other.number} · {plain(other.holder_name)} · {_contract_period(other)}",
                              key=f"ledger_other_{other.id}", type="tertiary", icon=":material/swap_horiz:"):
                     open_account(other.id)
                     st.rerun()
@@ -267,7 +268,7 @@ def invoice_fields(detail: InvoiceDetail) -> None:
         ]))
     with right.container(border=True, height="stretch"):
         st.markdown(f"##### :material/person: {t('ui.invoice.account')}")
-        st.markdown("\n".join(f"- **{t(key)}:** {value or '—'}" for key, value in [
+        st.markdown("\n".join(f"- **{t(key)}:** {plain(value) or '—'}" for key, value in [
             ("ui.invoice.holder", detail.holder_name), ("ui.invoice.contract", detail.contract_number),
             ("ui.invoice.client_code", detail.client_code), ("ui.invoice.payment_code", detail.payment_code),
             ("ui.invoice.pod", detail.pod), ("ui.invoice.place_address", detail.place_address),
@@ -342,7 +343,7 @@ def invoice_document(detail: InvoiceDetail) -> None:
 def contract_title(ledger: Ledger, selected: bool) -> None:
     """One contract's heading in the consumption place view: number, holder, period, balance."""
     c = ledger.contract
-    st.markdown(f"##### {c.number} · {ledger.holder.name}" + (f" :blue-badge[{t('ui.ledger.selected')}]"
+    st.markdown(f"##### {c.number} · {plain(ledger.holder.name)}" + (f" :blue-badge[{t('ui.ledger.selected')}]"
                                                                if selected else ""))
     st.caption(f"{t(f'ledger.contract_status.{c.status}')} · {_contract_period(c)} · "
                f"{t('ui.ledger.balance')}: {_lei(ledger.balance)}")

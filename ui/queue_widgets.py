@@ -16,7 +16,7 @@ from core.models import Role
 from core.queries import QueueFilter, QueueRow
 from core.services import cases
 from ui import context
-from ui.widgets import attempt, deadline_text, flash
+from ui.widgets import attempt, deadline_text, flash, plain
 from workflows import REGISTRY
 
 PAGE = "queue_page"
@@ -137,7 +137,8 @@ def _chip_labels(filters: QueueFilter) -> dict[str, str]:
         labels["age"] = (t("ui.queue_filters.age", low=f.age[0], high=f.age[1]) if f.age[1] is not None
                          else t("ui.queue_filters.age_from", low=f.age[0]))
     if f.category:
-        labels["category"] = t("ui.queue_filters.category", category=t(f"dispute_category.{f.category}"))
+        # the category comes from the address: one nobody defined shows as typed, never as markdown
+        labels["category"] = t("ui.queue_filters.category", category=plain(t(f"dispute_category.{f.category}")))
     return labels
 
 
@@ -266,7 +267,7 @@ def toolbar(actor: Actor, selected: list[QueueRow], staff: list[tuple[str, str, 
             count = attempt(lambda: cases.assign_cases(uow=context.uow(), case_ids=[r.id for r in selected],
                                                        assignee=to, actor=actor))
             if count:
-                _after_bulk([("success", t("ui.queue.assigned", count=count, name=colleagues[to]))])
+                _after_bulk([("success", t("ui.queue.assigned", count=count, name=plain(colleagues[to])))])
 
 
 def staff_list(actor: Actor) -> list[tuple[str, str, str]]:

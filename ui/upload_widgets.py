@@ -11,7 +11,7 @@ from core.i18n import t
 from core.online.uploads import DocumentSlot, UploadView, open_upload, upload_for_token
 from ui import context, public
 from ui.intake_form import UPLOAD_TYPES
-from ui.widgets import doc_status_markdown, flash, show_field_errors
+from ui.widgets import doc_status_markdown, flash, plain, show_field_errors
 
 MB = 1024 * 1024
 _OPENED = "upload_link_view"  # (token, UploadView) of the link this session opened
@@ -28,7 +28,7 @@ def confirmation(number: str, documents: list[str], link: str | None, email: str
             st.markdown("\n".join(f"- {t(f'document.{doc_type}')}" for doc_type in documents))
         if link:
             st.link_button(t("ui.holder_online.upload"), link, type="primary", icon=":material/upload_file:")
-            st.caption(t("ui.holder_online.emailed", email=email))
+            st.caption(t("ui.holder_online.emailed", email=plain(email)))
         st.button(t("ui.holder_online.another"), icon=":material/restart_alt:", on_click=on_another)
 
 
@@ -66,9 +66,9 @@ def document_card(slot: DocumentSlot, token: str, accepts_uploads: bool) -> None
     with st.container(border=True):
         st.markdown(f"**{name}** &nbsp; {doc_status_markdown(slot.status)}")
         if slot.file_name:
-            st.caption(t("ui.upload.document_file", name=slot.file_name))
+            st.caption(t("ui.upload.document_file", name=plain(slot.file_name)))
         if slot.reason:
-            st.warning(t("ui.upload.rejected_reason", reason=slot.reason), icon=":material/feedback:")
+            st.warning(t("ui.upload.rejected_reason", reason=plain(slot.reason)), icon=":material/feedback:")
         if accepts_uploads and slot.awaited:
             _uploader(slot.doc_type, name, token)
 

@@ -2,6 +2,7 @@
 one way to call a service and show its refusal, and messages that survive a rerun."""
 
 import re
+import string
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import TypeVar
@@ -26,12 +27,28 @@ _DOC_STATUS = {  # status -> (badge color, material icon)
     "rejected": ("red", ":material/cancel:"), "missing": ("gray", ":material/help:"),
 }
 _FLASH = "flash"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+# every ASCII punctuation character may be backslash-escaped in CommonMark, and escaping all of them also
+# stops what Streamlit parses on top: :red[..] directives, :material/..: icons, $..$ maths
+_MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
+# characters that would reorder or hide what is around them (bidi overrides and isolates, C0/C1 controls
+# other than line breaks and tabs), and lone surrogates, which cannot even be sent to the browser
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Streamlit links bare addresses after parsing, in the text itself (escapes are gone by then): an invisible
+# word joiner where its patterns need "://", "www." or "@" followed by a name stops them
+_AUTOLINK_START = re.compile(r"(\\:\\/\\/|(?i:www)(?=\\\.)|\\@)")
+WORD_JOINER = "\u2060"
 
 
-def plain(text: str) -> str:
-    """Text someone typed, shown inside markdown as typed (no links, emphasis or colours of its own)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+def plain(text: object) -> str:
+    """Text someone typed (a name, an address, a reason, a file name), for an element that parses markdown
+    (markdown, captions, alerts, labels, help, badges, options of radios and pills), shown as typed: no
+    link, image, emphasis, colour, icon or formula of its own, line breaks kept, nothing hidden or
+    reordered. Every stored value a user wrote goes through it before such an element shows it."""
+    if text is None:
+        return ""
+    text = _UNSHOWABLE.sub("\ufffd", str(text).replace("\r\n", "\n").replace("\r", "\n")).strip()
+    escaped = _AUTOLINK_START.sub(lambda m: m.group() + WORD_JOINER, _MARKDOWN_SPECIAL.sub(r"\\\1", text))
+    return escaped.replace("\n", "\\\n")  # a backslash ends a line with a break, inside the same paragraph
 
 
 def state_badge(state: str) -> None:

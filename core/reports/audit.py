@@ -6,8 +6,9 @@ from sqlmodel import Session, select
 
 from core import xlsx
 from core.auth import Actor
+from core.masking import free_text_for
 from core.models import AuditEvent, Case
-from core.reports.base import Column, Filters, Period, Report, Table, count, free_text_for, label, stream
+from core.reports.base import Column, Filters, Period, Report, Table, count, label, stream
 
 COLUMNS = [
     Column("seq", xlsx.INT, 10), Column("at", xlsx.MOMENT_CELL, 17), Column("registration_number", xlsx.TEXT, 18),

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from core.auth import Actor, require_role
 from core.errors import DomainError
 from core.i18n import has_key, t
-from core.masking import mask_name, scrub, sees_personal_data
+from core.masking import mask_name, sees_personal_data
 from core.models import Role
 from core.workdays import day_bounds
 
@@ -91,13 +91,6 @@ def count(session: Session, statement) -> int:
 def name_for(role: Role) -> Callable[[str | None], str]:
     """Names as stored for roles that see personal data, initials for the others."""
     return (lambda value: value or "") if sees_personal_data(role) else mask_name
-
-
-def free_text_for(role: Role) -> Callable[[str | None, str | None], str]:
-    """Staff-written text (a reason) may quote the customer: e-mails, phones and the name are masked."""
-    if sees_personal_data(role):
-        return lambda text, _name: text or ""
-    return lambda text, name: scrub(text, name) if text else ""
 
 
 def label(prefix: str, code: str | None) -> str:

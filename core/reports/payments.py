@@ -9,9 +9,10 @@ from sqlmodel import Session, select
 from core import xlsx
 from core.auth import Actor
 from core.ledger import channel_label
+from core.masking import free_text_for
 from core.models import Contract, Customer, Payment
 from core.money import money
-from core.reports.base import Column, Filters, Period, Report, Table, count, free_text_for, name_for, stream, yes_no
+from core.reports.base import Column, Filters, Period, Report, Table, count, name_for, stream, yes_no
 from core.workdays import local_time
 
 PER_DAY = [Column("day", xlsx.DAY_CELL, 12), Column("channel", xlsx.TEXT, 14),

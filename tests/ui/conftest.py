@@ -1,6 +1,8 @@
 """AppTest fixtures: the app pointed at a fresh SQLite file, demo users in it, and helpers to open
 the app as a signed-in user on a given page."""
 
+import re
+import string
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,9 @@ from core.auth import Actor, authenticate
 from core.config import settings
 from core.db import UnitOfWork, create_schema, get_engine
 from core.services.users import DEMO_USERS, ensure_demo_users
+from ui.widgets import WORD_JOINER
 
+_ESCAPED = re.compile("\\\\([" + re.escape(string.punctuation) + "])")
 APP = str(Path(__file__).parents[2] / "app.py")
 PASSWORDS = {username: password for username, _, _, password in DEMO_USERS}
 
@@ -68,8 +72,14 @@ def open_app(staff):
 
 
 def texts(at: AppTest, kind: str = "markdown") -> str:
-    """Everything shown by elements of one kind, as one string to search in."""
-    return "\n".join(str(e.value) for e in getattr(at, kind))
+    """Everything shown by elements of one kind, as one string to search in; user text as the reader sees
+    it (ui.widgets.plain's backslash escapes and word joiners taken out)."""
+    return shown("\n".join(str(e.value) for e in getattr(at, kind)))
+
+
+def shown(markdown: str) -> str:
+    """A markdown string's user text as the reader sees it (without plain()'s escapes and word joiners)."""
+    return _ESCAPED.sub(r"\1", markdown).replace(WORD_JOINER, "")
 
 
 def table(at: AppTest, index: int = 0):
