@@ -11,7 +11,6 @@ from core.online import access
 from core.queries import today
 from tests.factories import OLD_HOLDER_CNP, invoice_for, make_account
 from tests.ui.conftest import texts
-from ui.widgets import plain
 
 PAGE = "pages/invoice_copy.py"
 NEUTRAL = "Nu am găsit un cont cu aceste date. Verificați-le pe prima pagină a facturii și încercați din nou."
@@ -40,7 +39,7 @@ def test_the_holder_sees_the_invoices_balance_and_address_but_no_personal_data(u
     contract, invoice = billed(uow)
     at = look_up(open_app(page=PAGE), contract.payment_code, OLD_HOLDER_CNP)
     shown = texts(at)
-    assert invoice.invoice_number in shown and plain("Str. Lalelelor 5, Iași") in shown  # as typed, not as markdown
+    assert invoice.invoice_number in shown and "Str. Lalelelor 5, Iași" in shown  # as typed, not as markdown
     assert at.metric[0].value == "179,08 lei"  # 200 kWh at 0,74 lei + 21% VAT, unpaid
     assert OLD_HOLDER_CNP not in shown and "ion.popescu" not in shown
     assert [b.label for b in at.get("download_button")] == ["Descarcă PDF", "PDF"]  # the latest card and its row
