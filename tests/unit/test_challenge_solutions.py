@@ -6,6 +6,7 @@ import base64
 import json
 from datetime import timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,11 +15,20 @@ from core.models import clock_at, utcnow
 from core.online import challenges
 
 EASY = 500  # quick to solve, so property tests can solve many
+ISSUED = utcnow()
 SOLVED = challenges.solve(challenges.issue("pay", EASY))
 FIELDS = json.loads(base64.b64decode(SOLVED))
 
 nasty_text = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=3000) | st.sampled_from(
     ["", "\x00", "\ud800", "\u202e" + SOLVED, SOLVED + "\n", SOLVED[:-4], "=" * 40, "A" * 5000])
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _clock_stays_at_issue():
+    """SOLVED was issued when the module was imported; a long test run must not let it expire under the
+    tests that count on it being valid in every other respect."""
+    with clock_at(ISSUED + timedelta(seconds=1)):
+        yield
 
 
 def encoded(payload) -> str:

@@ -4,6 +4,7 @@ before it is read (413), a JSON body nested too deep is refused before it is par
 import asyncio
 import json
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,9 @@ def call(body_chunks, headers=()) -> tuple[int, int]:
              "query_string": b"", "headers": [(k.encode(), v.encode()) for k, v in headers], "scheme": "http",
              "server": ("test", 80), "client": ("127.0.0.1", 1234), "root_path": "", "http_version": "1.1",
              "app": None}
-    asyncio.run(app(scope, receive, send))
+    # a loop of its own in a thread of its own: the browser tests leave Playwright's loop running in this one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     return answer["status"], sum(len(c) for c in chunks[:asked[0]])
 
 
