@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from core.config import settings
 from core.models import DocumentContent
-from core.validation import FieldError
+from core.validation import FILE_NAME_MAX, FieldError, clean_text
 
 ALLOWED = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}
 
@@ -29,7 +29,7 @@ class CheckedFile:
 
 def check_upload(file_name: str, data: bytes) -> CheckedFile:
     """Refuses empty, oversized, unsupported, mislabelled or unreadable files with a specific reason."""
-    name = PurePath(file_name or "document").name[:255]
+    name = PurePath(clean_text(file_name, max_length=FILE_NAME_MAX, required=False) or "document").name
     if not data:
         raise FieldError("upload.empty")
     if len(data) > settings.upload_max_bytes:

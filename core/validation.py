@@ -135,7 +135,7 @@ def optional_text(value: Any, max_length: int, multiline: bool = False) -> str |
     return clean_text(value, max_length=max_length, multiline=multiline, required=False) or None
 
 
-def url_text(value: Any, max_length: int) -> str | None:
+def text_or_none(value: Any, max_length: int) -> str | None:
     """A value from the address bar: the clean text, or None for anything malformed (never an error page)."""
     try:
         return clean_text(value, max_length=max_length, required=False) or None

@@ -17,7 +17,7 @@ from core.models import AccessToken, Case, CaseDocument, DocumentStatus, TokenPu
 from core.online import access
 from core.online.links import token_hash
 from core.services.intake import attach_document, receive_if_complete
-from core.validation import FieldError, url_text
+from core.validation import FieldError, text_or_none
 
 SERVICE = "upload"
 INVALID = "online.upload.invalid_link"  # the same words for an unknown, expired or revoked link
@@ -56,7 +56,7 @@ class UploadView:
 def _live_token(uow, token: str, who: access.Client) -> AccessToken:
     """The token's row if it may be used now. Otherwise the refusal is recorded and committed (it counts
     against the visitor), and the neutral refusal raised: nothing else was written in this transaction."""
-    row, token = None, url_text(token, MAX_TOKEN_LENGTH + 1)  # control characters or a lone surrogate: malformed
+    row, token = None, text_or_none(token, MAX_TOKEN_LENGTH + 1)  # control characters or a lone surrogate: malformed
     if token and len(token) <= MAX_TOKEN_LENGTH:
         row = uow.session.exec(select(AccessToken).where(
             AccessToken.token_hash == token_hash(token), AccessToken.purpose == TokenPurpose.UPLOAD)).first()

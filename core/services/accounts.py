@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 
 from core import numbers, validation
 from core.auth import Actor, require_role
+from core.errors import ValidationFailed
 from core.models import ConsumptionPlace, Contract, Customer, CustomerKind, Role
 from core.search import fold
 
@@ -63,6 +64,8 @@ def open_account(*, uow, actor: Actor, kind: CustomerKind, start_index: int = 0,
     require_role(actor, (Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM))
     clean = validation.collect({**fields, "kind": kind, "start_index": start_index}, ACCOUNT_RULES)
     with uow:
+        if uow.session.exec(select(ConsumptionPlace.id).where(ConsumptionPlace.pod == clean["pod"])).first():
+            raise ValidationFailed({"pod": ("bounds.pod_taken", {})})
         contract = create_account(uow.session, **clean)
         uow.commit()
         return contract
