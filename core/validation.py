@@ -81,7 +81,7 @@ def clean_text(value: Any, *, max_length: int, multiline: bool = False, required
     characters; then NFC, runs of spaces collapsed, trimmed, and at most `max_length` characters (the
     limit is in the message). Checked before collapsing, which would otherwise swallow \\x1c-\\x1f."""
     text = _as_text(value)
-    if len(text) > 4 * max_length + 64:  # far too long: not worth scanning (NFC can shrink by 4 at most here)
+    if len(text) > 4 * max_length + 64:  # far beyond the limit: refused unscanned
         raise FieldError("bounds.too_long", max=max_length)
     for char in text:
         if char not in _LINE_SPACE and (key := _REFUSED.get(unicodedata.category(char))):
@@ -286,7 +286,7 @@ def amount(value: Any) -> Decimal:
         raise FieldError("validation.amount_decimals")
     limit = amount_limit()
     if len(whole.lstrip("0")) > len(str(int(limit))) or Decimal(text) > limit:
-        raise FieldError("bounds.amount_too_large", max=f"{limit:,.2f}".replace(",", " "))
+        raise FieldError("bounds.amount_too_large", max=f"{limit:,.2f}".replace(",", " ").replace(".", ","))
     return Decimal(text).quantize(Decimal("0.01"))
 
 

@@ -61,7 +61,7 @@ def to_params(filters: QueueFilter) -> dict[str, str]:
 
 
 def _parse_days(text: str | None) -> tuple[date, date] | None:
-    first, _, last = (validation.url_text(text, 32) or "").partition("..")
+    first, _, last = (validation.text_or_none(text, 32) or "").partition("..")
     try:
         days = date.fromisoformat(first), date.fromisoformat(last)
     except ValueError:
@@ -70,7 +70,7 @@ def _parse_days(text: str | None) -> tuple[date, date] | None:
 
 
 def _parse_age(text: str | None) -> tuple[int, int | None] | None:
-    low, _, high = (validation.url_text(text, 32) or "").partition("-")
+    low, _, high = (validation.text_or_none(text, 32) or "").partition("-")
     low_days, high_days = validation.url_int(low, AGE_MAX_DAYS), validation.url_int(high, AGE_MAX_DAYS)
     if low_days is None or (high and high_days is None):
         return None
@@ -81,7 +81,7 @@ def from_params(params: Mapping[str, str]) -> QueueFilter:
     """The filters a shared queue address carries, each through the one text boundary; a malformed or
     unknown value is left out."""
     def get(name: str, max_length: int = 32) -> str | None:
-        return validation.url_text(params.get(name), max_length)
+        return validation.text_or_none(params.get(name), max_length)
 
     return QueueFilter(
         case_type=get("type") if get("type") in REGISTRY else None, state=get("state"),

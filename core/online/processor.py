@@ -17,8 +17,8 @@ from typing import Protocol
 from urllib.parse import urlencode
 
 from core.config import settings
-from core.money import money
 from core.models import PaymentIntent
+from core.money import money
 from core.validation import length_of, text_or_none
 
 SIGNATURE_HEADER = "X-Processor-Signature"
