@@ -3,7 +3,7 @@
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB = Path("data") / "ghiseu.db"
@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     invoice_due_days: int = 15  # calendar days from issue to due date
     penalty_grace_days: int = 15  # calendar days after the due date before penalties run
     penalty_daily_rate: Decimal = Decimal("0.0002")  # 0.02% of the overdue amount per day (unverified)
+
+    # plausible values (issue 9): bounds a typed number must keep, beside what its column holds
+    # kWh a meter may advance since its last reading: a handover/start index further above it is refused
+    meter_max_kwh_since_reading: int = Field(default=1_000_000, gt=0)
+    # lei; the largest amount typed anywhere (payment, dispute, credit), capped by the money columns
+    max_payment_amount: Decimal = Field(default=Decimal("10000000.00"), gt=0)
 
     # uploads
     upload_max_bytes: int = 10 * 1024 * 1024  # per file; .streamlit/config.toml maxUploadSize says the same

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from core.config import settings
 from core.models import DocumentContent, DocumentPreview
 from core.preview_sandbox import Preview, render_in_sandbox, render_pages
-from core.validation import FieldError
+from core.validation import FILE_NAME_MAX, FieldError, clean_text
 
 # drawn in this process: only for files we generated ourselves (an invoice copy), never for an upload
 preview_pages = render_pages
@@ -36,7 +36,7 @@ class CheckedFile:
 
 def check_upload(file_name: str, data: bytes) -> CheckedFile:
     """Refuses empty, oversized, unsupported, mislabelled or unreadable files with a specific reason."""
-    name = PurePath(file_name or "document").name[:255]
+    name = PurePath(clean_text(file_name, max_length=FILE_NAME_MAX, required=False) or "document").name
     if not data:
         raise FieldError("upload.empty")
     if len(data) > settings.upload_max_bytes:

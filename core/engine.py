@@ -129,6 +129,7 @@ def fire(session: Session, case: Case, trigger: str, actor: Actor, **fields) -> 
         raise TransitionRefused("engine.unknown_trigger", trigger=trigger)
     if "amount" in tr.requires:
         fields["amount"] = _amount(fields.get("amount"))
+    fields["reason"] = _reason(fields.get("reason"))
     ctx = GuardContext(session, case, actor, fields)
     reason = _refusal(ctx, tr, fields, check_fields=True)
     if reason == "engine.role":
@@ -146,6 +147,14 @@ def _amount(value) -> Decimal:
         return validation.amount(value)
     except validation.FieldError as err:
         raise ValidationFailed({"amount": (err.key, err.params)}) from None
+
+
+def _reason(value) -> str | None:
+    """The reason as the audit trail (and a credit note) keeps it: clean multi-line text within the column."""
+    try:
+        return validation.optional_text(value, validation.REASON_MAX, multiline=True)
+    except validation.FieldError as err:
+        raise ValidationFailed({"reason": (err.key, err.params)}) from None
 
 
 def start(session: Session, case: Case, actor: Actor) -> AuditEvent:

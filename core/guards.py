@@ -88,6 +88,18 @@ def handover_index_not_below_meter(ctx: GuardContext) -> str | None:
     return None
 
 
+def handover_index_within_consumption(ctx: GuardContext) -> str | None:
+    """The index is not above the meter's last reading by more than the maximum consumption since a reading
+    (the meter may have been read since the request; a request stored before the bound existed is caught here)."""
+    from core.validation import index_refusal
+
+    place = ctx.session.get(ConsumptionPlace, ctx.case.place_id)
+    index = ctx.case.data.get("handover_index")
+    if isinstance(index, int) and place and index_refusal(index, place.last_index) == "high":
+        return "bounds.guard_index_high"
+    return None
+
+
 # The two amount guards judge the amount typed with the action; while the action is only being
 # listed there is no amount yet, so they let it be offered (firing always carries one).
 def credit_within_dispute(ctx: GuardContext) -> str | None:
@@ -111,7 +123,7 @@ GUARDS: dict[str, Callable[[GuardContext], str | None]] = {
     for fn in (
         all_required_documents_present, all_documents_approved, has_rejected_document,
         not_the_verifier, no_other_open_case_on_place, old_contract_active, place_has_no_active_contract,
-        handover_index_not_below_meter,
+        handover_index_not_below_meter, handover_index_within_consumption,
         credit_within_dispute, credit_within_threshold, not_the_proposer,
     )
 }

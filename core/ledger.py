@@ -34,6 +34,7 @@ from core.models import (
 from core.money import money
 from core.queries import READERS, Page, today
 from core.search import fold
+from core.validation import SEARCH_MAX, text_or_none
 from core.workdays import local_time
 
 DISPUTE = "payment_dispute"  # the case type whose open cases put an invoice amount under dispute
@@ -283,7 +284,8 @@ def _fullmatch(pattern: str, text: str) -> bool:
 def find_accounts(*, uow, actor: Actor, text: str, limit: int = 20) -> Page:
     """Contracts matching a payment code, client code, invoice ID, CNP/CUI, POD or name; active first."""
     require_role(actor, READERS)
-    condition = _search_condition(text, sees_personal_data(actor.role))
+    typed = text_or_none(text, SEARCH_MAX)  # a search box: anything the boundary refuses finds nothing
+    condition = _search_condition(typed, sees_personal_data(actor.role)) if typed else None
     if condition is None:
         return Page([], 0, 1, limit)
     base = (select(Contract, Customer, ConsumptionPlace).join(Customer, Customer.id == Contract.customer_id)

@@ -44,6 +44,7 @@ from core.models import (
     utcnow,
 )
 from core.search import fold
+from core.validation import SEARCH_MAX, length_of, text_or_none
 from core.workdays import add_working_days, day_bounds, is_working_day, local_time
 from workflows import REGISTRY
 
@@ -148,7 +149,7 @@ def _conditions(filters: QueueFilter, actor: Actor) -> list:
         conditions += age_conditions(*filters.age, utcnow())
     if filters.category:
         conditions += [Case.case_type == "payment_dispute", dispute_category() == filters.category]
-    text = " ".join(filters.search.split())
+    text = text_or_none(filters.search, SEARCH_MAX)  # a search box: anything the boundary refuses finds nothing
     if text:
         upper = text.upper()
         conditions.append(or_(
@@ -355,8 +356,11 @@ def case_view(*, uow, case_id: int, actor: Actor) -> CaseView:
 def find_invoice(*, uow, actor: Actor, invoice_number: str) -> int | None:
     """The id of the invoice with this 11-digit invoice ID (unique, indexed), or None."""
     require_role(actor, READERS)
+    typed = text_or_none(invoice_number, length_of(Invoice.invoice_number))
+    if typed is None:
+        return None
     with uow:
-        return uow.session.exec(select(Invoice.id).where(Invoice.invoice_number == invoice_number.strip())).first()
+        return uow.session.exec(select(Invoice.id).where(Invoice.invoice_number == typed)).first()
 
 
 def list_staff(*, uow, actor: Actor) -> list[tuple[str, str, str]]:

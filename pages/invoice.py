@@ -6,13 +6,14 @@ import streamlit as st
 
 from core.i18n import t
 from core.ledger import invoice_detail
+from core.validation import url_int
 from ui import context
 from ui import ledger_widgets as ledger
 from ui.widgets import attempt, empty_state
 
 actor = context.actor()
-if st.query_params.get("invoice", "").isdigit():  # deep link: ?invoice=<id>
-    st.session_state[ledger.INVOICE] = int(st.query_params["invoice"])
+if (linked := url_int(st.query_params.get("invoice"))) is not None:  # deep link: ?invoice=<id>
+    st.session_state[ledger.INVOICE] = linked
 invoice_id = st.session_state.get(ledger.INVOICE)
 if invoice_id is None:
     st.title(t("ui.nav.invoice"), anchor=False)

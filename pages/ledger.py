@@ -8,14 +8,15 @@ import streamlit as st
 from core.i18n import t
 from core.ledger import account_ledger, find_accounts, place_ledger
 from core.masking import sees_personal_data
+from core.validation import url_int
 from ui import context
 from ui import ledger_widgets as ledger
 from ui.cashier import cashier
 from ui.widgets import attempt, empty_state, plain, show_flash
 
 actor = context.actor()
-if st.query_params.get("contract", "").isdigit():  # deep link: ?contract=<id>
-    st.session_state[ledger.CONTRACT] = int(st.query_params["contract"])
+if (linked := url_int(st.query_params.get("contract"))) is not None:  # deep link: ?contract=<id>
+    st.session_state[ledger.CONTRACT] = linked
 
 st.title(t("ui.ledger.title"), anchor=False)
 st.caption(t("ui.ledger.subtitle") if sees_personal_data(actor.role) else t("ui.ledger.subtitle_masked"))

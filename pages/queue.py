@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.i18n import t
 from core.queries import list_queue
+from core.validation import url_int
 from ui import context
 from ui import queue_widgets as queue
 from ui.widgets import empty_state, show_flash
@@ -12,8 +13,8 @@ from ui.widgets import empty_state, show_flash
 PAGE_SIZE = 25
 
 actor = context.actor()
-if "case" in st.query_params and st.query_params["case"].isdigit():  # deep link: ?case=<id>
-    context.open_case(int(st.query_params["case"]))
+if (case_id := url_int(st.query_params.get("case"))) is not None:  # deep link: ?case=<id>
+    context.open_case(case_id)
 
 st.title(t("ui.queue.title"), anchor=False)
 st.caption(t("ui.queue.subtitle") if context.is_worker(actor) else t("ui.queue.subtitle_read_only"))

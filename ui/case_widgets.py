@@ -9,6 +9,7 @@ from core.i18n import t
 from core.ledger import format_lei
 from core.queries import CaseView, DocumentView, TimelineEntry
 from core.services import cases, documents
+from core.validation import url_int
 from ui import context
 from ui.widgets import (
     attempt,
@@ -57,9 +58,8 @@ def _saved(message: str) -> None:
 
 def case_id_requested() -> int | None:
     """The case to show: a ?case=<id> link wins over the one picked in the queue."""
-    raw = st.query_params.get("case", "")
-    if raw.isdigit():
-        st.session_state[context.CASE_ID] = int(raw)
+    if (linked := url_int(st.query_params.get("case"))) is not None:
+        st.session_state[context.CASE_ID] = linked
     return st.session_state.get(context.CASE_ID)
 
 

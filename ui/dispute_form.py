@@ -9,6 +9,7 @@ from core.i18n import t
 from core.ledger import InvoiceDetail, format_lei
 from core.queries import find_invoice
 from core.services.disputes import CATEGORIES
+from core.validation import url_int
 from ui import context
 from ui.intake_form import CHANNELS, UPLOAD_TYPES, Form
 from ui.widgets import plain
@@ -19,9 +20,8 @@ _GENERATION = "dispute_generation"  # bumped for the next dispute, so every fiel
 
 
 def invoice_requested() -> int | None:
-    raw = st.query_params.get("invoice", "")
-    if raw.isdigit():
-        st.session_state[INVOICE_ID] = int(raw)
+    if (linked := url_int(st.query_params.get("invoice"))) is not None:
+        st.session_state[INVOICE_ID] = linked
     return st.session_state.get(INVOICE_ID)
 
 

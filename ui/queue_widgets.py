@@ -8,11 +8,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core import queries
+from core import queries, validation
 from core.auth import Actor
 from core.errors import DomainError
 from core.i18n import t
-from core.models import Role
+from core.models import Role, User
 from core.queries import QueueFilter, QueueRow
 from core.services import cases
 from ui import context
@@ -31,6 +31,7 @@ EXTRA = "queue_extra"  # the filters without a widget (set by the dashboard's cl
 WIDGETS = (SEARCH, TYPE, STATE, ASSIGNEE, OVERDUE, CLOSED)
 TABLE_GENERATION = "queue_table_generation"  # bumped after a bulk action so the old selection clears
 ANY, ME, NOBODY = "", "__me__", "__none__"
+AGE_MAX_DAYS = 10_000  # working days (about 40 years): an age filter beyond it means nothing and is left out
 
 
 def _first_page() -> None:
@@ -59,31 +60,36 @@ def to_params(filters: QueueFilter) -> dict[str, str]:
     return {name: value for name, value in params.items() if value}
 
 
-def _parse_days(text: str) -> tuple[date, date] | None:
-    first, _, last = text.partition("..")
+def _parse_days(text: str | None) -> tuple[date, date] | None:
+    first, _, last = (validation.text_or_none(text, 32) or "").partition("..")
     try:
-        return date.fromisoformat(first), date.fromisoformat(last)
+        days = date.fromisoformat(first), date.fromisoformat(last)
     except ValueError:
         return None
+    return days if date.min < days[0] <= days[1] < date.max else None  # a day either side stays a date
 
 
-def _parse_age(text: str) -> tuple[int, int | None] | None:
-    low, _, high = text.partition("-")
-    if not low.isdigit() or not (high.isdigit() or high == ""):
+def _parse_age(text: str | None) -> tuple[int, int | None] | None:
+    low, _, high = (validation.text_or_none(text, 32) or "").partition("-")
+    low_days, high_days = validation.url_int(low, AGE_MAX_DAYS), validation.url_int(high, AGE_MAX_DAYS)
+    if low_days is None or (high and high_days is None):
         return None
-    return int(low), int(high) if high else None
+    return low_days, high_days
 
 
 def from_params(params: Mapping[str, str]) -> QueueFilter:
-    """The filters a shared queue address carries; a malformed or unknown value is left out."""
-    get = params.get
-    case_type = get("type") if get("type") in REGISTRY else None
+    """The filters a shared queue address carries, each through the one text boundary; a malformed or
+    unknown value is left out."""
+    def get(name: str, max_length: int = 32) -> str | None:
+        return validation.text_or_none(params.get(name), max_length)
+
     return QueueFilter(
-        case_type=case_type, state=get("state") or None, assignee=get("assignee") or None,
-        overdue_only=get("overdue") == "1", search=get("q", ""), open_only=get("all") != "1",
-        due_soon_only=get("due_soon") == "1", category=get("category") or None,
-        registered=_parse_days(get("registered", "")), closed=_parse_days(get("closed_in", "")),
-        age=_parse_age(get("age", "")))
+        case_type=get("type") if get("type") in REGISTRY else None, state=get("state"),
+        assignee=get("assignee", validation.length_of(User.username)), overdue_only=get("overdue") == "1",
+        search=get("q", validation.SEARCH_MAX) or "", open_only=get("all") != "1",
+        due_soon_only=get("due_soon") == "1", category=get("category"),
+        registered=_parse_days(params.get("registered")), closed=_parse_days(params.get("closed_in")),
+        age=_parse_age(params.get("age")))
 
 
 def open_queue(filters: QueueFilter) -> None:

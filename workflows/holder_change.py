@@ -55,7 +55,8 @@ WORKFLOW = Workflow(
         Transition(
             "issue_contract", (State.DOCUMENTS_VERIFIED,), State.CONTRACT_ISSUED,
             frozenset({Role.SUPERVISOR}),
-            guards=("not_the_verifier", "old_contract_active", "handover_index_not_below_meter"),
+            guards=("not_the_verifier", "old_contract_active", "handover_index_not_below_meter",
+                    "handover_index_within_consumption"),
             sla=Sla(SlaAction.STOP), effects=("issue_new_contract", "close_case"),
             notify=("contract_issued",),
         ),

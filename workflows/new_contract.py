@@ -8,7 +8,8 @@ from workflows.holder_change import WORKFLOW as HOLDER_CHANGE
 
 # holder change needs the old contract still active; here the place must still be free
 GUARDS = {
-    "issue_contract": ("not_the_verifier", "place_has_no_active_contract", "handover_index_not_below_meter"),
+    "issue_contract": ("not_the_verifier", "place_has_no_active_contract", "handover_index_not_below_meter",
+                       "handover_index_within_consumption"),
     "reopen": ("no_other_open_case_on_place", "place_has_no_active_contract"),
 }
 

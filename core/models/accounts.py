@@ -106,6 +106,10 @@ class Invoice(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+PAYMENT_REFERENCE_MAX = 64  # a counter, bank or card reference ("card:<id>", the id at most 59 characters)
+REVERSAL_SUFFIX = "-STORNO"  # a reversal keeps the original's whole reference, so the column holds both
+
+
 # Money received for a contract; the processor reference makes it idempotent.
 class Payment(SQLModel, table=True):
     __table_args__ = (
@@ -121,7 +125,7 @@ class Payment(SQLModel, table=True):
     amount: Decimal = money_field()
     paid_at: datetime = Field(default_factory=utcnow, index=True)  # collections per day
     channel: str = Field(max_length=20)  # counter, bank, online
-    reference: str = Field(unique=True, max_length=64)
+    reference: str = Field(unique=True, max_length=PAYMENT_REFERENCE_MAX + len(REVERSAL_SUFFIX))
     reverses_id: int | None = Field(default=None, foreign_key="payment.id")  # a compensating (negative) entry
     note: str | None = Field(default=None, max_length=500)  # why a reversal was made
     recorded_by: str = Field(max_length=64)  # who recorded it: a username, or "processor"/"system"

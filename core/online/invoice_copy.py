@@ -94,9 +94,10 @@ def copy_for(*, uow, contract_id: int, today: date) -> InvoiceCopy:
 
 def _invoice_id(uow, contract_id: int, invoice_number: str) -> int:
     """The invoice with this ID on this contract; another contract's invoice is as unknown as a missing one."""
+    typed = validation.text_or_none(invoice_number, validation.length_of(Invoice.invoice_number))
     with uow:
         found = uow.session.exec(select(Invoice.id).where(Invoice.contract_id == contract_id,
-                                                          Invoice.invoice_number == invoice_number)).first()
+                                                          Invoice.invoice_number == typed)).first() if typed else None
     if found is None:
         raise NotFound()
     return found

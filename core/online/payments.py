@@ -174,8 +174,10 @@ def create_intent(*, uow, actor: Actor, contract_id: int, email: str, what: PayW
 
 def payment_outcome(*, uow, public_id: str) -> PaymentOutcome:
     """The intent's state for the page the processor sends the customer back to."""
+    public_id = validation.text_or_none(public_id, validation.length_of(PaymentIntent.public_id))
     with uow:
-        intent = uow.session.exec(select(PaymentIntent).where(PaymentIntent.public_id == public_id)).first()
+        intent = uow.session.exec(select(PaymentIntent).where(PaymentIntent.public_id == public_id)).first() \
+            if public_id else None
         if intent is None:
             raise DomainError("pay.unknown_intent")
         return PaymentOutcome(intent.status, intent.amount, intent.currency, intent.processor_txn_id)

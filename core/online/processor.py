@@ -17,8 +17,10 @@ from typing import Protocol
 from urllib.parse import urlencode
 
 from core.config import settings
+from core.models import PaymentIntent
 from core.money import money
 from core.online.limits import json_depth
+from core.validation import length_of, text_or_none
 
 SIGNATURE_HEADER = "X-Processor-Signature"
 NOTIFY_PATH = "/api/payments/notify"
@@ -106,7 +108,10 @@ class SandboxProcessor:
             txn = data["transaction_id"]
             if not isinstance(txn, str) or not TRANSACTION_ID.fullmatch(txn):
                 raise MalformedNotification("transaction_id")
-            return Notification(str(data["intent"]), txn, Result(data["result"]), amount, str(data["currency"]))
+            intent = data["intent"]
+            if not isinstance(intent, str) or text_or_none(intent, length_of(PaymentIntent.public_id)) != intent:
+                raise MalformedNotification("intent")
+            return Notification(intent, txn, Result(data["result"]), amount, str(data["currency"]))
         except (ValueError, KeyError, TypeError, InvalidOperation, RecursionError) as err:
             raise MalformedNotification(type(err).__name__) from None
 

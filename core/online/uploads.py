@@ -19,7 +19,7 @@ from core.online import access
 from core.online.links import token_hash
 from core.row_lock import lock_row
 from core.services.intake import attach_document, receive_if_complete
-from core.validation import FieldError
+from core.validation import FieldError, text_or_none
 
 SERVICE = "upload"
 INVALID = "online.upload.invalid_link"  # the same words for an unknown, expired or revoked link
@@ -58,7 +58,7 @@ class UploadView:
 def _live_token(uow, token: str, attempt_id: int) -> AccessToken:
     """The token's row if it may be used now. The attempt's outcome is committed either way (a refusal counts
     against the visitor) and a refusal raised as the neutral answer: nothing else was written in this transaction."""
-    row = None
+    row, token = None, text_or_none(token, MAX_TOKEN_LENGTH + 1)  # control characters or a lone surrogate: malformed
     if token and len(token) <= MAX_TOKEN_LENGTH:
         row = uow.session.exec(select(AccessToken).where(
             AccessToken.token_hash == token_hash(token), AccessToken.purpose == TokenPurpose.UPLOAD)).first()

@@ -4,8 +4,9 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from core import numbers
+from core import numbers, validation
 from core.auth import Actor, require_role
+from core.errors import ValidationFailed
 from core.models import ConsumptionPlace, Contract, Customer, CustomerKind, Role
 from core.search import fold
 
@@ -33,9 +34,38 @@ def create_account(session: Session, *, kind: CustomerKind, name: str, national_
     return contract
 
 
-def open_account(*, uow, actor: Actor, **fields) -> Contract:
+def _start_date(value) -> date:
+    if not isinstance(value, date):
+        raise validation.FieldError("validation.choice")
+    return value
+
+
+def _national_id(value) -> str:
+    """A CNP or CUI as digits within its column (the supplier's own records: their check digits are the
+    source system's business, the digits and the length are ours)."""
+    text = validation.clean_text(value, max_length=validation.length_of(Customer.national_id))
+    if not (text.isascii() and text.isdigit()):
+        raise validation.FieldError("validation.cnp_format")
+    return text
+
+
+ACCOUNT_RULES = {
+    "name": validation.name, "email": validation.optional(validation.email),
+    "phone": validation.optional(validation.phone),
+    "address": validation.address, "pod": validation.pod, "start_date": _start_date,
+    "meter_serial": validation.text_rule(validation.length_of(ConsumptionPlace.meter_serial)),
+    "start_index": validation.meter_index, "correspondence_address": validation.optional(validation.address),
+    "kind": validation.one_of(tuple(CustomerKind)), "national_id": _national_id,
+}
+
+
+def open_account(*, uow, actor: Actor, kind: CustomerKind, start_index: int = 0, **fields) -> Contract:
+    """A holder, place and contract from checked fields (each refusal on its field, nothing written)."""
     require_role(actor, (Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM))
+    clean = validation.collect({**fields, "kind": kind, "start_index": start_index}, ACCOUNT_RULES)
     with uow:
-        contract = create_account(uow.session, **fields)
+        if uow.session.exec(select(ConsumptionPlace.id).where(ConsumptionPlace.pod == clean["pod"])).first():
+            raise ValidationFailed({"pod": ("bounds.pod_taken", {})})
+        contract = create_account(uow.session, **clean)
         uow.commit()
         return contract

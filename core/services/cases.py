@@ -2,9 +2,9 @@
 
 from sqlmodel import Session, select
 
-from core import engine
+from core import engine, validation
 from core.auth import Actor, require_role
-from core.errors import DomainError, NotFound, StaleCase
+from core.errors import DomainError, NotFound, StaleCase, ValidationFailed
 from core.models import Case, CaseComment, Role, User
 from core.online.links import revoke_links
 
@@ -88,11 +88,12 @@ def resend_upload_link(*, uow, case_id: int, expected_version: int, actor: Actor
 def add_comment(*, uow, case_id: int, body: str, actor: Actor) -> CaseComment:
     """An internal note; staff only, never sent to the customer."""
     require_role(actor, STAFF)
-    text = (body or "").strip()
-    if not text:
-        raise DomainError("comment.empty")
-    if len(text) > 2000:
-        raise DomainError("comment.too_long")
+    try:
+        text = validation.clean_text(body, max_length=validation.COMMENT_MAX, multiline=True)
+    except validation.FieldError as err:
+        if err.key == "validation.required":
+            raise DomainError("comment.empty") from None
+        raise ValidationFailed({"body": (err.key, err.params)}) from None
     with uow:
         load_case(uow.session, case_id)
         comment = CaseComment(case_id=case_id, author=actor.username, body=text)

@@ -4,6 +4,7 @@ vacant, then case, documents, audit and confirmation e-mail in one transaction."
 
 from sqlmodel import Session, col, select
 
+from core import validation
 from core.auth import Actor, require_role
 from core.errors import ValidationFailed
 from core.guards import place_is_contracted
@@ -58,11 +59,10 @@ def _vacant_place(session: Session, clean: dict, actor: Actor) -> ConsumptionPla
         if actor.role == Role.CUSTOMER:
             raise PlaceRefused("open_case", "online.open_case_exists")
         raise PlaceRefused("open_case", "contracting.open_case_exists_staff", number=open_case)
-    if clean["handover_index"] < place.last_index:  # the meter's reading is told to staff only
-        if actor.role == Role.CUSTOMER:
-            raise PlaceRefused("index_low", "online.index_below_meter", field="handover_index")
-        raise PlaceRefused("index_low", "contracting.index_below_meter", field="handover_index",
-                           last=place.last_index)
+    if kind := validation.index_refusal(clean["handover_index"], place.last_index):
+        key, params = intake.index_message(clean["handover_index"], place.last_index, actor.role == Role.CUSTOMER,
+                                           "contracting.index_below_meter")  # the meter's reading: staff only
+        raise PlaceRefused(f"index_{kind}", key, field="handover_index", **params)
     return place
 
 

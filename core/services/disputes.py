@@ -25,7 +25,7 @@ CATEGORIES = ("wrong_reading", "estimated_consumption", "payment_not_recorded", 
 RULES = {
     "category": validation.one_of(CATEGORIES),
     "amount": validation.amount,
-    "description": lambda value: validation.required_text(value, max_length=1000),
+    "description": validation.text_rule(validation.DESCRIPTION_MAX, multiline=True),
 }
 
 
@@ -95,7 +95,7 @@ def open_dispute(*, uow, actor: Actor, invoice_id: int, form: dict, uploads: lis
 
 
 def _optional_email(value: str | None) -> str | None:
-    if not (value or "").strip():
+    if validation.blank(value):
         return None
     try:
         return validation.email(value)

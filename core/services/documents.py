@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from core import audit, engine
+from core import audit, engine, validation
 from core.auth import Actor, require_role
 from core.documents import cached_preview, check_upload, render_preview, save_preview, store
 from core.errors import DomainError, NotFound, ValidationFailed
@@ -45,7 +45,10 @@ def review_document(*, uow, document_id: int, approve: bool, actor: Actor, expec
                     reason: str | None = None) -> CaseDocument:
     """Approves a pending document, or rejects it with the reason the customer will read."""
     require_role(actor, STAFF)
-    reason = (reason or "").strip()
+    try:
+        reason = validation.optional_text(reason, validation.REVIEW_REASON_MAX, multiline=True)
+    except validation.FieldError as err:
+        raise ValidationFailed({"reason": (err.key, err.params)}) from None
     if not approve and not reason:
         raise ValidationFailed({"reason": ("engine.requires_reason", {})})
     with uow:

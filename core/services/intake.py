@@ -5,6 +5,7 @@ from sqlmodel import Session, col, select
 
 from core import engine, numbers, validation
 from core.auth import Actor, require_role
+from core.config import settings
 from core.documents import CheckedFile, check_upload, store
 from core.errors import ValidationFailed
 from core.models import (
@@ -35,13 +36,13 @@ COMMON_RULES = {
     "handover_index": validation.meter_index,
     "right_of_use": validation.one_of(RIGHT_OF_USE),
 }
-PERSON_RULES = {"first_name": validation.required_text, "last_name": validation.required_text,
-                "national_id": validation.person_id}
-COMPANY_RULES = {"company_name": validation.required_text, "national_id": validation.company_id}
+PERSON_RULES = {"first_name": validation.name, "last_name": validation.name, "national_id": validation.person_id}
+COMPANY_RULES = {"company_name": validation.name, "national_id": validation.company_id}
 
 
-def _optional(rule):
-    return lambda value: rule(value) if (value or "").strip() else ""
+def applicant_name(clean: dict) -> str:
+    """The name cases and holders are stored (and searched) under."""
+    return clean.get("company_name") or f"{clean['last_name']} {clean['first_name']}"
 
 
 def clean_form(form: dict, common_rules: dict = COMMON_RULES) -> dict:
@@ -49,14 +50,17 @@ def clean_form(form: dict, common_rules: dict = COMMON_RULES) -> dict:
     request passes its own common rules (it has no current contract to name)."""
     rules = dict(common_rules)
     rules.update(COMPANY_RULES if form.get("applicant_kind") == CustomerKind.COMPANY else PERSON_RULES)
-    rules.update(pod=_optional(validation.pod), address=_optional(validation.required_text),
-                 correspondence_address=_optional(validation.required_text))
+    rules.update(pod=validation.optional(validation.pod, ""), address=validation.optional(validation.address, ""),
+                 correspondence_address=validation.optional(validation.address, ""))
     errors = {}
     try:
         clean = validation.collect(form, rules)
+        name = applicant_name(clean)
+        if len(name) > validation.NAME_MAX or len(fold(name)) > validation.NAME_MAX:  # first + last together
+            errors["last_name"] = ("bounds.name_too_long", {"max": validation.NAME_MAX - 1})
     except ValidationFailed as failed:
         errors, clean = failed.errors, {}
-    if not (form.get("pod") or "").strip() and not (form.get("address") or "").strip():
+    if validation.blank(form.get("pod")) and validation.blank(form.get("address")):
         errors["pod"] = ("validation.pod_or_address", {})
     if errors:
         raise ValidationFailed(errors)
@@ -97,9 +101,8 @@ def _match_contract(session: Session, clean: dict, public: bool) -> tuple[Contra
     if not clean["pod"] and not address_matches(clean["address"], place.address):
         errors["address"] = ("intake.address_mismatch", {})
     # the public is told neither the meter's last reading nor whether a CNP is the current holder's
-    if clean["handover_index"] < place.last_index:
-        errors["handover_index"] = (("online.index_below_meter", {}) if public else
-                                    ("intake.index_below_meter", {"last": place.last_index}))
+    if refusal := index_message(clean["handover_index"], place.last_index, public, "intake.index_below_meter"):
+        errors["handover_index"] = refusal
     holder = session.get(Customer, contract.customer_id)
     if holder.national_id == clean["national_id"]:
         errors["national_id"] = ("online.applicant_refused", {}) if public else ("intake.same_holder", {})
@@ -111,6 +114,19 @@ def _match_contract(session: Session, clean: dict, public: bool) -> tuple[Contra
     if errors:
         raise ValidationFailed(errors)
     return contract, place
+
+
+def index_message(index: int, last_index: int, public: bool, below_key: str) -> tuple[str, dict] | None:
+    """The field message for an index the meter cannot show: to the public one neutral "check the index"
+    (too low and too high alike, so it never learns the last reading); to staff which bound and the figures."""
+    refusal = validation.index_refusal(index, last_index)
+    if refusal is None:
+        return None
+    if public:
+        return "bounds.index_check", {}
+    if refusal == "low":
+        return below_key, {"last": last_index}
+    return "bounds.index_above_meter", {"last": last_index, "max": settings.meter_max_kwh_since_reading}
 
 
 def register_holder_change(*, uow, actor: Actor, form: dict, uploads: list[tuple[str, str, bytes]] = (),
@@ -133,7 +149,7 @@ def open_request(session: Session, wf: Workflow, clean: dict, place: Consumption
                  contract: Contract | None = None) -> Case:
     """The case for a checked request on `place` (about `contract`, if one exists): registration number,
     initial state and its messages, the documents brought along, and on to `documents_received` if complete."""
-    name = clean.get("company_name") or f"{clean['last_name']} {clean['first_name']}"
+    name = applicant_name(clean)
     case = Case(
         registration_number=numbers.registration_number(session, wf.registration_prefix, local_time(utcnow()).year),
         case_type=wf.name, workflow_version=wf.version, state=str(wf.initial), created_by=actor.username,

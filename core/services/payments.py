@@ -7,10 +7,16 @@ from core.auth import Actor, require_role
 from core.billing import record_payment
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.models import Contract, ContractStatus, Invoice, Payment, PaymentAllocation, Role, utcnow
+from core.models.accounts import REVERSAL_SUFFIX
 from core.row_lock import lock_row
 from core.validation import FieldError
 
 STAFF = (Role.CLERK, Role.SUPERVISOR)
+
+
+def reversal_reference(reference: str) -> str:
+    """The original's full reference and the suffix: the column holds both (models.accounts)."""
+    return f"{reference}{REVERSAL_SUFFIX}"
 
 
 def register_payment(*, uow, actor: Actor, contract_id: int, amount, channel: str = "counter",
@@ -40,9 +46,11 @@ def reverse_payment(*, uow, actor: Actor, payment_id: int, reason: str) -> Payme
     """A supervisor undoes a payment recorded in error: a negative payment and negative allocation rows
     mirror the original; nothing is edited or deleted."""
     require_role(actor, (Role.SUPERVISOR,))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed({"reason": ("engine.requires_reason", {})})
+    try:
+        reason = validation.clean_text(reason, max_length=validation.REVERSAL_REASON_MAX, multiline=True)
+    except FieldError as err:
+        key = "engine.requires_reason" if err.key == "validation.required" else err.key
+        raise ValidationFailed({"reason": (key, err.params)}) from None
     with uow:
         s = uow.session
         # held until commit: of two supervisors reversing at once, the second then sees the first's reversal
@@ -55,7 +63,7 @@ def reverse_payment(*, uow, actor: Actor, payment_id: int, reason: str) -> Payme
         if s.exec(select(Payment.id).where(Payment.reverses_id == original.id)).first():
             raise DomainError("payment.already_reversed")
         reversal = Payment(contract_id=original.contract_id, amount=-original.amount, channel=original.channel,
-                           reference=f"{original.reference}-STORNO", reverses_id=original.id, note=reason,
+                           reference=reversal_reference(original.reference), reverses_id=original.id, note=reason,
                            recorded_by=actor.username)
         s.add(reversal)
         s.flush()

@@ -1,4 +1,4 @@
-"""input bounds
+"""input bounds: payment.reference holds a reversal's "<original reference>-STORNO" (64 + 7 characters)
 
 Revision ID: 0004
 Revises: 0003
@@ -21,9 +21,13 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     """Upgrade schema."""
-    pass
+    with op.batch_alter_table("payment") as batch_op:
+        batch_op.alter_column("reference", existing_type=sqlmodel.sql.sqltypes.AutoString(length=64),
+                              type_=sqlmodel.sql.sqltypes.AutoString(length=71), existing_nullable=False)
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    pass
+    with op.batch_alter_table("payment") as batch_op:
+        batch_op.alter_column("reference", existing_type=sqlmodel.sql.sqltypes.AutoString(length=71),
+                              type_=sqlmodel.sql.sqltypes.AutoString(length=64), existing_nullable=False)

@@ -186,6 +186,6 @@ def test_a_visitor_is_not_told_the_meter_reading_and_each_low_index_counts_as_a_
     who = access.client("10.0.0.10", "session-y")
     with pytest.raises(ValidationFailed) as public:
         register(uow, actor=customer_actor(), who=who, handover_index="1199")
-    assert public.value.errors == {"handover_index": ("online.index_below_meter", {})}
+    assert public.value.errors == {"handover_index": ("bounds.index_check", {})}
     with uow() as u:
         assert [a.outcome for a in access.attempts_for(u.session, who)] == ["index_low"]
