@@ -126,7 +126,7 @@ def confirm(*, uow, contract_id: int, consent_id: int, code: str) -> Confirmed:
     first takes an attempt in one conditional UPDATE, so codes typed at once are compared at most
     CONFIRMATION_CODE_ATTEMPTS times in all, and confirming is itself conditional (once)."""
     typed = (code or "").strip().replace(" ", "")
-    if not (typed.isdigit() and len(typed) == 6):
+    if not (typed.isascii() and typed.isdigit() and len(typed) == 6):  # "²" and "٣" are digits to Python
         raise ValidationFailed({"code": ("delivery.code_format", {})})
     with uow:
         s = uow.session

@@ -86,6 +86,8 @@ def test_a_wrong_code_counts_an_attempt_and_says_how_many_are_left(uow, contract
     assert reload(uow, Contract, contract.id).e_invoice_email is None
     with pytest.raises(ValidationFailed):
         confirm(uow=uow(), contract_id=contract.id, consent_id=pending.consent_id, code="12 34")  # not 6 digits
+    with pytest.raises(ValidationFailed):  # digits to Python, not to a person typing a code
+        confirm(uow=uow(), contract_id=contract.id, consent_id=pending.consent_id, code="²³¹٣٤٥")
     assert reload(uow, DeliveryConsent, pending.consent_id).code_attempts == 1
 
 
