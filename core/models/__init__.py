@@ -32,6 +32,7 @@ from core.models.online import (
     PaymentIntent,
     TokenPurpose,
 )
+from core.models.staff_access import SignInAttempt, StaffSession
 from core.models.users import STAFF_ROLES, Role, User
 
 __all__ = [
@@ -39,5 +40,5 @@ __all__ = [
     "TokenPurpose", "AuditEvent", "Case", "CaseComment", "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote",
     "ContractStatus", "Customer", "CustomerKind", "DocumentContent", "DocumentStatus", "Invoice",
     "InvoiceKind", "NumberSequence", "OutboxMessage", "OutboxStatus", "Payment", "PaymentAllocation", "Role",
-    "STAFF_ROLES", "SlaStatus", "User", "clock_at", "utcnow",
+    "STAFF_ROLES", "SignInAttempt", "SlaStatus", "StaffSession", "User", "clock_at", "utcnow",
 ]
