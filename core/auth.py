@@ -25,6 +25,7 @@ class Actor:
 
 
 SYSTEM = Actor("system", Role.SYSTEM, "Ghiseu")
+BILLING = Actor("billing", Role.SYSTEM, "Facturare")  # the periodic billing run
 
 
 def customer_actor(label: str = "customer") -> Actor:

@@ -6,7 +6,8 @@ from decimal import Decimal
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from core import allocation, numbers
+from core import allocation, audit, numbers
+from core.auth import Actor
 from core.config import settings
 from core.models import ConsumptionPlace, Contract, CreditNote, Customer, Invoice, InvoiceKind, Payment, utcnow
 from core.money import money
@@ -35,7 +36,8 @@ def contract_balance(session: Session, contract_id: int) -> Decimal:
 
 
 def issue_invoice(session: Session, *, contract: Contract, period_start: date, period_end: date,
-                  new_index: int, kind: InvoiceKind, issue_date: date, allocate: bool = True) -> Invoice:
+                  new_index: int, kind: InvoiceKind, issue_date: date, issued_by: str,
+                  allocate: bool = True) -> Invoice:
     """Bills the kWh between the last billed index and `new_index` at the tariff and VAT of the day.
     An estimate never moves the meter's last read index, and a regularisation or final invoice after
     over-estimates bills negative kWh (a credit). `allocate=False` leaves settling to one later
@@ -56,7 +58,7 @@ def issue_invoice(session: Session, *, contract: Contract, period_start: date, p
         period_start=period_start, period_end=period_end, old_index=old_index, new_index=new_index,
         kwh=kwh, value_net=value_net, vat_rate=rate, vat=vat, total=value_net + vat,
         balance_at_issue=contract_balance(session, contract.id) + value_net + vat,
-        correspondence_address=customer.correspondence_address,
+        correspondence_address=customer.correspondence_address, issued_by=issued_by,
     )
     session.add(invoice)
     if kind != InvoiceKind.ESTIMATE:
@@ -71,13 +73,18 @@ def issue_invoice(session: Session, *, contract: Contract, period_start: date, p
 
 
 def record_payment(session: Session, *, contract: Contract, amount: Decimal, channel: str,
-                   reference: str, paid_at: datetime | None = None, invoice_id: int | None = None,
+                   reference: str, actor: Actor, paid_at: datetime | None = None, invoice_id: int | None = None,
                    allocate: bool = True) -> Payment:
-    """Helper (no commit): records money received and allocates it (the named invoice first)."""
+    """Helper (no commit): records money received, in the audit trail too, and allocates it (the named
+    invoice first)."""
     payment = Payment(contract_id=contract.id, amount=money(amount), channel=channel,
-                      reference=reference, paid_at=paid_at or utcnow())
+                      reference=reference, paid_at=paid_at or utcnow(), recorded_by=actor.username)
     session.add(payment)
     session.flush()
+    audit.record_action(session, actor=actor.username, role=actor.role, action="record_payment",
+                        subject=f"payment:{payment.id}",
+                        details={"contract": contract.number, "amount": str(payment.amount), "channel": channel,
+                                 "reference": reference, "invoice_id": invoice_id})
     if allocate:
         allocation.allocate(session, contract.id, first_invoice_id=invoice_id)
     return payment

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
-from sqlalchemy import bindparam, extract, func, or_
+from sqlalchemy import and_, bindparam, extract, func, or_
 from sqlmodel import Session, col, select
 
 from core import allocation
@@ -190,7 +190,8 @@ def _local_day(hour_key) -> date:
 
 def _changes_state():
     """Audit events that moved a case (assignments and document reviews leave the state as it was)."""
-    return or_(col(AuditEvent.from_state).is_(None), AuditEvent.from_state != AuditEvent.to_state)
+    return and_(col(AuditEvent.case_id).is_not(None),
+                or_(col(AuditEvent.from_state).is_(None), AuditEvent.from_state != AuditEvent.to_state))
 
 
 def _closing(r: _Read) -> list:

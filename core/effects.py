@@ -53,13 +53,14 @@ def find_or_create_holder(session: Session, data: dict) -> Customer:
     return holder
 
 
-def close_contract(session: Session, contract: Contract, index: int, on: date) -> Invoice:
+def close_contract(session: Session, contract: Contract, index: int, on: date, issued_by: str) -> Invoice:
     """Closes a contract at one meter index with its final invoice (a handover, or a holder moving out)."""
     last_period_end = session.exec(select(Invoice.period_end).where(Invoice.contract_id == contract.id)
                                    .order_by(Invoice.period_end.desc()).limit(1)).first()
     final = billing.issue_invoice(
         session, contract=contract, period_start=(last_period_end + timedelta(days=1)) if last_period_end
-        else contract.start_date, period_end=on, new_index=index, kind=InvoiceKind.FINAL, issue_date=on)
+        else contract.start_date, period_end=on, new_index=index, kind=InvoiceKind.FINAL, issue_date=on,
+        issued_by=issued_by)
     contract.status, contract.end_date, contract.end_index = ContractStatus.CLOSED, on, index
     session.add(contract)
     session.flush()  # closed before a new one may exist on the place (one active per place)
@@ -80,7 +81,7 @@ def issue_new_contract(ctx: GuardContext) -> dict:
         old = session.get(Contract, case.old_contract_id, with_for_update=True, populate_existing=True)
         if old.status != ContractStatus.ACTIVE:
             raise TransitionRefused("guard.old_contract_closed")
-        details["final_invoice"] = close_contract(session, old, index, today).invoice_number
+        details["final_invoice"] = close_contract(session, old, index, today, ctx.actor.username).invoice_number
     elif place_is_contracted(session, place.id):
         raise TransitionRefused("guard.place_has_contract")
     holder = find_or_create_holder(session, case.data)

@@ -13,7 +13,7 @@ from sqlalchemy import event
 from sqlmodel import Session
 from transitions import Machine
 
-from core import validation
+from core import audit, validation
 from core.auth import SYSTEM, Actor
 from core.config import settings
 from core.effects import EFFECTS
@@ -177,17 +177,16 @@ def _after_change(ctx: GuardContext, wf: Workflow, tr: Transition, before: str |
 
 def record_event(session: Session, case: Case, actor: Actor, trigger: str, *, reason: str | None = None,
                  from_state: str | None = "", **details) -> AuditEvent:
-    """Appends the audit event for any change to a case and touches the case so its version moves."""
+    """Appends the audit event for any change to a case (chained at commit: core.audit) and touches the case
+    so its version moves."""
     case.updated_at = utcnow()
     session.add(case)
-    event = AuditEvent(
+    session.flush()
+    return audit.append(session, AuditEvent(
         case_id=case.id, actor=actor.username, role=actor.role, trigger=trigger,
         from_state=case.state if from_state == "" else from_state, to_state=case.state, reason=reason,
         workflow=case.case_type, workflow_version=case.workflow_version, details=details,
-    )
-    session.add(event)
-    session.flush()
-    return event
+    ))
 
 
 def _apply_sla(case: Case, wf: Workflow, sla: Sla) -> None:

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from xlsxwriter.workbook import Workbook
 
-from core import xlsx
+from core import audit, xlsx
+from core.auth import Actor
 from core.i18n import t
 from core.ledger import Ledger, entry_detail
 from core.workdays import local_time
@@ -15,6 +16,18 @@ from core.workdays import local_time
 WIDTHS = (12, 22, 28, 18, 14, 14, 14, 18)
 COLUMNS = ("date", "kind", "reference", "detail", "debit", "credit", "balance", "status")
 KINDS = (xlsx.DAY_CELL, xlsx.TEXT, xlsx.TEXT, xlsx.TEXT, xlsx.MONEY, xlsx.MONEY, xlsx.MONEY, xlsx.TEXT)
+
+
+def export_ledger(*, uow, actor: Actor, ledgers: Sequence[Ledger]) -> bytes:
+    """The workbook for someone who downloads it: the export is in the audit trail (who took which
+    accounts' personal data out of the system, and when)."""
+    data = ledger_xlsx(ledgers)
+    with uow:
+        audit.record_action(uow.session, actor=actor.username, role=actor.role, action="export_ledger",
+                            subject=f"contract:{ledgers[-1].contract.id}",
+                            details={"contracts": [ledger.contract.number for ledger in ledgers]})
+        uow.commit()
+    return data
 
 
 def ledger_xlsx(ledgers: Ledger | Sequence[Ledger]) -> bytes:

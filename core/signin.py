@@ -68,8 +68,7 @@ def _admit(*, uow, username: str, client_key: str) -> int:
                   or _failures(uow.session, SignInAttempt.client_key, client_key) > settings.signin_address_lock_after)
         if locked:
             _settle(uow.session, attempt.id, "locked")
-            record_action(uow.session, actor=username, role="none", action="signin.locked",
-                          subject=f"username:{username}")
+            record_action(uow.session, actor=username or "unknown", role="none", action="signin.locked")
             uow.commit()
             raise SignInLocked(minutes=settings.signin_window_minutes)
     return attempt.id

@@ -2,7 +2,8 @@
 HTTP gateway, each when it is configured, marking each message sent, or retried later, or failed after
 the last attempt. A channel without its transport keeps its messages queued and visible on the outbox
 page (development: read the e-mail or the SMS code there). Each pass also gives up card payments the
-processor never answered and forgets public lookup records past their retention."""
+processor never answered, forgets public lookup records past their retention, and once a day verifies
+the audit chain (core.audit)."""
 
 import argparse
 import json
@@ -16,6 +17,7 @@ from email.message import EmailMessage
 
 from sqlmodel import col, select
 
+from core import audit
 from core.config import settings
 from core.db import UnitOfWork, create_schema, get_engine
 from core.masking import hide_secrets
@@ -95,8 +97,12 @@ def deliver_due(*, uow, send: Sender, channel: str = "email", batch: int = 50) -
 
 
 def housekeeping(*, uow) -> dict[str, int]:
+    checked = audit.verify_if_due(uow=uow)  # once a day; the admin reads the outcome on the audit page
+    if checked is not None and not checked.ok:
+        log.error("%s", checked.describe())
     return {"abandoned payments": payments.abandon_stale_intents(uow=uow),
-            "expired lookup records": access.forget_old_attempts(uow=uow)}
+            "expired lookup records": access.forget_old_attempts(uow=uow),
+            "audit rows verified": checked.rows if checked else 0}
 
 
 def main() -> None:

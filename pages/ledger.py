@@ -62,7 +62,7 @@ with head:
     cashier(shown, actor)
     ledger.cards(shown)
 with download_cell:
-    ledger.download_ledger(ledgers)
+    ledger.download_ledger(actor, ledgers)
 for item in ledgers:
     with st.container(border=whole_place):
         if whole_place:

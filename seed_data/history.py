@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from core import allocation
+from core.auth import BILLING, SYSTEM
 from core.billing import issue_invoice, record_payment
 from core.models import Contract, InvoiceKind, clock_at, utcnow
 from core.money import money
@@ -75,7 +76,7 @@ def bill_contract(session: Session, rng: random.Random, contract: Contract, prof
                 session, contract=contract, period_start=max(month, contract.start_date),
                 period_end=profile.read_on, new_index=profile.billed,
                 kind=InvoiceKind.REGULARISATION if regularise else InvoiceKind.ESTIMATE,
-                issue_date=issued_at.date(), allocate=False)
+                issue_date=issued_at.date(), issued_by=BILLING.username, allocate=False)
         for n, (paid_at, amount, channel) in enumerate(_payments_of(rng, invoice.total, issued_at,
                                                                     profile.pays_until), start=1):
             reference = f"SEED-{contract.number}-{invoice.invoice_number}-{n}"
@@ -105,4 +106,4 @@ def _record_payments(session: Session, contract: Contract, due: list, *, before:
         paid_at, reference, amount, channel = heapq.heappop(due)
         with clock_at(paid_at):
             record_payment(session, contract=contract, amount=amount, channel=channel, reference=reference,
-                           allocate=False, paid_at=paid_at)
+                           actor=SYSTEM, allocate=False, paid_at=paid_at)

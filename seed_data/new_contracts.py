@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from core.auth import Actor
+from core.auth import BILLING, Actor
 from core.db import UnitOfWork
 from core.effects import close_contract
 from core.models import Contract, CustomerKind, clock_at
@@ -69,7 +69,7 @@ def close_vacancies(engine: Engine, fake: Fake, vacancies: list[Vacancy]) -> Non
             contract = uow.session.exec(select(Contract).where(Contract.payment_code == account.payment_code)).one()
             index = account.profile.handover_index(fake.rng, day)
             with clock_at(datetime.combine(day, time(10), UTC)):
-                close_contract(uow.session, contract, index, day)
+                close_contract(uow.session, contract, index, day, BILLING.username)
             account.profile.hand_over(index, day, pays_until=vacancy.moved_out)
         uow.commit()
 

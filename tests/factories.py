@@ -112,7 +112,8 @@ def invoice_for(uow, contract: Contract, total_kwh: int = 200, issue_date: date 
     with uow() as u:
         live = u.session.get(Contract, contract.id)
         invoice = billing.issue_invoice(
-            u.session, contract=live, period_start=issue_date.replace(day=1), period_end=issue_date,
+            u.session, issued_by="billing",
+contract=live, period_start=issue_date.replace(day=1), period_end=issue_date,
             new_index=live.start_index + total_kwh, kind=InvoiceKind.ESTIMATE, issue_date=issue_date)
         u.commit()
         return invoice

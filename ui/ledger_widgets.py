@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from core.auth import Actor
 from core.config import settings
 from core.documents import preview_pages
 from core.i18n import t
@@ -22,8 +23,9 @@ from core.ledger import (
     entry_detail,
     format_lei,
 )
-from core.ledger_export import ledger_xlsx
+from core.ledger_export import export_ledger
 from core.queries import Page
+from ui import context
 
 CONTRACT = "ledger_contract_id"  # the account the ledger page shows
 SEARCH, PICK = "ledger_search", "ledger_pick"
@@ -226,9 +228,11 @@ def invoices_table(ledger: Ledger, key: str) -> None:
         open_invoice(states[clicked["row"]].invoice_id)
 
 
-def download_ledger(ledgers: Sequence[Ledger]) -> None:
-    """The workbook is built only when clicked (deferred data)."""
-    st.download_button(t("ui.ledger.download"), data=lambda: ledger_xlsx(ledgers), icon=":material/download:",
+def download_ledger(actor: Actor, ledgers: Sequence[Ledger]) -> None:
+    """The workbook is built (and the export audited) only when clicked (deferred data)."""
+    st.download_button(t("ui.ledger.download"), data=lambda: export_ledger(uow=context.uow(), actor=actor,
+                                                                         ledgers=ledgers),
+                       icon=":material/download:",
                        file_name=f"fisa-{ledgers[-1].contract.number}.xlsx", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        help=t("ui.ledger.download_help"), key="ledger_download")

@@ -13,6 +13,8 @@ from core.models.accounts import (
 )
 from core.models.cases import (
     AuditEvent,
+    AuditHead,
+    AuditVerification,
     Case,
     CaseComment,
     CaseDocument,
@@ -37,7 +39,8 @@ from core.models.users import STAFF_ROLES, Role, User
 
 __all__ = [
     "AccessToken", "DeliveryChannel", "DeliveryConsent", "IntentStatus", "LookupAttempt", "PaymentIntent",
-    "TokenPurpose", "AuditEvent", "Case", "CaseComment", "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote",
+    "TokenPurpose", "AuditEvent", "AuditHead", "AuditVerification", "Case", "CaseComment", "CaseDocument",
+    "ConsumptionPlace", "Contract", "CreditNote",
     "ContractStatus", "Customer", "CustomerKind", "DocumentContent", "DocumentStatus", "Invoice",
     "InvoiceKind", "NumberSequence", "OutboxMessage", "OutboxStatus", "Payment", "PaymentAllocation", "Role",
     "STAFF_ROLES", "SignInAttempt", "SlaStatus", "StaffSession", "User", "clock_at", "utcnow",

@@ -102,6 +102,7 @@ class Invoice(SQLModel, table=True):
     total: Decimal = money_field()
     balance_at_issue: Decimal = money_field()
     correspondence_address: str = Field(max_length=300)
+    issued_by: str = Field(max_length=64)  # who issued it: "billing" for the periodic run, else a username
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -117,6 +118,7 @@ class Payment(SQLModel, table=True):
     reference: str = Field(unique=True, max_length=64)
     reverses_id: int | None = Field(default=None, foreign_key="payment.id")  # a compensating (negative) entry
     note: str | None = Field(default=None, max_length=500)  # why a reversal was made
+    recorded_by: str = Field(max_length=64)  # who recorded it: a username, or "processor"/"system"
     created_at: datetime = Field(default_factory=utcnow)
 
 

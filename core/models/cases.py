@@ -118,7 +118,8 @@ class CaseComment(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-# Append-only record of every change to a case: who, role, when, from -> to, why.
+# Append-only record of every action: who, role, when, what, from -> to, why. Rows are chained by SHA-256
+# (core.audit): each carries the hash of the row before it and of its own canonical content.
 class AuditEvent(SQLModel, table=True):
     __table_args__ = (
         Index("ix_auditevent_case_at", "case_id", "at"),
@@ -126,14 +127,38 @@ class AuditEvent(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="service_case.id")
+    seq: int = Field(unique=True)  # the row's place in the chain: 1, 2, 3, ... without gaps
+    case_id: int | None = Field(default=None, foreign_key="service_case.id")  # None: not about one case
+    subject: str | None = Field(default=None, max_length=64)  # what else it is about, e.g. "payment:42"
     at: datetime = Field(default_factory=utcnow, index=True)
     actor: str = Field(max_length=64)
     role: str = Field(max_length=16)
-    trigger: str = Field(max_length=40)
+    trigger: str = Field(max_length=40)  # the action: a workflow trigger, or e.g. "record_payment"
     from_state: str | None = Field(default=None, max_length=32)
     to_state: str | None = Field(default=None, max_length=32)
     reason: str | None = Field(default=None, max_length=1000)
-    workflow: str = Field(max_length=32)
-    workflow_version: int
+    workflow: str | None = Field(default=None, max_length=32)
+    workflow_version: int | None = None
     details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    prev_hash: str = Field(max_length=64)
+    row_hash: str = Field(max_length=64)
+
+
+# The end of the audit chain (one row): the last position and hash, taken and moved by one conditional
+# UPDATE in the transaction that appends, so two writers can never link to the same row.
+class AuditHead(SQLModel, table=True):
+    id: int = Field(default=1, primary_key=True)
+    seq: int = 0
+    hash: str = Field(max_length=64)
+
+
+# The outcome of one verification of the whole chain (the worker's daily run, or `python -m core.audit verify`).
+class AuditVerification(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    ok: bool
+    rows: int  # rows checked
+    head_seq: int
+    head_hash: str = Field(max_length=64)
+    broken_seq: int | None = None  # the first position where the chain does not hold
+    problem: str | None = Field(default=None, max_length=40)  # edited, missing, inserted, link, head

@@ -36,6 +36,7 @@ SERVICE = "pay"  # how lookups for this service are recorded
 CHANNEL = "online"
 CURRENCY = "RON"
 ZERO = Decimal("0.00")
+PROCESSOR = Actor("processor", Role.SYSTEM, "Card processor")  # who records a charge it notified
 STATUS_OF = {Result.SUCCEEDED: IntentStatus.SUCCEEDED, Result.DECLINED: IntentStatus.DECLINED,
              Result.CANCELLED: IntentStatus.ABANDONED}
 
@@ -276,7 +277,8 @@ def _record_charge(session: Session, intent: PaymentIntent, transaction_id: str)
     is left over is credit on the account), and a receipt queued to the address typed with the code."""
     contract = session.get(Contract, intent.contract_id)
     payment = record_payment(session, contract=contract, amount=intent.amount, channel=CHANNEL,
-                             reference=payment_reference(transaction_id), invoice_id=intent.invoice_id)
+                             reference=payment_reference(transaction_id), invoice_id=intent.invoice_id,
+                             actor=PROCESSOR)
     queue_email(session, recipient=intent.email, template="online_payment.receipt", lang=intent.language,
                 amount=format_lei(intent.amount), payment_code=contract.payment_code,
                 reference=transaction_id, paid_at=local_time(payment.paid_at).strftime("%d.%m.%Y %H:%M"))

@@ -5,6 +5,7 @@ core.reports.workbook writes them. Read-only: nothing here changes a row or fire
 from datetime import datetime
 from typing import IO
 
+from core.audit import record_action
 from core.auth import Actor
 from core.errors import DomainError
 from core.models import utcnow
@@ -26,12 +27,18 @@ def get_report(name: str) -> Report:
 
 def run_report(*, uow, actor: Actor, name: str, period: Period, filters: Filters, out: str | IO[bytes],
                progress: Progress | None = None, generated_at: datetime | None = None) -> None:
-    """Writes the report's workbook to `out` (a path or a binary file), streaming from one read transaction."""
+    """Writes the report's workbook to `out` (a path or a binary file), streaming from one transaction, and
+    records the export in the audit trail."""
     report = get_report(name)
     with uow:
         tables = report.tables(uow.session, actor, period, filters)
         write_workbook(out, report=report, tables=tables, actor=actor, period=period, filters=filters,
                        generated_at=generated_at or utcnow(), progress=progress)
+        record_action(uow.session, actor=actor.username, role=actor.role, action="export_report",
+                      subject=f"report:{name}", details={
+                          "from": period.date_from.isoformat(), "to": period.date_to.isoformat(),
+                          "case_type": filters.case_type})
+        uow.commit()
 
 
 def preview(*, uow, actor: Actor, name: str, period: Period, filters: Filters, limit: int = 20) -> tuple[list, list]:

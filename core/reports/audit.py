@@ -1,5 +1,6 @@
-"""The audit trail for a period: every recorded change to a case, oldest first, with who did it, in
-which role, and why (the reason is masked for roles that do not see personal data)."""
+"""The audit trail for a period: every recorded action, in the order of the chain (core.audit), with its
+case or other subject, who did it, in which role, and why (the reason is masked for roles that do not
+see personal data)."""
 
 from sqlmodel import Session, select
 
@@ -9,7 +10,8 @@ from core.models import AuditEvent, Case
 from core.reports.base import Column, Filters, Period, Report, Table, count, free_text_for, label, stream
 
 COLUMNS = [
-    Column("at", xlsx.MOMENT_CELL, 17), Column("registration_number", xlsx.TEXT, 18),
+    Column("seq", xlsx.INT, 10), Column("at", xlsx.MOMENT_CELL, 17), Column("registration_number", xlsx.TEXT, 18),
+    Column("subject", xlsx.TEXT, 18),
     Column("case_type", xlsx.TEXT, 20), Column("action", xlsx.TEXT, 28), Column("from_state", xlsx.TEXT, 24),
     Column("to_state", xlsx.TEXT, 24), Column("actor", xlsx.TEXT, 14), Column("role", xlsx.TEXT, 12),
     Column("reason", xlsx.TEXT, 50),
@@ -21,19 +23,21 @@ def build(session: Session, actor: Actor, period: Period, filters: Filters) -> l
     conditions = [AuditEvent.at >= start, AuditEvent.at < end]
     if filters.case_type:
         conditions.append(Case.case_type == filters.case_type)
-    statement = (select(AuditEvent.at, Case.registration_number, Case.case_type, AuditEvent.trigger,
-                        AuditEvent.from_state, AuditEvent.to_state, AuditEvent.actor, AuditEvent.role,
-                        AuditEvent.reason, Case.applicant_name)
-                 .join(Case, Case.id == AuditEvent.case_id).where(*conditions).order_by(AuditEvent.at, AuditEvent.id))
+    statement = (select(AuditEvent.seq, AuditEvent.at, Case.registration_number, AuditEvent.subject, Case.case_type,
+                        AuditEvent.trigger, AuditEvent.from_state, AuditEvent.to_state, AuditEvent.actor,
+                        AuditEvent.role, AuditEvent.reason, Case.applicant_name)
+                 .join(Case, Case.id == AuditEvent.case_id, isouter=True).where(*conditions)
+                 .order_by(AuditEvent.seq))
     return [Table("audit", COLUMNS, _rows(session, statement, actor), count(session, statement))]
 
 
 def _rows(session: Session, statement, actor: Actor):
     reason_shown = free_text_for(actor.role)
-    for at, number, case_type, trigger, from_state, to_state, who, role, reason, applicant in stream(
+    for seq, at, number, subject, case_type, trigger, from_state, to_state, who, role, reason, applicant in stream(
             session, statement):
-        yield (at, number, label("case_type", case_type), label("trigger", trigger), label("state", from_state),
-               label("state", to_state), who, label("ui.role", role), reason_shown(reason, applicant))
+        yield (seq, at, number or "", subject or "", label("case_type", case_type), label("trigger", trigger),
+               label("state", from_state), label("state", to_state), who, label("ui.role", role),
+               reason_shown(reason, applicant))
 
 
 REPORT = Report("audit", build, case_type_filter=True)

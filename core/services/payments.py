@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from core import allocation, numbers, validation
+from core import allocation, audit, numbers, validation
 from core.auth import Actor, require_role
 from core.billing import record_payment
 from core.errors import DomainError, NotFound, ValidationFailed
@@ -30,7 +30,7 @@ def register_payment(*, uow, actor: Actor, contract_id: int, amount, channel: st
                 raise ValidationFailed({"invoice": ("payment.invoice_other_contract", {})})
         reference = f"CASA-{utcnow():%Y%m%d}-{numbers.next_number(uow.session, 'counter-payment'):07d}"
         payment = record_payment(uow.session, contract=contract, amount=value, channel=channel,
-                                 reference=reference, invoice_id=invoice_id)
+                                 reference=reference, invoice_id=invoice_id, actor=actor)
         uow.commit()
         return payment
 
@@ -52,9 +52,14 @@ def reverse_payment(*, uow, actor: Actor, payment_id: int, reason: str) -> Payme
         if s.exec(select(Payment.id).where(Payment.reverses_id == original.id)).first():
             raise DomainError("payment.already_reversed")
         reversal = Payment(contract_id=original.contract_id, amount=-original.amount, channel=original.channel,
-                           reference=f"{original.reference}-STORNO", reverses_id=original.id, note=reason)
+                           reference=f"{original.reference}-STORNO", reverses_id=original.id, note=reason,
+                           recorded_by=actor.username)
         s.add(reversal)
         s.flush()
+        audit.record_action(s, actor=actor.username, role=actor.role, action="reverse_payment",
+                            subject=f"payment:{reversal.id}", reason=reason,
+                            details={"reverses": original.id, "amount": str(reversal.amount),
+                                     "reference": original.reference})
         for share in s.exec(select(PaymentAllocation).where(PaymentAllocation.payment_id == original.id,
                                                             PaymentAllocation.reverses_id.is_(None))).all():
             s.add(PaymentAllocation(payment_id=reversal.id, invoice_id=share.invoice_id, amount=-share.amount,

@@ -59,7 +59,8 @@ def large_bill(db_url: str) -> Disputable:
         s = uow.session
         contract = s.exec(select(Contract).where(Contract.status == ContractStatus.ACTIVE)).first()
         place = s.get(ConsumptionPlace, contract.place_id)
-        invoice = billing.issue_invoice(s, contract=contract, period_start=today() - timedelta(days=30),
+        invoice = billing.issue_invoice(s, issued_by="billing",
+                                        contract=contract, period_start=today() - timedelta(days=30),
                                         period_end=today(), new_index=place.last_index + 3000,
                                         kind=InvoiceKind.REGULARISATION, issue_date=today())
         left = allocation.open_amounts(s, contract.id)[invoice.id]

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from core import allocation, billing, dashboard
-from core.auth import authenticate
+from core.auth import SYSTEM, authenticate
 from core.dashboard import DashboardFilter
 from core.errors import PermissionDenied
 from core.models import Contract, CreditNote, Invoice, clock_at
@@ -215,7 +215,8 @@ def test_payments_are_summed_per_local_day_net_of_reversals(uow):
     pay(uow, contract, "10.00", date(2026, 3, 10), "P-1")
     pay(uow, contract, "5.50", date(2026, 3, 10), "P-2")
     with uow() as u:  # 22:30 UTC on the 12th is half past midnight on the 13th in Bucharest
-        billing.record_payment(u.session, contract=u.session.get(Contract, contract.id), amount=Decimal("20.00"),
+        billing.record_payment(u.session, actor=SYSTEM,
+                               contract=u.session.get(Contract, contract.id), amount=Decimal("20.00"),
                                channel="bank", reference="P-3", paid_at=datetime(2026, 3, 12, 22, 30, tzinfo=UTC))
         u.commit()
     days = {d.day: d.amount for d in read(uow, dashboard.payments_per_day) if d.amount}

@@ -31,7 +31,7 @@ def bill(uow, contract: Contract, issued: list[date], kwh: int = 100) -> list[st
         live = u.session.get(Contract, contract.id)
         for n, day in enumerate(issued, start=1):
             numbers.append(billing.issue_invoice(
-                u.session, contract=live, period_start=day.replace(day=1), period_end=day,
+                u.session, issued_by="billing", contract=live, period_start=day.replace(day=1), period_end=day,
                 new_index=live.start_index + n * kwh, kind=InvoiceKind.ESTIMATE, issue_date=day).invoice_number)
         u.commit()
     return numbers
@@ -44,7 +44,7 @@ def months(first: date, count: int) -> list[date]:
 
 def pay(uow, contract: Contract, amount: Decimal) -> None:
     with uow() as u:
-        billing.record_payment(u.session, contract=u.session.get(Contract, contract.id), amount=amount,
+        billing.record_payment(u.session, actor=SYSTEM, contract=u.session.get(Contract, contract.id), amount=amount,
                                channel="counter", reference="CHITANTA-1")
         u.commit()
 

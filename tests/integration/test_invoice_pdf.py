@@ -19,7 +19,7 @@ def regularisation(uow, issue_date: date, name: str | None = None, address: str 
         holder = u.session.get(Customer, contract.customer_id)
         holder.name = name or holder.name
         holder.correspondence_address = address or holder.correspondence_address
-        invoice = billing.issue_invoice(u.session, contract=u.session.get(Contract, contract.id),
+        invoice = billing.issue_invoice(u.session, issued_by="billing", contract=u.session.get(Contract, contract.id),
                                         period_start=issue_date.replace(day=1), period_end=issue_date,
                                         new_index=2650, kind=InvoiceKind.REGULARISATION, issue_date=issue_date)
         u.commit()

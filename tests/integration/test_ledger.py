@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from core import billing
-from core.auth import customer_actor
+from core.auth import SYSTEM, customer_actor
 from core.errors import PermissionDenied
 from core.ledger import (
     EntryKind,
@@ -51,7 +51,8 @@ def bill(uow, contract: Contract, issue_date: date, kwh: int) -> int:
         live = u.session.get(Contract, contract.id)
         last = u.session.execute(text("SELECT max(new_index) FROM invoice WHERE contract_id = :c"),
                                  {"c": contract.id}).scalar() or live.start_index
-        invoice = billing.issue_invoice(u.session, contract=live, period_start=issue_date.replace(day=1),
+        invoice = billing.issue_invoice(u.session, issued_by="billing",
+                                        contract=live, period_start=issue_date.replace(day=1),
                                         period_end=issue_date, new_index=last + kwh, kind=InvoiceKind.ESTIMATE,
                                         issue_date=issue_date)
         u.commit()
@@ -60,7 +61,7 @@ def bill(uow, contract: Contract, issue_date: date, kwh: int) -> int:
 
 def pay(uow, contract: Contract, amount: str, on: date, reference: str, invoice_id: int | None = None) -> int:
     with uow() as u:
-        payment = billing.record_payment(u.session, contract=u.session.get(Contract, contract.id),
+        payment = billing.record_payment(u.session, actor=SYSTEM, contract=u.session.get(Contract, contract.id),
                                          amount=Decimal(amount), channel="bank", reference=reference,
                                          paid_at=datetime.combine(on, datetime.min.time(), UTC).replace(hour=10),
                                          invoice_id=invoice_id)

@@ -38,7 +38,8 @@ def vacant_place(uow, pod: str = POD, moved_out_at: int = 1200) -> ConsumptionPl
     """A place whose holder moved out: the contract closed with its final invoice at `moved_out_at`."""
     contract = make_account(uow, pod=pod)
     with uow() as u:
-        close_contract(u.session, u.session.get(Contract, contract.id), moved_out_at, date(2026, 1, 15))
+        close_contract(u.session, u.session.get(Contract, contract.id), moved_out_at, date(2026, 1, 15),
+                       "billing")
         u.commit()
         return u.session.get(ConsumptionPlace, contract.place_id)
 

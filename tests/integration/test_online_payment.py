@@ -22,7 +22,7 @@ from sqlmodel import select
 from starlette.applications import Starlette
 
 from core import allocation
-from core.auth import customer_actor
+from core.auth import SYSTEM, customer_actor
 from core.billing import contract_balance, record_payment
 from core.config import settings
 from core.errors import DomainError, ValidationFailed
@@ -372,7 +372,7 @@ def test_paying_an_amount_no_longer_due_is_refused_with_the_fresh_amounts(uow, a
     contract, older, current = account
     shown = look_up(uow, access.client("x", "y"), contract.payment_code).total_due
     with uow() as u:  # a payment at the counter lands meanwhile
-        record_payment(u.session, contract=u.session.get(Contract, contract.id), amount=older.total,
+        record_payment(u.session, actor=SYSTEM, contract=u.session.get(Contract, contract.id), amount=older.total,
                        channel="counter", reference="C-1")
         u.commit()
     with pytest.raises(AmountChanged) as refusal:
@@ -407,7 +407,7 @@ def test_a_charge_clashing_with_another_payment_reference_is_answered_for_a_retr
     contract = account[0]
     started = start(uow, contract)
     with uow() as u:
-        record_payment(u.session, contract=u.session.get(Contract, contract.id), amount=Decimal("10.00"),
+        record_payment(u.session, actor=SYSTEM, contract=u.session.get(Contract, contract.id), amount=Decimal("10.00"),
                        channel="counter", reference=payments.payment_reference("SBX-CLASH"))
         u.commit()
     body, signature = answer(uow, started, transaction_id="SBX-CLASH")

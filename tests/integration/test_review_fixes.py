@@ -144,11 +144,12 @@ def test_estimates_do_not_move_the_meter_and_the_final_invoice_credits_an_over_e
     contract = make_account(uow, start_index=1000)
     with uow() as u:
         live = u.session.get(Contract, contract.id)
-        billing.issue_invoice(u.session, contract=live, period_start=date(2026, 9, 1), period_end=date(2026, 9, 30),
+        billing.issue_invoice(u.session, issued_by="billing",
+                              contract=live, period_start=date(2026, 9, 1), period_end=date(2026, 9, 30),
                               new_index=1400, kind=InvoiceKind.ESTIMATE, issue_date=date(2026, 10, 2))
         place = u.session.get(ConsumptionPlace, live.place_id)
         assert place.last_index == 1000
-        final = billing.issue_invoice(u.session, contract=live, period_start=date(2026, 10, 1),
+        final = billing.issue_invoice(u.session, issued_by="billing", contract=live, period_start=date(2026, 10, 1),
                                       period_end=date(2026, 10, 20), new_index=1300, kind=InvoiceKind.FINAL,
                                       issue_date=date(2026, 10, 20))
         assert (final.kwh, final.total < 0, place.last_index) == (-100, True, 1300)

@@ -3,6 +3,7 @@
 from datetime import date
 
 from core import billing
+from core.auth import SYSTEM
 from core.models import Contract, InvoiceKind
 from tests.factories import make_account
 from tests.ui.conftest import texts
@@ -14,10 +15,11 @@ def invoice(uow):
     contract = make_account(uow)
     with uow() as u:
         live = u.session.get(Contract, contract.id)
-        issued = billing.issue_invoice(u.session, contract=live, period_start=date(2026, 1, 1),
+        issued = billing.issue_invoice(u.session, issued_by="billing", contract=live, period_start=date(2026, 1, 1),
                                        period_end=date(2026, 1, 31), new_index=2650,
                                        kind=InvoiceKind.REGULARISATION, issue_date=date(2026, 2, 5))
-        billing.record_payment(u.session, contract=live, amount="500.00", channel="bank", reference="P-500")
+        billing.record_payment(u.session, actor=SYSTEM,
+                               contract=live, amount="500.00", channel="bank", reference="P-500")
         u.commit()
         return issued
 

@@ -3,6 +3,7 @@
 from datetime import date
 
 from core import billing
+from core.auth import SYSTEM
 from core.models import Contract, InvoiceKind
 from tests.factories import make_account
 from tests.ui.conftest import table, texts
@@ -15,9 +16,11 @@ def billed_account(uow, pod="RO005E512345678", national_id="1800101221144") -> C
     contract = make_account(uow, pod=pod, national_id=national_id)
     with uow() as u:
         live = u.session.get(Contract, contract.id)
-        billing.issue_invoice(u.session, contract=live, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31),
+        billing.issue_invoice(u.session, issued_by="billing",
+                              contract=live, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31),
                               new_index=1100, kind=InvoiceKind.ESTIMATE, issue_date=date(2026, 2, 5))
-        billing.record_payment(u.session, contract=live, amount="50.00", channel="bank", reference=f"P-{contract.id}")
+        billing.record_payment(u.session, actor=SYSTEM, contract=live, amount="50.00", channel="bank",
+                               reference=f"P-{contract.id}")
         u.commit()
     return contract
 

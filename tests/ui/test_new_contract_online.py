@@ -25,7 +25,7 @@ def _visitor(monkeypatch):
 def vacant_place(uow) -> None:
     contract = make_account(uow)
     with uow() as u:
-        close_contract(u.session, u.session.get(Contract, contract.id), 1200, date(2026, 1, 15))
+        close_contract(u.session, u.session.get(Contract, contract.id), 1200, date(2026, 1, 15), "billing")
         u.commit()
 
 

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from core.auth import customer_actor
+from core.auth import SYSTEM, customer_actor
 from core.billing import record_payment
 from core.config import settings
 from core.i18n import t
@@ -86,7 +86,8 @@ def test_a_payment_landing_after_the_lookup_shows_the_fresh_amounts_instead_of_p
     contract, invoice = account
     at = look_up(open_app, contract.payment_code)
     with uow() as u:  # paid in part at the counter while the page was open
-        record_payment(u.session, contract=u.session.get(Contract, contract.id), amount=invoice.total - 100,
+        record_payment(u.session, actor=SYSTEM,
+                       contract=u.session.get(Contract, contract.id), amount=invoice.total - 100,
                        channel="counter", reference="C-1")
         u.commit()
     next(b for b in at.button if b.label.startswith("Plătește")).click().run()
