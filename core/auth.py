@@ -32,16 +32,6 @@ def customer_actor(label: str = "customer") -> Actor:
     return Actor(label, Role.CUSTOMER, label)
 
 
-def refresh_actor(*, uow, actor: Actor) -> Actor | None:
-    """The signed-in actor as the database has them now: None once deactivated, the new role once
-    changed. Called on every page run, so a tab left open keeps no rights its user has lost."""
-    with uow:
-        user = uow.session.get(User, actor.user_id) if actor.user_id else None
-        if user is None or not user.active:
-            return None
-        return Actor(user.username, user.role, user.display_name, user.id)
-
-
 MIN_PASSWORD = 10
 
 
