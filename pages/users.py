@@ -42,8 +42,8 @@ with st.expander(t("access.users.create"), icon=":material/person_add:"):
         username = st.text_input(t("access.users.username"), key="users_new_username", max_chars=64)
         name = st.text_input(t("access.users.display_name"), key="users_new_name", max_chars=120)
         email = st.text_input(t("access.users.email"), key="users_new_email", max_chars=254)
-        role = st.selectbox(t("access.users.role"), STAFF_ROLES, key="users_new_role",
-                            format_func=lambda r: t(f"ui.role.{r}"))
+        role = st.radio(t("access.users.role"), STAFF_ROLES, key="users_new_role", horizontal=True,
+                        format_func=lambda r: t(f"ui.role.{r}"))
         if st.form_submit_button(t("access.users.create"), type="primary"):
             created = attempt(lambda: users.invite_user(uow=context.uow(), actor=actor, username=username,
                                                         display_name=name, role=role, email=email))

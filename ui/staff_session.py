@@ -11,9 +11,10 @@ from core.staff_sessions import COOKIE
 # Posts {"code": ...} (or nothing, for sign-out) as same-origin JSON, then reloads the same address
 # (a deep link stays where it was) or opens `then`. A token never appears in a URL or in the page.
 _JS = """
-export default function({ data, parentElement }) {
-  if (!data || parentElement.dataset.posted === data.nonce) return;
-  parentElement.dataset.posted = data.nonce;
+const posted = new Set();  // a rerun may mount the component again: post each code once
+export default function({ data }) {
+  if (!data || posted.has(data.nonce)) return;
+  posted.add(data.nonce);
   fetch(data.url, {method: "POST", credentials: "same-origin", cache: "no-store",
                    headers: {"Content-Type": "application/json"}, body: JSON.stringify(data.body)})
     .finally(() => { if (data.then) window.location.assign(data.then); else window.location.reload(); });

@@ -31,8 +31,11 @@ def sign_in(page: Page, base: str, username: str, password: str, path: str, secr
     page.get_by_label(t("ui.signin.username")).fill(username)
     page.get_by_label(t("ui.signin.password")).fill(password)
     page.get_by_role("button", name=t("ui.signin.submit")).click()
+    code_field = page.get_by_label(t("access.totp_code"))
+    # the password check (argon2) may take a while on a busy machine: wait for what follows it
+    expect(code_field.or_(page.get_by_role("link", name=t("ui.nav.sign_out")))).to_be_visible(timeout=30_000)
     settle(page)
-    if page.get_by_label(t("access.totp_code")).count():
+    if code_field.count():
         type_totp_code(page, username, secret or DEMO_TOTP_SECRET)
     signed_in(page)
 

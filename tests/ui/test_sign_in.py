@@ -8,8 +8,9 @@ from sqlalchemy import update
 from core import totp
 from core.config import settings
 from core.i18n import t
-from core.models import StaffSession, utcnow
-from core.services.users import DEMO_TOTP_SECRET
+from core.models import Role, StaffSession, utcnow
+from core.services.users import DEMO_TOTP_SECRET, invite_user
+from tests.factories import ADMIN
 from tests.ui.conftest import texts
 
 SIGN_IN = "pages/sign_in.py"
@@ -100,3 +101,17 @@ def test_the_language_toggle_switches_the_interface_to_english(open_app):
     at.sidebar.segmented_control[0].set_value("en").run()
     assert at.title[0].value == "Ghiseu · back office"
     assert at.button[0].label == "Sign in"
+
+
+def test_a_new_supervisor_changes_the_one_time_password_then_enrols_totp_from_the_qr_code(open_app, browser, uow):
+    _, one_time = invite_user(uow=uow(), actor=ADMIN, username="sorin", display_name="Sorin Lazăr",
+                              role=Role.SUPERVISOR)
+    at = sign_in(open_app(page=SIGN_IN), "sorin", one_time)
+    at.text_input[0].input("parola mea nouă")
+    at.text_input[1].input("parola mea nouă")
+    at.button[0].click().run()
+    assert not at.error and at.text_input[0].label == t("access.totp_code")
+    secret = at.code[0].value
+    at.text_input[0].input(totp.current_code(secret, utcnow()))
+    at.button[0].click().run()
+    assert reload(open_app, browser, at).title[0].value == "Coada de lucru"
