@@ -36,7 +36,7 @@ def cookie_value(token: str) -> str:
 
 def token_from_cookie(value: str | None) -> str | None:
     """The token inside a cookie we signed; None for a missing, malformed or forged one."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not value.isascii():  # ours are ASCII; compare_digest refuses the rest
         return None
     token, _, signature = value.rpartition(".")
     if not token or not hmac.compare_digest(signature, _signature(token)):

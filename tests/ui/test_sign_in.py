@@ -4,6 +4,7 @@ step for supervisors, and a server-side session that survives a reload and ends 
 from datetime import timedelta
 
 from sqlalchemy import update
+from streamlit.testing.v1 import AppTest
 
 from core import totp
 from core.config import settings
@@ -11,7 +12,7 @@ from core.i18n import t
 from core.models import Role, StaffSession, utcnow
 from core.services.users import DEMO_TOTP_SECRET, invite_user
 from tests.factories import ADMIN
-from tests.ui.conftest import texts
+from tests.ui.conftest import APP, texts
 
 SIGN_IN = "pages/sign_in.py"
 HANDOFF = "signin_handoff"
@@ -115,3 +116,25 @@ def test_a_new_supervisor_changes_the_one_time_password_then_enrols_totp_from_th
     at.text_input[0].input(totp.current_code(secret, utcnow()))
     at.button[0].click().run()
     assert reload(open_app, browser, at).title[0].value == "Coada de lucru"
+
+
+def test_with_an_identity_provider_its_email_opens_the_matching_staff_account(open_app, browser, uow):
+    invite_user(uow=uow(), actor=ADMIN, username="ioana", display_name="Ioana Marin", role=Role.ANALYST,
+                email="ioana.marin@furnizor.ro")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}
+    at.user = {"is_logged_in": True, "email": "ioana.marin@furnizor.ro"}
+    at.run()
+    at.switch_page(SIGN_IN).run()
+    assert not at.text_input  # no password form
+    assert reload(open_app, browser, at).title[0].value == "Coada de lucru"
+
+
+def test_an_identity_unknown_to_us_is_refused_on_the_sign_in_page(open_app):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}
+    at.user = {"is_logged_in": True, "email": "stranger@example.com"}
+    at.run()
+    at.switch_page(SIGN_IN).run()
+    assert [e.value for e in at.error] == [t("access.oidc_unknown")]
+    assert HANDOFF not in at.session_state
