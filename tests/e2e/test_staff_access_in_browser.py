@@ -30,11 +30,22 @@ def create_user(page, username: str, name: str, role: str) -> str:
     return page.get_by_test_id("stCode").first.inner_text().strip()
 
 
-def change_password(page) -> None:
+def first_sign_in(browser, base: str, path: str, username: str, one_time: str):
+    """A new user's own browser: the one-time password, then the new password the form asks for."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{base}/{path}")
+    settle(page)
+    page.get_by_label(t("ui.signin.username")).fill(username)
+    page.get_by_label(t("ui.signin.password")).fill(one_time)
+    page.get_by_role("button", name=t("ui.signin.submit")).click()
+    settle(page)
     page.get_by_label(t("access.new_password"), exact=True).fill(NEW_PASSWORD)
     page.get_by_label(t("access.repeat_password"), exact=True).fill(NEW_PASSWORD)
     page.get_by_role("button", name=t("access.save_password")).click()
     settle(page)
+    return page
 
 
 def test_staff_accounts_sessions_and_totp_from_creation_to_deactivation(page, browser, app_server):
@@ -44,33 +55,16 @@ def test_staff_accounts_sessions_and_totp_from_creation_to_deactivation(page, br
     clerk_password = create_user(admin, "irina", "Irina Pop", "clerk")
     supervisor_password = create_user(admin, "sorin", "Sorin Lazăr", "supervisor")
 
-    clerk_context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    clerk = clerk_context.new_page()
-    clerk.set_default_timeout(60_000)
-    clerk.goto(f"{base}/queue")
-    settle(clerk)
-    clerk.get_by_label(t("ui.signin.username")).fill("irina")
-    clerk.get_by_label(t("ui.signin.password")).fill(clerk_password)
-    clerk.get_by_role("button", name=t("ui.signin.submit")).click()
-    settle(clerk)
-    change_password(clerk)
+    clerk = first_sign_in(browser, base, "queue", "irina", clerk_password)
     signed_in(clerk)
     expect(clerk.get_by_role("heading", name=t("ui.queue.title"))).to_be_visible()
     clerk.reload()
     signed_in(clerk)
-    second_tab = clerk_context.new_page()
+    second_tab = clerk.context.new_page()
     second_tab.goto(f"{base}/queue")
     signed_in(second_tab)
 
-    supervisor = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    supervisor.set_default_timeout(60_000)
-    supervisor.goto(f"{base}/dashboard")
-    settle(supervisor)
-    supervisor.get_by_label(t("ui.signin.username")).fill("sorin")
-    supervisor.get_by_label(t("ui.signin.password")).fill(supervisor_password)
-    supervisor.get_by_role("button", name=t("ui.signin.submit")).click()
-    settle(supervisor)
-    change_password(supervisor)
+    supervisor = first_sign_in(browser, base, "dashboard", "sorin", supervisor_password)
     secret = supervisor.get_by_test_id("stCode").first.inner_text().strip()
     type_totp_code(supervisor, "sorin", secret)  # enrolment: the first code from the new secret
     signed_in(supervisor)
