@@ -33,7 +33,7 @@ def signed_out_pages(staff_desk: bool) -> dict[str, list[st.Page]]:
               page("upload", ":material/upload_file:", visibility="hidden")]  # reached by the e-mailed link
     aliases = [page("sign_in", ":material/login:", url_path=name, visibility="hidden")
                for name in ("queue", "case_detail", "new_request", "new_dispute", "outbox", "ledger",
-                            "invoice", "dashboard", "reports", "audit_trail")]
+                            "invoice", "dashboard", "reports", "audit_trail", "users")]
     sign_in = page("sign_in", ":material/login:", default=staff_desk)
     return {t("ui.nav.section_public"): public, t("ui.nav.section_staff"): [sign_in, *aliases]}
 
@@ -52,7 +52,8 @@ def role_pages(role: Role, leave: st.Page) -> dict[str, list[st.Page]]:
         return {work: [queue, case, page("new_request", ":material/note_add:"),
                        page("new_dispute", ":material/gavel:"), leave], **supervision, **accounts}
     if role == Role.ADMIN:
-        admin = [page("outbox", ":material/outgoing_mail:"), page("audit_trail", ":material/verified_user:")]
+        admin = [page("outbox", ":material/outgoing_mail:"), page("audit_trail", ":material/verified_user:"),
+                 st.Page("pages/users.py", title=t("access.nav.users"), icon=":material/manage_accounts:")]
         return {t("ui.nav.section_admin"): admin, work: [queue, case, leave],
                 **supervision, **accounts}
     return {work: [queue, case, leave], **supervision, **accounts}  # analyst: reads, personal data masked

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlmodel import select
 
 from core.errors import DomainError, PermissionDenied
@@ -32,29 +32,33 @@ def customer_actor(label: str = "customer") -> Actor:
     return Actor(label, Role.CUSTOMER, label)
 
 
-def refresh_actor(*, uow, actor: Actor) -> Actor | None:
-    """The signed-in actor as the database has them now: None once deactivated, the new role once
-    changed. Called on every page run, so a tab left open keeps no rights its user has lost."""
-    with uow:
-        user = uow.session.get(User, actor.user_id) if actor.user_id else None
-        if user is None or not user.active:
-            return None
-        return Actor(user.username, user.role, user.display_name, user.id)
+MIN_PASSWORD = 10
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Checks a password against a stored hash; with no hash (an unknown user) it checks the dummy one,
+    so both paths take the same time."""
+    try:
+        _hasher.verify(password_hash or _DUMMY_HASH, password or "")
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+    return password_hash is not None
+
+
+def password_errors(password: str, field: str = "password") -> dict[str, tuple[str, dict]]:
+    """The one password rule (length) for every way a password is set."""
+    return {field: ("users.password_short", {"min": MIN_PASSWORD})} if len(password or "") < MIN_PASSWORD else {}
+
+
 def authenticate(*, uow, username: str, password: str) -> Actor:
     """Returns the actor for a valid active account; one neutral error for every failure."""
     with uow:
         user = uow.session.exec(select(User).where(User.username == username.strip().lower())).first()
-        try:
-            _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-        except (VerifyMismatchError, InvalidHashError):
-            user = None
-        if not user or not user.active:
+        if not verify_password(user.password_hash if user else None, password) or not user.active:
             raise DomainError("auth.invalid")
         return Actor(user.username, user.role, user.display_name, user.id)
 

@@ -83,6 +83,15 @@ class Settings(BaseSettings):
     confirmation_code_attempts: int = 5
     confirmation_codes_per_window: int = 3  # codes per contract and channel within confirmation_code_minutes
 
+    # staff sign-in and sessions
+    session_idle_minutes: int = 30  # a session unused this long is ended; the next click shows the sign-in form
+    session_absolute_hours: int = 12  # a session ends this long after sign-in, however active
+    session_handoff_seconds: int = 60  # the sign-in page's one-time code must reach our cookie route within this
+    signin_window_minutes: int = 15  # failed sign-ins are counted over this window (the lockout time)
+    signin_lock_after: int = 20  # failures per username in the window before it is locked
+    signin_address_lock_after: int = 100  # failures per client address (an office shares one address)
+    totp_roles: str = "supervisor,admin"  # roles that need a TOTP code at each sign-in (comma-separated)
+
     # outbox delivery
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -110,6 +119,15 @@ class Settings(BaseSettings):
         """An absolute link to `path` (which starts with "/") on the public site, however the base URL ends."""
         return f"{self.public_base_url.rstrip('/')}{path}"
 
+    @property
+    def totp_roles_set(self) -> frozenset[str]:
+        return frozenset(role.strip() for role in self.totp_roles.split(",") if role.strip())
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies only over HTTPS once the site is served over HTTPS."""
+        return self.public_base_url.lower().startswith("https://")
+
     @model_validator(mode="after")
     def refuse_unsafe_production(self) -> "Settings":
         if self.outbox_lease_seconds < 4 * self.outbox_send_timeout_seconds:  # connect, EHLO, STARTTLS, DATA
@@ -123,6 +141,8 @@ class Settings(BaseSettings):
                 raise ValueError("SQLite cannot serve several app instances; set DATABASE_URL to PostgreSQL")
             if self.seed_on_first_start:
                 raise ValueError("SEED_ON_FIRST_START must be false in production")
+            if not {"supervisor", "admin"} <= set(self.totp_roles_set):
+                raise ValueError("TOTP_ROLES must include supervisor and admin in production")
         return self
 
 

@@ -1,32 +1,28 @@
-"""Sign-in: username and password checked by core.auth; one neutral message for any failure."""
+"""Sign-in: the step the user is at (password or identity provider, a new password, the TOTP code),
+then the hand-over that sets the session cookie; one neutral message for a wrong user or password."""
 
 import streamlit as st
 
-from core.auth import authenticate
-from core.config import settings
 from core.i18n import t
-from core.services.users import DEMO_USERS
-from ui import context
-from ui.widgets import attempt
+from ui import context, signin_steps, staff_session
 
 _, middle, _ = st.columns([1, 2, 1])
 with middle:
     st.title(t("ui.signin.title"), anchor=False)
     st.caption(t("ui.signin.subtitle"))
-    with st.form("signin_form", border=True):
-        username = st.text_input(t("ui.signin.username"), autocomplete="username")
-        password = st.text_input(t("ui.signin.password"), type="password", autocomplete="current-password")
-        submitted = st.form_submit_button(t("ui.signin.submit"), type="primary", icon=":material/login:",
-                                          width="stretch")
-    if submitted:
-        actor = attempt(lambda: authenticate(uow=context.uow(), username=username, password=password))
-        if actor:
-            context.sign_in(actor)
-            st.rerun()  # the router now offers the role's pages (and the deep-linked one, if any)
-
-    if settings.seed_on_first_start:  # demo installations only; production refuses this setting
-        with st.expander(t("ui.signin.demo_accounts"), icon=":material/info:"):
-            st.caption(t("ui.signin.demo_hint"))
-            st.table({t("ui.signin.username"): [u[0] for u in DEMO_USERS],
-                      t("ui.signin.role"): [t(f"ui.role.{u[2]}") for u in DEMO_USERS],
-                      t("ui.signin.password"): [u[3] for u in DEMO_USERS]})
+    if (ended := st.session_state.get(context.SESSION_ENDED)) not in (None, "signed_out"):
+        st.warning(t(f"access.ended.{ended}"), icon=":material/timer_off:")
+    step = signin_steps.pending()
+    if code := signin_steps.handoff():
+        signin_steps.open_session(code)
+    elif step is not None:
+        if step.next_step() == "change_password":
+            signin_steps.change_password_form(step)
+        else:
+            signin_steps.totp_form(step)
+        st.button(t("access.start_over"), on_click=signin_steps.start_over)
+    elif staff_session.identity_provider_configured():
+        signin_steps.identity_provider()
+    else:
+        signin_steps.password_form()
+    signin_steps.demo_accounts()

@@ -1,19 +1,22 @@
-"""Who is signed in for this browser session, the unit of work pages hand to services, and the
-session keys shared between pages (page-only keys carry their page's prefix)."""
+"""Who is signed in for this browser (a server-side staff session, found through its cookie on every
+run), the unit of work pages hand to services, and the session keys shared between pages (page-only keys
+carry their page's prefix)."""
 
 import streamlit as st
 
-from core.auth import Actor, refresh_actor
+from core import staff_sessions
+from core.auth import Actor
 from core.config import settings
 from core.db import UnitOfWork
 from core.i18n import LANGUAGES, set_language
 from core.models import Role
-from ui import bootstrap
+from ui import bootstrap, staff_session
 
 ACTOR = "actor"  # core.auth.Actor of the signed-in user
 CASE_ID = "case_id"  # the case the detail page shows
 LANGUAGE = "language"
 STAFF_DESK = "staff_desk"  # someone signed out in this browser: show the sign-in form first
+SESSION_ENDED = "access_session_ended"  # why this browser's session ended (shown once on the sign-in form)
 # roles that work cases; the others read the queue and cases without acting on them
 WORKERS = frozenset({Role.CLERK, Role.SUPERVISOR})
 
@@ -22,17 +25,22 @@ def uow() -> UnitOfWork:
     return UnitOfWork(bootstrap.engine())
 
 
+def session_token() -> str | None:
+    return staff_sessions.token_from_cookie(staff_session.session_cookie())
+
+
 def current_actor() -> Actor | None:
-    """The signed-in user, re-read from the database each run (a deactivated user is signed out)."""
-    signed_in = st.session_state.get(ACTOR)
-    if signed_in is None:
+    """The signed-in user, from the session the cookie names, checked on every run: a session that
+    expired, sat idle, or whose user was deactivated or given another role signs this tab out now."""
+    token = session_token()
+    resumed = staff_sessions.resume_session(uow=uow(), token=token) if token else staff_sessions.Resumed(None)
+    if resumed.actor is None:
+        if ACTOR in st.session_state or (resumed.ended and st.session_state.get(SESSION_ENDED) is None):
+            sign_out()
+            st.session_state[SESSION_ENDED] = resumed.ended or "revoked"
         return None
-    fresh = refresh_actor(uow=uow(), actor=signed_in)
-    if fresh is None:
-        sign_out()
-    elif fresh != signed_in:
-        st.session_state[ACTOR] = fresh
-    return fresh
+    st.session_state[ACTOR] = resumed.actor
+    return resumed.actor
 
 
 def actor() -> Actor:
@@ -47,10 +55,6 @@ def actor() -> Actor:
 
 def is_worker(who: Actor) -> bool:
     return who.role in WORKERS
-
-
-def sign_in(who: Actor) -> None:
-    st.session_state[ACTOR] = who
 
 
 def sign_out() -> None:

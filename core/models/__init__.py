@@ -36,6 +36,7 @@ from core.models.online import (
     TokenPurpose,
 )
 from core.models.previews import DocumentPreview
+from core.models.staff_access import SignInAttempt, StaffSession
 from core.models.users import STAFF_ROLES, Role, User
 
 __all__ = [
@@ -44,5 +45,5 @@ __all__ = [
     "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote", "ContractStatus", "Customer", "CustomerKind",
     "DocumentContent", "DocumentPreview", "DocumentStatus", "Invoice",
     "InvoiceKind", "NumberSequence", "OutboxMessage", "OutboxStatus", "Payment", "PaymentAllocation", "Role",
-    "STAFF_ROLES", "SlaStatus", "User", "clock_at", "utcnow",
+    "STAFF_ROLES", "SignInAttempt", "SlaStatus", "StaffSession", "User", "clock_at", "utcnow",
 ]

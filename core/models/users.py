@@ -32,3 +32,7 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    email: str | None = Field(default=None, unique=True, max_length=254)  # how an identity provider names them
+    must_change_password: bool = False  # set with a one-time password (new account, reset)
+    totp_secret: str | None = Field(default=None, max_length=255)  # Fernet-encrypted, never in clear
+    totp_last_step: int | None = None  # the last accepted TOTP time step: a code is used once

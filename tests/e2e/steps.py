@@ -1,12 +1,18 @@
 """What a user does in the browser, shared by the real-browser tests: sign in through a deep link, click,
 fill a popover form, pick from a select box, upload files, and wait for each rerun to settle."""
 
+import time
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from core import totp
 from core.i18n import t
+from core.models import utcnow
+from core.services.users import DEMO_TOTP_SECRET
 from tests.e2e.conftest import READY
+
+_last_step: dict[str, int] = {}  # the TOTP step each user last signed in with (a code works once)
 
 
 def settle(page: Page) -> None:
@@ -16,14 +22,38 @@ def settle(page: Page) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-def sign_in(page: Page, base: str, username: str, password: str, path: str) -> None:
-    """Opens `path` (e.g. "case_detail?case=7") in a new session and signs in on it: the same address
-    then shows that page."""
+def sign_in(page: Page, base: str, username: str, password: str, path: str, secret: str | None = None) -> None:
+    """Opens `path` (e.g. "case_detail?case=7") in a new session and signs in on it (with a TOTP code from
+    `secret` when the form asks for one; the demo secret by default): the page trades the one-time code
+    for the session cookie and reloads, and the same address then shows that page."""
     page.goto(f"{base}/{path}")
     settle(page)
     page.get_by_label(t("ui.signin.username")).fill(username)
     page.get_by_label(t("ui.signin.password")).fill(password)
     page.get_by_role("button", name=t("ui.signin.submit")).click()
+    code_field = page.get_by_label(t("access.totp_code"))
+    # the password check (argon2) may take a while on a busy machine: wait for what follows it
+    expect(code_field.or_(page.get_by_role("link", name=t("ui.nav.sign_out")))).to_be_visible(timeout=30_000)
+    settle(page)
+    if code_field.count():
+        type_totp_code(page, username, secret or DEMO_TOTP_SECRET)
+    signed_in(page)
+
+
+def type_totp_code(page: Page, username: str, secret: str) -> None:
+    """Types the current code; waits for the next one when this user already used the current one."""
+    while int(utcnow().timestamp()) // totp.STEP_SECONDS <= _last_step.get(username, -1):
+        time.sleep(1)
+    now = utcnow()
+    _last_step[username] = int(now.timestamp()) // totp.STEP_SECONDS
+    page.get_by_label(t("access.totp_code")).fill(totp.current_code(secret, now))
+    page.get_by_role("button", name=t("access.totp_submit")).click()
+    settle(page)
+
+
+def signed_in(page: Page) -> None:
+    """Waits for the reload that follows the hand-over, until the sidebar offers the sign-out."""
+    expect(page.get_by_role("link", name=t("ui.nav.sign_out"))).to_be_visible(timeout=30_000)
     settle(page)
 
 

@@ -10,15 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from core import billing, engine, numbers
-from core.auth import Actor, refresh_actor
 from core.documents import preview_pages
 from core.errors import StaleCase, TransitionRefused
-from core.models import Case, ConsumptionPlace, Contract, InvoiceKind, OutboxMessage, User
+from core.models import Case, ConsumptionPlace, Contract, InvoiceKind, OutboxMessage
 from core.preview_sandbox import MAX_PREVIEW_PIXELS
 from core.queries import case_view, list_outbox
 from core.services import cases
 from core.services.cases import load_case
-from core.services.users import ensure_demo_users
 from tests.factories import (
     ADMIN,
     ANALYST,
@@ -123,22 +121,6 @@ def test_an_analyst_sees_neither_file_names_nor_comment_texts(uow):
     view = case_view(uow=uow(), case_id=case.id, actor=ANALYST)
     assert [d.file_name for d in view.documents] == ["document.pdf"]
     assert all("Ionescu" not in (e.text or "") for e in view.timeline)
-
-
-def test_a_deactivated_user_loses_their_rights_on_the_next_page_run(uow):
-    ensure_demo_users(uow=uow())
-    with uow() as u:
-        user = u.session.exec(select(User).where(User.username == "clerk")).one()
-    signed_in = Actor(user.username, user.role, user.display_name, user.id)
-    assert refresh_actor(uow=uow(), actor=signed_in) == signed_in
-    with uow() as u:
-        u.session.get(User, user.id).role = "analyst"
-        u.commit()
-    assert refresh_actor(uow=uow(), actor=signed_in).role == "analyst"
-    with uow() as u:
-        u.session.get(User, user.id).active = False
-        u.commit()
-    assert refresh_actor(uow=uow(), actor=signed_in) is None
 
 
 def test_estimates_do_not_move_the_meter_and_the_final_invoice_credits_an_over_estimate(uow):

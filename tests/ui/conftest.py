@@ -1,17 +1,21 @@
 """AppTest fixtures: the app pointed at a fresh SQLite file, demo users in it, and helpers to open
-the app as a signed-in user on a given page."""
+the app as a signed-in user on a given page. Signing in opens a real server-side session; AppTest cannot
+send cookies, so the one function that reads the session cookie returns this test's "browser cookie"."""
 
 import re
 import string
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from core import staff_sessions
 from core.auth import Actor, authenticate
 from core.config import settings
 from core.db import UnitOfWork, create_schema, get_engine
+from core.models import User
 from core.services.users import DEMO_USERS, ensure_demo_users
 from ui.widgets import WORD_JOINER
 
@@ -54,13 +58,41 @@ def staff(uow):
     return actor
 
 
+class Browser:
+    """The cookie jar of the browser under test: the session cookie our route would have set."""
+
+    def __init__(self, uow):
+        self.uow = uow
+        self.cookie: str | None = None
+
+    def redeem(self, code: str) -> None:
+        """What the hand-over component does in a real browser: trade the code for the cookie."""
+        token = staff_sessions.redeem_handoff(uow=self.uow(), code=code, user_agent="AppTest", client_key="test")
+        self.cookie = staff_sessions.cookie_value(token) if token else None
+
+    def sign_in(self, username: str) -> None:
+        """A real server-side session for a demo user, as if the sign-in steps had just been completed."""
+        with self.uow() as uow:
+            user = uow.session.exec(select(User).where(User.username == username)).one()
+            code = staff_sessions.open_handoff(uow.session, user)
+            uow.commit()
+        self.redeem(code)
+
+
 @pytest.fixture
-def open_app(staff):
+def browser(uow, monkeypatch):
+    jar = Browser(uow)
+    monkeypatch.setattr("ui.staff_session.session_cookie", lambda: jar.cookie)
+    return jar
+
+
+@pytest.fixture
+def open_app(staff, browser):
     """Runs the app signed in as `username` (or signed out) and switches to `page` if given."""
     def run(username: str | None = None, page: str | None = None, **session) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=30)
         if username:
-            at.session_state["actor"] = staff(username)
+            browser.sign_in(username)
         for key, value in session.items():
             at.session_state[key] = value
         at.run()

@@ -4,12 +4,11 @@ import pytest
 from sqlmodel import func, select
 from streamlit.testing.v1 import AppTest
 
-from core.auth import authenticate
 from core.config import settings
 from core.db import UnitOfWork, get_engine
 from core.models import Contract
 from seed_data import builder
-from tests.ui.conftest import APP, PASSWORDS, table
+from tests.ui.conftest import APP, Browser, table
 
 
 @pytest.fixture
@@ -28,13 +27,14 @@ def contracts(engine) -> int:
         return uow.session.exec(select(func.count()).select_from(Contract)).one()
 
 
-def test_the_first_start_seeds_demo_data_that_the_queue_then_shows(empty_database):
+def test_the_first_start_seeds_demo_data_that_the_queue_then_shows(empty_database, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception
     assert builder.is_seeded(empty_database)
     assert at.title[0].value == "Servicii online"  # the progress bar is gone, the public home page is there
-    at.session_state["actor"] = authenticate(uow=UnitOfWork(empty_database), username="clerk",
-                                             password=PASSWORDS["clerk"])
+    browser = Browser(lambda: UnitOfWork(empty_database))
+    monkeypatch.setattr("ui.staff_session.session_cookie", lambda: browser.cookie)
+    browser.sign_in("clerk")
     at.run()
     assert at.title[0].value == "Coada de lucru" and len(table(at)) >= 1
 

@@ -26,5 +26,6 @@ def test_no_back_office_page_is_registered_for_a_visitor(open_app, back_office):
 
 def test_after_signing_out_the_desk_shows_the_sign_in_form_not_the_public_home(open_app):
     at = open_app("clerk")
-    at.switch_page("pages/sign_out.py").run()
-    assert at.title[0].value == "Ghiseu · back-office"
+    at.switch_page("pages/sign_out.py").run()  # the browser then clears the cookie and opens the sign-in form
+    assert at.info[0].value == "Se închide sesiunea…"
+    assert open_app().title[0].value == "Ghiseu · back-office"  # the desk's next page load

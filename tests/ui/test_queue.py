@@ -78,11 +78,11 @@ def test_an_analyst_reads_the_queue_with_names_masked_and_cannot_claim(uow, open
     assert "doar citire" in texts(at, "caption")
 
 
-def test_a_shared_queue_address_opens_the_queue_with_its_filters(uow, staff):
+def test_a_shared_queue_address_opens_the_queue_with_its_filters(uow, browser):
     first, second = two_cases(uow)
     fire(uow, first.id, "cancel", CLERK, reason="Clientul a renunțat")
+    browser.sign_in("clerk")
     at = AppTest.from_file(APP, default_timeout=30)  # a shared address opens a new session on the queue
-    at.session_state["actor"] = staff("clerk")
     at.query_params.update({"all": "1", "type": "holder_change", "registered": "2020-01-01..2099-12-31"})
     at.run()
     assert at.toggle(key="queue_closed").value is True and at.selectbox(key="queue_type").value == "holder_change"
