@@ -3,9 +3,11 @@ browser trades the sign-in page's one-time handoff code for the session cookie, 
 session and clears the cookie. Both take a same-origin JSON POST only, so another site cannot make a
 browser sign in or out (a cross-site JSON POST needs a CORS preflight we never answer)."""
 
+import json
 from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -14,6 +16,7 @@ from core import staff_sessions
 from core.config import settings
 from core.db import UnitOfWork
 from core.online import access
+from core.online.limits import BodyLimit, json_depth
 
 SESSION_PATH = "/api/staff/session"
 SIGN_OUT_PATH = "/api/staff/session/end"
@@ -39,8 +42,9 @@ async def open_session(request: Request) -> Response:
     """Sets the session cookie for a valid handoff code (once); 403 for anything else, saying nothing more."""
     if not _same_origin(request):
         return JSONResponse({"status": "refused"}, status_code=403)
+    body = await request.body()
     try:
-        code = (await request.json()).get("code")
+        code = json.loads(body).get("code") if json_depth(body) <= settings.http_max_json_depth else None
     except (ValueError, AttributeError):
         code = None
     token = await run_in_threadpool(staff_sessions.redeem_handoff, uow=UnitOfWork(), code=str(code or ""),
@@ -68,5 +72,6 @@ async def end_session(request: Request) -> Response:
     return response
 
 
-SESSION_ROUTES = [Route(SESSION_PATH, open_session, methods=["POST"]),
-                  Route(SIGN_OUT_PATH, end_session, methods=["POST"])]
+_LIMITS = [Middleware(BodyLimit, max_bytes=settings.http_max_body_bytes)]  # the same limits as every route
+SESSION_ROUTES = [Route(SESSION_PATH, open_session, methods=["POST"], middleware=_LIMITS),
+                  Route(SIGN_OUT_PATH, end_session, methods=["POST"], middleware=_LIMITS)]

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from core import totp
+from core import totp, validation
 from core.audit import record_action
 from core.auth import hash_password, password_errors, verify_password
 from core.config import settings
@@ -88,7 +88,7 @@ def _pending(user: User, client_key: str, *, password_step: bool = True) -> Pend
 def check_password(*, uow, username: str, password: str, client_key: str) -> Pending:
     """The first step. One neutral message for an unknown user, a wrong password or a deactivated account
     (an unknown user costs the same argon2 check); a locked username or address gets the lockout message."""
-    username = (username or "").strip().lower()[:64]
+    username = (validation.text_or_none(username, 64) or "").lower()  # a NUL or a surrogate names nobody
     attempt_id = _admit(uow=uow, username=username, client_key=client_key)
     with uow:
         user = uow.session.exec(select(User).where(User.username == username)).first()

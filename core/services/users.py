@@ -35,8 +35,10 @@ def _account_errors(username: str, display_name: str, role: Role) -> dict[str, t
         errors["username"] = ("users.username", {})
     if role not in STAFF_ROLES:
         errors["role"] = ("validation.choice", {})
-    if not (display_name or "").strip() or len(display_name.strip()) > 120:
-        errors["display_name"] = ("validation.required", {})
+    try:
+        validation.clean_text(display_name, max_length=120)
+    except validation.FieldError as err:
+        errors["display_name"] = (err.key, err.params)
     return errors
 
 

@@ -61,3 +61,24 @@ def test_signing_out_revokes_the_session_and_clears_the_cookie(client, uow):
     out = client.post(SIGN_OUT_PATH, json={})
     assert out.status_code == 200 and 'ghiseu_staff=""' in out.headers["set-cookie"]
     assert staff_sessions.resume_session(uow=uow(), token=token).ended == "signed_out"
+
+
+def test_a_body_over_the_route_limit_is_413_and_a_deeply_nested_one_is_refused_not_a_crash(client, uow):
+    code = handoff(uow)
+    huge = client.post(SESSION_PATH, content=b'{"code": "' + b"x" * (settings.http_max_body_bytes + 1) + b'"}',
+                       headers=JSON)
+    nested = client.post(SESSION_PATH, content=b'{"code": ' + b"[" * 5000 + b"]" * 5000 + b"}", headers=JSON)
+    assert (huge.status_code, nested.status_code) == (413, 403)
+    assert client.post(SESSION_PATH, json={"code": code}).status_code == 200  # the real code still works
+
+
+def test_a_username_or_display_name_with_a_nul_is_a_field_message_not_a_crash(uow):
+    from core.errors import DomainError, ValidationFailed
+    from core.signin import check_password
+
+    with pytest.raises(ValidationFailed) as refused:
+        create_user(uow=uow(), actor=ADMIN, username="dan", display_name="Dan\x00 Vasile", role=Role.CLERK,
+                    password="p" * 12)
+    assert set(refused.value.errors) == {"display_name"}
+    with pytest.raises(DomainError):
+        check_password(uow=uow(), username="ana\x00", password="p" * 12, client_key="k")
