@@ -90,6 +90,7 @@ class Settings(BaseSettings):
     signin_window_minutes: int = 15  # failed sign-ins are counted over this window (the lockout time)
     signin_lock_after: int = 20  # failures per username in the window before it is locked
     signin_address_lock_after: int = 100  # failures per client address (an office shares one address)
+    staff_access_retention_days: int = 90  # sign-in attempts and ended sessions kept for review, then deleted
     totp_roles: str = "supervisor,admin"  # roles that need a TOTP code at each sign-in (comma-separated)
 
     # outbox delivery

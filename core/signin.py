@@ -6,7 +6,7 @@ provider (OIDC) replaces the password and TOTP steps. Every step re-reads the ac
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
 from core import totp, validation
@@ -206,3 +206,13 @@ def finish_sign_in(*, uow, pending: Pending) -> str:
                       subject=f"user:{user.id}")
         uow.commit()
         return code
+
+
+def forget_old_attempts(*, uow) -> int:
+    """For the worker: sign-in attempts older than `staff_access_retention_days` are deleted (the lockout
+    only looks at the last window); returns how many."""
+    with uow:
+        result = uow.session.exec(delete(SignInAttempt).where(
+            SignInAttempt.at < utcnow() - timedelta(days=settings.staff_access_retention_days)))
+        uow.commit()
+        return result.rowcount

@@ -10,8 +10,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlalchemy import and_, delete, or_, update
+from sqlmodel import Session, col, select
 
 from core.audit import record_action
 from core.auth import Actor, require_role
@@ -166,3 +166,15 @@ def revoke_session(*, uow, actor: Actor, session_id: int) -> None:
         if row is not None:
             _revoke(uow.session, [row], "revoked_by_admin", actor=actor.username, role=actor.role)
             uow.commit()
+
+
+def forget_ended(*, uow) -> int:
+    """For the worker: sessions that ended (revoked, expired, or a handoff never redeemed) more than
+    `staff_access_retention_days` ago are deleted; returns how many. Their history is in the audit chain."""
+    before = utcnow() - timedelta(days=settings.staff_access_retention_days)
+    with uow:
+        ended = or_(StaffSession.revoked_at < before, StaffSession.expires_at < before,
+                    and_(col(StaffSession.token_hash).is_(None), StaffSession.handoff_expires_at < before))
+        result = uow.session.exec(delete(StaffSession).where(ended))
+        uow.commit()
+        return result.rowcount

@@ -26,7 +26,7 @@ from email.utils import format_datetime, parseaddr
 from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlmodel import col, select
 
-from core import audit
+from core import audit, signin, staff_sessions
 from core.config import settings
 from core.db import UnitOfWork, create_schema, get_engine
 from core.masking import hide_secrets
@@ -178,6 +178,8 @@ def housekeeping(*, uow) -> dict[str, int]:
         log.error("%s", checked.describe())
     return {"abandoned payments": payments.abandon_stale_intents(uow=uow),
             "expired lookup records": access.forget_old_attempts(uow=uow),
+            "old staff sign-in attempts": signin.forget_old_attempts(uow=uow),
+            "ended staff sessions": staff_sessions.forget_ended(uow=uow),
             "audit rows verified": checked.rows if checked else 0}
 
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 from core import staff_sessions
 from core.auth import Actor
 from core.config import settings
-from core.errors import PermissionDenied
+from core.errors import DomainError, PermissionDenied
 from core.models import Role, StaffSession, User, clock_at, utcnow
 from core.services.users import change_role, create_user, deactivate_user
 from tests.factories import ADMIN, CLERK
@@ -137,3 +137,23 @@ def test_only_an_admin_sees_or_closes_sessions(uow, clerk):
         staff_sessions.live_sessions(uow=uow(), actor=CLERK, user_id=clerk.id)
     with pytest.raises(PermissionDenied):
         staff_sessions.revoke_session(uow=uow(), actor=Actor("x", Role.SUPERVISOR), session_id=1)
+
+
+def test_the_worker_forgets_sessions_and_sign_in_attempts_past_their_retention_and_keeps_the_rest(uow, clerk):
+    from core import signin
+    from core.models import SignInAttempt
+    from core.worker import housekeeping
+
+    long_ago = utcnow() - timedelta(days=settings.staff_access_retention_days + 1)
+    with clock_at(long_ago):
+        staff_sessions.end_session(uow=uow(), token=signed_in(uow, clerk))
+        with pytest.raises(DomainError):  # a wrong password then: only its record matters here
+            signin.check_password(uow=uow(), username="ana", password="greșită", client_key="k")
+    live = signed_in(uow, clerk)
+    done = housekeeping(uow=uow())
+    with uow() as u:
+        kept = u.session.exec(select(StaffSession)).all()
+        attempts = u.session.exec(select(SignInAttempt)).all()
+    assert (done["ended staff sessions"], done["old staff sign-in attempts"]) == (1, 1)
+    assert len(kept) == 1 and staff_sessions.resume_session(uow=uow(), token=live).actor.username == "ana"
+    assert attempts == []
