@@ -39,8 +39,11 @@ def signed_out_pages(staff_desk: bool) -> dict[str, list[st.Page]]:
 
 
 def role_pages(role: Role, leave: st.Page) -> dict[str, list[st.Page]]:
+    """The role's pages; "/" is a hidden page that opens the first of them under its own address."""
+    home = st.Page("pages/staff_home.py", title=t("ui.nav.queue"), default=True, visibility="hidden")
     work = t("ui.nav.section_work")
     queue = page("queue", ":material/inbox:")
+    hidden = [leave, home]  # signing out, and the root address
     case = page("case_detail", ":material/folder_open:")
     accounts = {t("ui.nav.section_accounts"): [page("ledger", ":material/account_balance_wallet:"),
                                                page("invoice", ":material/receipt_long:")]}
@@ -50,13 +53,13 @@ def role_pages(role: Role, leave: st.Page) -> dict[str, list[st.Page]]:
         accounts[t("ui.nav.section_reports")] = [page("reports", ":material/table_view:")]
     if role in (Role.CLERK, Role.SUPERVISOR):
         return {work: [queue, case, page("new_request", ":material/note_add:"),
-                       page("new_dispute", ":material/gavel:"), leave], **supervision, **accounts}
+                       page("new_dispute", ":material/gavel:"), *hidden], **supervision, **accounts}
     if role == Role.ADMIN:
         admin = [page("outbox", ":material/outgoing_mail:"), page("audit_trail", ":material/verified_user:"),
                  st.Page("pages/users.py", title=t("access.nav.users"), icon=":material/manage_accounts:")]
-        return {t("ui.nav.section_admin"): admin, work: [queue, case, leave],
+        return {t("ui.nav.section_admin"): admin, work: [queue, case, *hidden],
                 **supervision, **accounts}
-    return {work: [queue, case, leave], **supervision, **accounts}  # analyst: reads, personal data masked
+    return {work: [queue, case, *hidden], **supervision, **accounts}  # analyst: reads, personal data masked
 
 
 def sidebar(actor, leave: st.Page) -> None:
