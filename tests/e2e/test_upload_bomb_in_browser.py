@@ -39,9 +39,8 @@ def test_a_clerk_opening_a_bombs_preview_is_told_why_there_is_none_while_the_app
     expect(page.get_by_role("button", name=t("files.download"))).to_be_visible()
     expect(page.get_by_role("button", name=t("ui.case.reject"), exact=True).first).to_be_enabled()
 
-    page.reload()  # a new session: the failure comes from the database cache, the bomb is not drawn again
+    page.reload()  # a new session (still signed in): the failure comes from the database cache, not drawn again
     settle(page)
-    sign_in(page, base, "clerk", "clerk-demo", f"case_detail?case={case_id}")
     started = time.monotonic()
     page.get_by_test_id("stExpander").filter(has_text="scan.pdf").locator("summary").click()
     expect(no_preview).to_be_visible()
