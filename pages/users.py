@@ -52,6 +52,7 @@ with st.expander(t("access.users.create"), icon=":material/person_add:"):
 
 others = [u for u in accounts if u.id != actor.user_id]
 chosen = st.selectbox(t("access.users.pick"), others, key="users_pick", index=None,
+                      placeholder=t("access.users.pick_placeholder"),
                       format_func=lambda u: f"{u.username} · {u.display_name}")
 if chosen is None:
     st.stop()
