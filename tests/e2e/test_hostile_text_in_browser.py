@@ -33,10 +33,15 @@ def test_a_hostile_case_page_loads_nothing_from_another_host_and_links_nowhere_e
 
     sign_in(page, base, "clerk", "clerk-demo", f"case_detail?case={case_id}")
     expect(page.get_by_role("heading", name=number)).to_be_visible()
-    for expander in page.get_by_test_id("stExpander").all():  # open every panel: documents, timeline
-        summary = expander.locator("summary")
-        if expander.locator("details:not([open])").count():
-            summary.click()
+    for tab in page.get_by_role("tab").all():  # every tab, and in it every panel: documents, timeline
+        tab.click()
+        settle(page)
+        for expander in page.get_by_test_id("stExpander").all():
+            summary = expander.locator("summary")
+            if summary.is_visible() and expander.locator("details:not([open])").count():
+                summary.click()
+        settle(page)
+    page.get_by_role("tab").first.click()
     settle(page)
 
     ours = urlparse(base).netloc

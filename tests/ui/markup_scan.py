@@ -6,11 +6,12 @@ the hostile values it looks for, written into a case."""
 from collections.abc import Iterator
 
 from google.protobuf.message import Message
-from sqlmodel import Session, select, update
+from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from core import audit
-from core.models import AuditEvent, Case, CaseComment, CaseDocument
+from core import engine
+from core.auth import Actor
+from core.models import Case, CaseComment, CaseDocument, Role
 from tests.markdown_oracle import read
 
 # what an attacker types into every field: each one, left unescaped, is markup Streamlit would draw
@@ -86,13 +87,11 @@ def poison_case(session: Session, case_id: int) -> Case:
         doc.file_name, doc.uploaded_by = f"{HOSTILE}.pdf", SHORT
         doc.review_reason = HOSTILE if doc.review_reason else None
         session.add(doc)
-    # audit rows are append-only in the database; lifting the triggers for a moment stands for whatever an
-    # older version stored (the page must show it as text all the same)
-    audit.remove_guards(session.connection())
-    session.execute(update(AuditEvent).where(AuditEvent.case_id == case_id).values(reason=HOSTILE, actor=SHORT))
-    session.execute(update(AuditEvent).where(AuditEvent.case_id == case_id, AuditEvent.trigger == "assign")
-                    .values(details={"assignee": SHORT}))
-    audit.install_guards(session.connection())
+    # audit rows are append-only (and chained): the hostile values arrive as any action's would, from an
+    # account named like markup, with a reason typed with markup
+    intruder = Actor(SHORT, Role.CLERK, SHORT)
+    engine.record_event(session, case, intruder, "assign", reason=HOSTILE, assignee=SHORT)
+    engine.record_event(session, case, intruder, "resend_upload_link", reason=HOSTILE)
     for comment in session.exec(select(CaseComment).where(CaseComment.case_id == case_id)):
         comment.body = HOSTILE
         session.add(comment)
