@@ -31,10 +31,7 @@ def _same_origin(request: Request) -> bool:
 
 def _client_key(request: Request) -> str:
     """A keyed hash of the client address (behind a trusted proxy, the address it appended)."""
-    if settings.client_address_header:
-        address = (request.headers.get(settings.client_address_header) or "").split(",")[-1].strip() or None
-    else:
-        address = request.client.host if request.client else None
+    address = access.client_address(request.headers, request.client.host if request.client else None)
     return access.client(address, "staff-route").client_key
 
 

@@ -12,7 +12,7 @@ spent by inserting its signature's hash under a unique constraint: a replay, eve
 
 import hashlib
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -41,6 +41,14 @@ class Client:
 
     client_key: str
     session_key: str
+
+
+def client_address(headers: Mapping[str, str], peer: object) -> str | None:
+    """The client address: behind a trusted reverse proxy, the one it appended to CLIENT_ADDRESS_HEADER (the
+    rightmost: anything left of it was written by the client and can be forged), else the peer's."""
+    if settings.client_address_header:
+        return (headers.get(settings.client_address_header) or "").split(",")[-1].strip() or None
+    return peer if isinstance(peer, str) else None  # not a string under AppTest
 
 
 def client(address: str | None, session_id: str) -> Client:
