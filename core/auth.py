@@ -6,10 +6,9 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlmodel import select
 
-from core.errors import DomainError, PermissionDenied
-from core.models import Role, User
+from core.errors import PermissionDenied
+from core.models import Role
 
 _hasher = PasswordHasher()
 # verified against when the username is unknown, so both paths cost the same (prevents timing attacks)
@@ -52,15 +51,6 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 def password_errors(password: str, field: str = "password") -> dict[str, tuple[str, dict]]:
     """The one password rule (length) for every way a password is set."""
     return {field: ("users.password_short", {"min": MIN_PASSWORD})} if len(password or "") < MIN_PASSWORD else {}
-
-
-def authenticate(*, uow, username: str, password: str) -> Actor:
-    """Returns the actor for a valid active account; one neutral error for every failure."""
-    with uow:
-        user = uow.session.exec(select(User).where(User.username == username.strip().lower())).first()
-        if not verify_password(user.password_hash if user else None, password) or not user.active:
-            raise DomainError("auth.invalid")
-        return Actor(user.username, user.role, user.display_name, user.id)
 
 
 def require_role(actor: Actor, roles: Iterable[Role]) -> None:

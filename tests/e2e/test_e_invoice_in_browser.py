@@ -46,7 +46,8 @@ def test_a_visitor_opts_into_e_invoice_with_the_code_sent_to_the_address(page, a
     page.get_by_label(t("ui.e_invoice.code"), exact=True).fill(code_sent_to(db_url, NEW_ADDRESS))
     click(page, t("ui.e_invoice.confirm"))
 
-    expect(page.get_by_text(re.compile("Gata! Din .* primiți factura la f\\*\\*\\*@\u2060?example\\.com"))).to_be_visible()
+    confirmed = re.compile("Gata! Din .* primiți factura la f\\*\\*\\*@\u2060?example\\.com")
+    expect(page.get_by_text(confirmed)).to_be_visible()
     with UnitOfWork(get_engine(db_url)) as uow:
         assert uow.session.get(Contract, contract_id).e_invoice_email == NEW_ADDRESS
     page.screenshot(path="/tmp/e-invoice.png", full_page=True)

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from core import allocation, billing, dashboard
-from core.auth import SYSTEM, authenticate
+from core.auth import SYSTEM
 from core.dashboard import DashboardFilter
 from core.errors import PermissionDenied
 from core.models import Contract, CreditNote, Invoice, clock_at
@@ -21,6 +21,7 @@ from tests.factories import (
     CLERK,
     SUPERVISOR,
     SUPERVISOR2,
+    authenticate,
     current_version,
     fire,
     make_account,

@@ -4,7 +4,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from core.auth import authenticate
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.models import clock_at
 from core.queries import QueueFilter, aged_from, case_view, list_queue
@@ -16,6 +15,7 @@ from tests.factories import (
     ANALYST,
     CLERK,
     SUPERVISOR,
+    authenticate,
     current_version,
     fire,
     make_account,

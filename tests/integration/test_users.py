@@ -3,11 +3,10 @@
 import pytest
 
 from core import manage
-from core.auth import authenticate
 from core.errors import DomainError, PermissionDenied, ValidationFailed
 from core.models import Role
 from core.services.users import create_user
-from tests.factories import ADMIN, CLERK, refused
+from tests.factories import ADMIN, CLERK, authenticate, refused
 
 
 def test_an_admin_creates_a_clerk_who_can_then_sign_in(uow):

@@ -12,11 +12,12 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from core import staff_sessions
-from core.auth import Actor, authenticate
+from core.auth import Actor
 from core.config import settings
 from core.db import UnitOfWork, create_schema, get_engine
 from core.models import User
 from core.services.users import DEMO_USERS, ensure_demo_users
+from tests.factories import authenticate
 from ui.widgets import WORD_JOINER
 
 _ESCAPED = re.compile("\\\\([" + re.escape(string.punctuation) + "])")
