@@ -18,6 +18,15 @@ def _sum(column, *where):
     return select(func.coalesce(func.sum(column), 0)).where(*where).scalar_subquery()
 
 
+def balance(session: Session, contract_id: int) -> Decimal:
+    """What the holder owes on a contract today: invoiced minus paid minus credited (negative is
+    credit), in one round trip. The one place the balance is computed."""
+    owed = session.exec(select(_sum(Invoice.total, Invoice.contract_id == contract_id)
+                               - _sum(Payment.amount, Payment.contract_id == contract_id)
+                               - _sum(CreditNote.amount, CreditNote.contract_id == contract_id))).one()
+    return money(owed)
+
+
 def allocated_to(invoice_id):
     """SQL: what payments have settled on the invoice (a correlated sum on an indexed column)."""
     return _sum(PaymentAllocation.amount, PaymentAllocation.invoice_id == invoice_id)

@@ -3,13 +3,22 @@
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from core import allocation, audit, numbers
 from core.auth import Actor
 from core.config import settings
-from core.models import ConsumptionPlace, Contract, CreditNote, Customer, Invoice, InvoiceKind, Payment, utcnow
+from core.models import (
+    ConsumptionPlace,
+    Contract,
+    Customer,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    LineKind,
+    Payment,
+    utcnow,
+)
 from core.money import money
 
 # (first day in force, rate): 19% until 2025-07-31, 21% from 2025-08-01
@@ -22,17 +31,6 @@ def vat_rate_on(day: date) -> Decimal:
         if day >= since:
             rate = value
     return rate
-
-
-def contract_balance(session: Session, contract_id: int) -> Decimal:
-    """What the holder owes on a contract today: invoiced minus paid minus credited (negative is
-    credit), in one round trip."""
-    invoiced = select(func.coalesce(func.sum(Invoice.total), 0)).where(Invoice.contract_id == contract_id)
-    paid = select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.contract_id == contract_id)
-    credited = select(func.coalesce(func.sum(CreditNote.amount), 0)).where(CreditNote.contract_id == contract_id)
-    owed = session.exec(select(invoiced.scalar_subquery() - paid.scalar_subquery()
-                               - credited.scalar_subquery())).one()
-    return money(owed)
 
 
 def issue_invoice(session: Session, *, contract: Contract, period_start: date, period_end: date,
@@ -57,10 +55,14 @@ def issue_invoice(session: Session, *, contract: Contract, period_start: date, p
         due_date=issue_date + timedelta(days=settings.invoice_due_days),
         period_start=period_start, period_end=period_end, old_index=old_index, new_index=new_index,
         kwh=kwh, value_net=value_net, vat_rate=rate, vat=vat, total=value_net + vat,
-        balance_at_issue=contract_balance(session, contract.id) + value_net + vat,
+        balance_at_issue=allocation.balance(session, contract.id) + value_net + vat,
         correspondence_address=customer.correspondence_address, issued_by=issued_by,
     )
     session.add(invoice)
+    session.flush()
+    session.add(InvoiceLine(invoice_id=invoice.id, position=1, kind=LineKind.CONSUMPTION, period_start=period_start,
+                            period_end=period_end, kwh=kwh, unit_price_net=settings.tariff_kwh_net,
+                            value_net=value_net, vat_rate=rate, vat=vat, total=value_net + vat))
     if kind != InvoiceKind.ESTIMATE:
         place = session.get(ConsumptionPlace, contract.place_id)
         place.last_index = new_index

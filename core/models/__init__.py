@@ -8,6 +8,8 @@ from core.models.accounts import (
     CustomerKind,
     Invoice,
     InvoiceKind,
+    InvoiceLine,
+    LineKind,
     NumberSequence,
     Payment,
 )
@@ -44,6 +46,7 @@ __all__ = [
     "PaymentIntent", "TokenPurpose", "AuditEvent", "AuditHead", "AuditVerification", "Case", "CaseComment",
     "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote", "ContractStatus", "Customer", "CustomerKind",
     "DocumentContent", "DocumentPreview", "DocumentStatus", "Invoice",
-    "InvoiceKind", "NumberSequence", "OutboxMessage", "OutboxStatus", "Payment", "PaymentAllocation", "Role",
+    "InvoiceKind", "InvoiceLine", "LineKind", "NumberSequence",
+    "OutboxMessage", "OutboxStatus", "Payment", "PaymentAllocation", "Role",
     "STAFF_ROLES", "SignInAttempt", "SlaStatus", "StaffSession", "User", "clock_at", "utcnow",
 ]

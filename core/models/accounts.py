@@ -106,6 +106,28 @@ class Invoice(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class LineKind(StrEnum):
+    CONSUMPTION = "consumption"  # kWh of the invoice's own period, at the rate of that period
+    CORRECTION = "correction"  # kWh an earlier invoice billed, corrected at the rate it was charged
+
+
+# One line of an invoice: kWh at one VAT rate. An invoice has at most one line per (kind, rate), and
+# its net value, VAT and total are the sums of its lines (what the PDF and the e-Factura XML show).
+class InvoiceLine(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    position: int  # 1, 2, ... in the order shown
+    kind: LineKind = code_field(16, default=LineKind.CONSUMPTION)
+    period_start: date
+    period_end: date
+    kwh: int  # negative on a correction that credits over-estimated kWh
+    unit_price_net: Decimal = Field(max_digits=10, decimal_places=4)  # lei per kWh without VAT
+    value_net: Decimal = money_field()
+    vat_rate: Decimal = Field(max_digits=5, decimal_places=4)
+    vat: Decimal = money_field()
+    total: Decimal = money_field()
+
+
 PAYMENT_REFERENCE_MAX = 64  # a counter, bank or card reference ("card:<id>", the id at most 59 characters)
 REVERSAL_SUFFIX = "-STORNO"  # a reversal keeps the original's whole reference, so the column holds both
 

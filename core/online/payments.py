@@ -18,8 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from core import allocation, validation
+from core.allocation import balance as contract_balance
 from core.auth import Actor, require_role
-from core.billing import contract_balance, record_payment
+from core.billing import record_payment
 from core.config import settings
 from core.errors import DomainError, ValidationFailed
 from core.ledger import format_lei

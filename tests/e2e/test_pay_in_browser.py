@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from core.billing import contract_balance
+from core.allocation import balance as contract_balance
 from core.db import UnitOfWork, get_engine
 from core.i18n import t
 from core.ledger import format_lei

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
-from core import billing
+from core import allocation, billing
 from core.auth import SYSTEM, customer_actor
 from core.errors import PermissionDenied
 from core.ledger import (
@@ -107,7 +107,7 @@ def test_the_balance_to_date_is_invoices_minus_payments_minus_credit_notes(uow):
                                  amount=Decimal("20.00"), reason="Index corectat", issued_by="supervisor",
                                  issued_at=datetime(2026, 2, 25, 10, tzinfo=UTC)))
         u.commit()
-        expected = billing.contract_balance(u.session, contract.id)
+        expected = allocation.balance(u.session, contract.id)
     ledger = read(uow, contract)
     assert ledger.balance == JAN_TOTAL + FEB_TOTAL - Decimal("50.00") - Decimal("20.00") == expected
     assert ledger.entries[-1].kind == EntryKind.CREDIT_NOTE and ledger.entries[-1].credit == Decimal("20.00")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func
 from sqlmodel import select
 
-from core import allocation, billing
+from core import allocation
 from core.models import CreditNote, Invoice, Payment, PaymentAllocation, utcnow
 from core.money import money
 from core.services import cases
@@ -68,7 +68,7 @@ def check_invariants(uow, contract) -> None:
                       .where(Payment.contract_id == contract.id)).one()
         credited = s.exec(select(func.coalesce(func.sum(CreditNote.amount), 0))
                           .where(CreditNote.contract_id == contract.id)).one()
-        assert billing.contract_balance(s, contract.id) == money(invoiced) - money(paid) - money(credited)
+        assert allocation.balance(s, contract.id) == money(invoiced) - money(paid) - money(credited)
         owed = allocation.open_amounts(s, contract.id)
         for invoice in s.exec(select(Invoice).where(Invoice.contract_id == contract.id)):
             shares = money(s.exec(select(func.coalesce(func.sum(PaymentAllocation.amount), 0))

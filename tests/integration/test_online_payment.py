@@ -22,8 +22,9 @@ from sqlmodel import select
 from starlette.applications import Starlette
 
 from core import allocation
+from core.allocation import balance as contract_balance
 from core.auth import SYSTEM, customer_actor
-from core.billing import contract_balance, record_payment
+from core.billing import record_payment
 from core.config import settings
 from core.errors import DomainError, ValidationFailed
 from core.ledger import EntryKind, InvoiceStatus, account_ledger

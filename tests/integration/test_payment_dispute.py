@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import func, select
 
-from core import billing
+from core import allocation
 from core.errors import PermissionDenied, TransitionRefused, ValidationFailed
 from core.models import Case, Contract, CreditNote, OutboxMessage, clock_at
 from core.queries import case_view
@@ -129,7 +129,7 @@ def test_upholding_issues_a_credit_note_that_lowers_the_balance(uow):
     assert (upheld.state, upheld.credit_amount) == ("resolved_upheld", Decimal("30.00")) and upheld.closed_at
     with uow() as u:
         note = u.session.exec(select(CreditNote).where(CreditNote.case_id == case.id)).one()
-        balance = billing.contract_balance(u.session, contract.id)
+        balance = allocation.balance(u.session, contract.id)
         mail = u.session.exec(select(OutboxMessage).where(OutboxMessage.template == "payment_dispute.upheld")).one()
     assert note.amount == Decimal("30.00") and note.invoice_id == invoice.id
     assert balance == invoice.total - Decimal("30.00")

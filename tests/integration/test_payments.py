@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from core import allocation, billing
+from core import allocation
 from core.errors import DomainError, PermissionDenied, ValidationFailed
 from core.models import Payment, PaymentAllocation
 from core.services.payments import register_payment, reverse_payment
@@ -43,7 +43,7 @@ def test_an_overpayment_stays_as_credit_and_settles_the_next_invoice(uow):
     first = invoice_for(uow, contract, total_kwh=100, issue_date=date(2026, 10, 5))
     register_payment(uow=uow(), actor=CLERK, contract_id=contract.id, amount=str(first.total + 50))
     with uow() as u:
-        assert billing.contract_balance(u.session, contract.id) == Decimal("-50.00")
+        assert allocation.balance(u.session, contract.id) == Decimal("-50.00")
     second = invoice_for(uow, contract, total_kwh=300, issue_date=date(2026, 11, 5))
     assert open_amounts(uow, contract) == [Decimal("0.00"), second.total - 50]
 

@@ -1,0 +1,22 @@
+"""settlement_sources (placeholder: filled by the work that owns it)
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-02 05:00:00
+
+"""
+from collections.abc import Sequence
+
+# revision identifiers, used by Alembic.
+revision: str = '0011'
+down_revision: str | Sequence[str] | None = '0010'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+
+
+def downgrade() -> None:
+    """Downgrade schema."""
