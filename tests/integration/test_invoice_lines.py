@@ -2,17 +2,30 @@
 and bills new kWh at the rate of their own period; a handover below the last billed index is a credit the
 clerk is warned about before the contract is issued."""
 
-from datetime import date
+import itertools
+from datetime import date, timedelta
 from decimal import Decimal
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func
 from sqlmodel import select
 
 from core import billing
+from core.errors import TransitionRefused
 from core.handover import handover_preview
 from core.invoice_lines import line_label_key
-from core.errors import TransitionRefused
 from core.models import Contract, Invoice, InvoiceKind, InvoiceLine, LineKind
-from tests.factories import SUPERVISOR, SUPERVISOR2, fire, make_account, refused, register_case, review_all
+from tests.factories import (
+    SUPERVISOR,
+    SUPERVISOR2,
+    fire,
+    make_account,
+    refused,
+    register_case,
+    review_all,
+    valid_cnp,
+)
 
 
 def bill(uow, contract: Contract, kind: InvoiceKind, new_index: int, start: date, end: date, issued: date) -> Invoice:
@@ -110,3 +123,34 @@ def test_a_handover_index_below_a_reading_taken_after_the_request_is_refused(uow
     assert (preview.last_read_index, preview.below_last_reading) == (1100, True)
     with refused(TransitionRefused, "guard.handover_index_low"):
         fire(uow, case.id, "issue_contract", SUPERVISOR2)
+
+
+PLACES = itertools.count(1)
+months = st.lists(st.integers(min_value=0, max_value=900), max_size=5)  # kWh each monthly estimate adds
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(months, st.integers(min_value=-4, max_value=4), st.integers(min_value=0, max_value=1500),
+       st.booleans())
+def test_a_stored_invoice_is_the_sum_of_its_stored_lines(uow, added, first_month, read, final):
+    """Estimates from up to four months before or after the VAT change, then a reading: every invoice's kWh,
+    net value, VAT and total are the sums of its lines, and what the estimates charged is what was read."""
+    n = next(PLACES)
+    contract = make_account(uow, pod=f"RO010E{n:09d}", national_id=valid_cnp(f"1900102{n % 100000:05d}"))
+    start, index = date(2025, 8 + first_month, 1), 1000
+    for kwh in added:
+        index += kwh
+        bill(uow, contract, InvoiceKind.ESTIMATE, index, start, start + timedelta(days=27), start + timedelta(days=29))
+        start += timedelta(days=30)
+    bill(uow, contract, InvoiceKind.FINAL if final else InvoiceKind.REGULARISATION, 1000 + read, start,
+         start + timedelta(days=33), start + timedelta(days=35))
+    with uow() as u:
+        sums = {row[0]: row[1:] for row in u.session.exec(
+            select(InvoiceLine.invoice_id, func.sum(InvoiceLine.kwh), func.sum(InvoiceLine.value_net),
+                   func.sum(InvoiceLine.vat), func.sum(InvoiceLine.total)).group_by(InvoiceLine.invoice_id))}
+        invoices = list(u.session.exec(select(Invoice).where(Invoice.contract_id == contract.id)))
+    assert len(invoices) == len(added) + 1
+    for invoice in invoices:
+        assert (invoice.kwh, invoice.value_net, invoice.vat, invoice.total) == sums[invoice.id]
+        assert invoice.kwh == invoice.new_index - invoice.old_index
+    assert sum(i.kwh for i in invoices) == read
