@@ -132,3 +132,27 @@ def line_label_key(invoice_kind: InvoiceKind | str, line_kind: LineKind | str) -
     if line_kind == LineKind.CORRECTION and invoice_kind == InvoiceKind.FINAL:
         return "lines.kind.handover_credit"
     return f"lines.kind.{line_kind}"
+
+
+def percent(rate: Decimal) -> str:
+    """0.2100 -> "21" (what the documents print after "TVA")."""
+    return f"{(Decimal(str(rate)) * 100).normalize():f}"
+
+
+@dataclass(frozen=True)
+class StoredLine:
+    """One stored line as the invoice page and the PDF show it (stored amounts, never recomputed)."""
+
+    label_key: str  # line_label_key: what the line is, in the catalogue
+    period_start: date
+    period_end: date
+    kwh: int
+    unit_price_net: Decimal
+    value_net: Decimal
+    vat_rate: Decimal
+    vat: Decimal
+    total: Decimal
+
+    @property
+    def vat_percent(self) -> str:
+        return percent(self.vat_rate)
