@@ -18,7 +18,7 @@ from core.auth import Actor, require_role
 from core.config import settings
 from core.errors import NotFound
 from core.i18n import has_key, t
-from core.invoice_lines import StoredLine, line_label_key
+from core.invoice_lines import StoredLine, line_label_key, percent
 from core.masking import mask_address, mask_email, mask_name, mask_national_id, mask_phone, scrub, sees_personal_data
 from core.models import (
     Case,
@@ -244,7 +244,8 @@ class InvoiceDetail:
 
     @property
     def vat_percent(self) -> str:
-        return f"{(self.vat_rate * 100).normalize():f}"
+        """The rates its lines charge ("19 / 21"); vat_rate is only the rate of the issue date."""
+        return " / ".join(dict.fromkeys(line.vat_percent for line in self.lines)) or percent(self.vat_rate)
 
 
 def _shown(role: Role, mask: Callable[[str | None], str]) -> Callable[[str | None], str]:
