@@ -2,13 +2,14 @@
 Each returns details for the audit event and the messages it queues."""
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 from sqlmodel import Session, select
 
 from core import billing, numbers
 from core.errors import TransitionRefused
 from core.guards import GuardContext, place_is_contracted
+from core.handover import final_period
 from core.models import (
     ConsumptionPlace,
     Contract,
@@ -56,12 +57,10 @@ def find_or_create_holder(session: Session, data: dict) -> Customer:
 
 def close_contract(session: Session, contract: Contract, index: int, on: date, issued_by: str) -> Invoice:
     """Closes a contract at one meter index with its final invoice (a handover, or a holder moving out)."""
-    last_period_end = session.exec(select(Invoice.period_end).where(Invoice.contract_id == contract.id)
-                                   .order_by(Invoice.period_end.desc()).limit(1)).first()
+    period_start, period_end = final_period(session, contract, on)
     final = billing.issue_invoice(
-        session, contract=contract, period_start=(last_period_end + timedelta(days=1)) if last_period_end
-        else contract.start_date, period_end=on, new_index=index, kind=InvoiceKind.FINAL, issue_date=on,
-        issued_by=issued_by)
+        session, contract=contract, period_start=period_start, period_end=period_end, new_index=index,
+        kind=InvoiceKind.FINAL, issue_date=on, issued_by=issued_by)
     contract.status, contract.end_date, contract.end_index = ContractStatus.CLOSED, on, index
     session.add(contract)
     session.flush()  # closed before a new one may exist on the place (one active per place)

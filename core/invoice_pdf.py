@@ -1,5 +1,5 @@
-"""The invoice copy as a one-page PDF, drawn from the stored invoice (never recomputed), for staff and
-for the customer self-service alike. DejaVu Sans is embedded so Romanian diacritics render."""
+"""The invoice copy as a one-page PDF, drawn from the stored invoice and its lines (never recomputed), for
+staff and for the customer self-service alike. DejaVu Sans is embedded so Romanian diacritics render."""
 
 from datetime import date
 from decimal import Decimal
@@ -124,20 +124,26 @@ def _parties(pdf: _Invoice, d: InvoiceDetail, y: float) -> float:
 
 
 def _consumption(pdf: _Invoice, d: InvoiceDetail, y: float) -> float:
+    """The indexes, then one row per stored line: what it bills, its period, kWh, price, value and VAT."""
     pdf.box_title(LEFT, y, WIDTH, pdf.t("details"))
-    price = f"{(d.value_net / d.kwh).quantize(Decimal('0.0001')):f}".replace(".", ",") if d.kwh else "—"
-    headings = [pdf.t(k) for k in ("description", "old_index", "new_index", "quantity", "unit_price", "value")]
-    values = [pdf.t("energy"), str(d.old_index), str(d.new_index), _number(d.kwh), price, _lei(d.value_net)]
-    pdf.set_xy(LEFT, y + 9)
+    pdf.text_at(LEFT, y + 7.5, WIDTH, f"{pdf.t('old_index')}: {_number(d.old_index)}  ·  "
+                f"{pdf.t('new_index')}: {_number(d.new_index)}  ·  {pdf.t('quantity')}: {_number(d.kwh)}", 8,
+                color=MUTED)
+    headings = [t(f"lines.table.{k}", lang=pdf.lang)
+                for k in ("kind", "period", "kwh", "unit_price", "value", "vat_rate", "vat", "total")]
+    rows = [[t(line.label_key, lang=pdf.lang), f"{_day(line.period_start)} – {_day(line.period_end)}",
+             _number(line.kwh), f"{line.unit_price_net:f}".replace(".", ","), _lei(line.value_net),
+             f"{line.vat_percent}%", _lei(line.vat), _lei(line.total)] for line in d.lines]
+    pdf.set_xy(LEFT, y + 14)
     pdf.set_draw_color(*RULE)
     pdf.set_text_color(*INK)
-    pdf.set_font(FONT, "", 9)
+    pdf.set_font(FONT, "", 7.5)
     pdf.set_fill_color(255, 255, 255)
-    with pdf.table(col_widths=(52, 22, 22, 26, 28, 30), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT",
-                                                                    "RIGHT"),
-                   headings_style=_heading_style(), line_height=5, borders_layout="HORIZONTAL_LINES",
-                   padding=1.5) as table:
-        for cells in (headings, values):
+    with pdf.table(col_widths=(44, 38, 13, 17, 19, 12, 17, 20),
+                   text_align=("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
+                   headings_style=_heading_style(), line_height=4.2, borders_layout="HORIZONTAL_LINES",
+                   padding=1.2) as table:
+        for cells in (headings, *rows):
             row = table.row()
             for cell in cells:
                 row.cell(cell)
@@ -149,13 +155,16 @@ def _heading_style() -> FontFace:
 
 
 def _totals(pdf: _Invoice, d: InvoiceDetail, y: float) -> float:
-    """Right-aligned block: value, VAT at the invoice's own rate, total, previous balance, to pay."""
+    """Right-aligned block: value, VAT per rate its lines charge, total, previous balance, to pay."""
     x, label_w, value_w = 105, 55, 35
-    rows = [(pdf.t("value_net"), d.value_net), (pdf.t("vat", rate=d.vat_percent), d.vat),
+    by_rate: dict[str, Decimal] = {}
+    for line in d.lines:
+        by_rate[line.vat_percent] = by_rate.get(line.vat_percent, Decimal("0.00")) + line.vat
+    rows = [(pdf.t("value_net"), d.value_net), *((pdf.t("vat", rate=rate), vat) for rate, vat in by_rate.items()),
             (pdf.t("invoice_total"), d.total), (pdf.t("previous_balance"), d.balance_at_issue - d.total)]
     pdf.set_font(FONT, "", 9)
     for n, (label, amount) in enumerate(rows):
-        bold = n == 2
+        bold = n == len(rows) - 2
         pdf.text_at(x, y, label_w, label, 9, bold=bold)
         pdf.text_at(x + label_w, y, value_w, format_lei(amount), 9, bold=bold, align="R")
         y += 6

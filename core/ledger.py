@@ -18,6 +18,7 @@ from core.auth import Actor, require_role
 from core.config import settings
 from core.errors import NotFound
 from core.i18n import has_key, t
+from core.invoice_lines import StoredLine, line_label_key, percent
 from core.masking import mask_address, mask_email, mask_name, mask_national_id, mask_phone, scrub, sees_personal_data
 from core.models import (
     Case,
@@ -26,6 +27,7 @@ from core.models import (
     CreditNote,
     Customer,
     Invoice,
+    InvoiceLine,
     Payment,
     PaymentAllocation,
     Role,
@@ -233,6 +235,7 @@ class InvoiceDetail:
     allocations: list[AllocationLine]
     credit_notes: list[CreditNoteLine]
     disputes: list[DisputeLine]
+    lines: list[StoredLine] = field(default_factory=list)  # one per kind and VAT rate, as issued
 
     @property
     def open_dispute(self) -> str | None:
@@ -241,7 +244,8 @@ class InvoiceDetail:
 
     @property
     def vat_percent(self) -> str:
-        return f"{(self.vat_rate * 100).normalize():f}"
+        """The rates its lines charge ("19 / 21"); vat_rate is only the rate of the issue date."""
+        return " / ".join(dict.fromkeys(line.vat_percent for line in self.lines)) or percent(self.vat_rate)
 
 
 def _shown(role: Role, mask: Callable[[str | None], str]) -> Callable[[str | None], str]:
@@ -465,6 +469,11 @@ def invoice_detail(*, uow, actor: Actor, invoice_id: int) -> InvoiceDetail:
         credits = [CreditNoteLine(n.number, _day(n.issued_at), money(n.amount), reason(n.reason))
                    for n in s.exec(select(CreditNote).where(CreditNote.invoice_id == invoice_id)
                                    .order_by(CreditNote.issued_at, CreditNote.id))]
+        lines = [StoredLine(line_label_key(invoice.kind, line.kind), line.period_start, line.period_end, line.kwh,
+                            line.unit_price_net, money(line.value_net), line.vat_rate, money(line.vat),
+                            money(line.total))
+                 for line in s.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id)
+                                    .order_by(InvoiceLine.position))]
     address = _shown(actor.role, mask_address)
     return InvoiceDetail(
         invoice.id, invoice.invoice_number, invoice.series, invoice.kind, invoice.issue_date, invoice.due_date,
@@ -473,5 +482,5 @@ def invoice_detail(*, uow, actor: Actor, invoice_id: int) -> InvoiceDetail:
         money(invoice.balance_at_issue), address(invoice.correspondence_address), contract.id, contract.number,
         contract.client_code, contract.payment_code, _shown(actor.role, mask_name)(customer.name), customer.kind,
         _shown(actor.role, mask_email)(customer.email), place.pod, address(place.address), place.meter_serial,
-        invoice_state(invoice, open_amount, open_dispute, today()), allocations, credits, disputes,
+        invoice_state(invoice, open_amount, open_dispute, today()), allocations, credits, disputes, lines,
     )

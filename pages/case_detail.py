@@ -1,13 +1,14 @@
 """Detalii caz: one case as core.queries.case_view shows it to this role — header, the workflow
-actions beside the documents to review (a dispute's invoice and credit above them), applicant data,
-history with comments, the workflow diagram. Every case type, same screen."""
+actions beside the documents to review (a dispute's invoice and credit, or a holder change's handover
+checks, above them), applicant data, history with comments, the workflow diagram. Every case type, same screen."""
 
 import streamlit as st
 
+from core.handover import handover_preview
 from core.i18n import t
 from core.queries import case_view
 from ui import case_widgets as case
-from ui import context
+from ui import context, line_widgets
 from ui.widgets import attempt, empty_state, show_flash
 
 actor = context.actor()
@@ -34,6 +35,9 @@ with side:
 with main:
     if view.dispute:
         case.dispute_card(view)
+    if context.is_worker(actor) and (handover := attempt(lambda: handover_preview(
+            uow=context.uow(), case_id=view.id, actor=actor))):
+        line_widgets.handover_checks(handover)
     documents, applicant, history, flow = st.tabs([
         f":material/description: {t('ui.case.tab_documents')}", f":material/person: {t('ui.case.tab_applicant')}",
         f":material/history: {t('ui.case.tab_history')}", f":material/account_tree: {t('ui.case.tab_flow')}",

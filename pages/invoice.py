@@ -1,5 +1,5 @@
-"""Factură: one stored invoice in full (fields, status, VAT at its own rate), the payments allocated to it,
-its credit notes and disputes, and the PDF copy the customer gets, downloadable and previewed.
+"""Factură: one stored invoice in full (fields, status, one row per line at its own VAT rate), the payments
+allocated to it, its credit notes and disputes, and the PDF copy the customer gets, downloadable and previewed.
 Deep link: ?invoice=<id>."""
 
 import streamlit as st
@@ -7,7 +7,7 @@ import streamlit as st
 from core.i18n import t
 from core.ledger import invoice_detail
 from core.validation import url_int
-from ui import context
+from ui import context, line_widgets
 from ui import ledger_widgets as ledger
 from ui.widgets import attempt, empty_state
 
@@ -36,6 +36,7 @@ ledger.invoice_summary(detail)
 main, side = st.columns([1.6, 1], gap="medium")
 with main:
     ledger.invoice_fields(detail)
+    line_widgets.invoice_lines(detail.lines)
     ledger.allocations(detail)
     ledger.credit_notes(detail)
     ledger.disputes(detail, can_open=context.is_worker(actor))

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from core.billing import VAT_RATES
+from core.invoice_lines import VAT_RATES
 from core.models import CustomerKind, clock_at
 from core.services.accounts import create_account
 from seed_data.fake import Fake, Party
@@ -14,10 +14,13 @@ from seed_data.history import Profile, add_months, bill_contract
 
 COMPANY_SHARE = 0.10
 DEBTOR_SHARE = 0.04
-# one account in eight has a longer history reaching back before the last VAT change
-# (19% -> 21% on 2025-08-01), so both rates show in the demo; the rest have 13-14 months
+# one account in eight has a longer history reaching back seven months before the last VAT change
+# (19% -> 21% on 2025-08-01), so both rates and regularisations on both sides of it show in the demo; the
+# rest have 13-14 months
 LONG_HISTORY_SHARE = 0.125
-LONG_HISTORY_FIRST_MONTH = add_months(VAT_RATES[-1][0], -2)
+LONG_HISTORY_FIRST_MONTH = add_months(VAT_RATES[-1][0], -7)
+# the share of the expected use an estimate bills; over-estimated places' regularisations credit kWh
+OVER_ESTIMATED, UNDER_ESTIMATED = 1.3, 0.85
 
 
 @dataclass
@@ -49,6 +52,8 @@ def plan_account(fake: Fake, now: datetime) -> Account:
         billing_day=rng.randint(2, 10), regularisation_month=rng.randrange(6),
         pays_until=now - timedelta(days=rng.uniform(40, 100)) if debtor else now,
         actual=start_index, billed=start_index, read_on=first_month - timedelta(days=1),
+        # a quarter of the places, picked from a value already drawn: one more draw would reshuffle the whole demo
+        estimate_share=OVER_ESTIMATED if start_index % 4 == 0 else UNDER_ESTIMATED,
     )
     return Account(
         holder=fake.party(kind), address=fake.address(), pod=fake.pod(), meter_serial=fake.meter_serial(),

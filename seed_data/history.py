@@ -1,5 +1,6 @@
 """A contract's past months replayed through core.billing: an invoice every month (estimated, with a
-regularisation every six), each followed by its payment on time, late, in part or not at all."""
+regularisation every six), each followed by its payment on time, late, in part or not at all. Most places
+are estimated below their real use; some above, so their regularisations and handovers credit kWh."""
 
 import heapq
 import math
@@ -30,11 +31,17 @@ class Profile:
     actual: int  # real meter index
     billed: int  # last billed index
     read_on: date  # the day both indexes refer to: the end of the last billed month
+    estimate_share: float = 0.85  # an estimate bills this share of the expected use (above 1: over-estimated)
 
     def handover_index(self, rng: random.Random, on: date) -> int:
-        """The index read on the day the holder changes: what was billed plus the use since."""
+        """The index read on the day the holder changes: what was billed plus the use since; where the
+        estimates ran ahead of the meter, halfway between the real index and the billed one (the final
+        invoice credits the rest)."""
         days = max((on - self.read_on).days, 1)
-        return max(self.actual, self.billed) + round(self.monthly_kwh * days / 30 * rng.uniform(0.85, 1.15)) + 1
+        use = round(self.monthly_kwh * days / 30 * rng.uniform(0.85, 1.15)) + 1
+        if self.billed > self.actual:
+            return self.actual + (self.billed - self.actual) // 2
+        return self.actual + use
 
     def hand_over(self, index: int, on: date, pays_until: datetime) -> None:
         """The meter as the new holder takes it: billed from the handover index on."""
@@ -68,8 +75,8 @@ def bill_contract(session: Session, rng: random.Random, contract: Contract, prof
         expected = profile.monthly_kwh * _seasonal(month.month)
         profile.actual += round(expected * rng.uniform(0.85, 1.15))
         regularise = month.month % 6 == profile.regularisation_month
-        # estimates stay below the real use, so a regularisation never bills a negative quantity
-        profile.billed = max(profile.actual, profile.billed) if regularise else profile.billed + round(expected * 0.85)
+        # a regularisation bills the real index: a credit where the estimates ran ahead of it
+        profile.billed = profile.actual if regularise else profile.billed + round(expected * profile.estimate_share)
         profile.read_on = next_month - timedelta(days=1)
         with clock_at(issued_at):
             invoice = issue_invoice(

@@ -75,7 +75,7 @@ class InvoiceKind(StrEnum):
     FINAL = "final"
 
 
-# An issued invoice; amounts are exact and the VAT rate is the one in force on the issue date.
+# An issued invoice; its amounts are the sums of its lines (InvoiceLine), each line at its own VAT rate.
 class Invoice(SQLModel, table=True):
     __table_args__ = (
         Index("ix_invoice_contract_issue", "contract_id", "issue_date"),
@@ -97,7 +97,7 @@ class Invoice(SQLModel, table=True):
     new_index: int
     kwh: int
     value_net: Decimal = money_field()
-    vat_rate: Decimal = Field(max_digits=5, decimal_places=4)
+    vat_rate: Decimal = Field(max_digits=5, decimal_places=4)  # in force on the issue date; lines may differ
     vat: Decimal = money_field()
     total: Decimal = money_field()
     balance_at_issue: Decimal = money_field()

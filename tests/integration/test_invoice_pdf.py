@@ -58,3 +58,33 @@ def test_an_analyst_gets_the_copy_with_the_holder_masked(uow):
     invoice_id = regularisation(uow, date(2026, 2, 5))
     _, text = pdf_text(invoice_pdf(invoice_detail(uow=uow(), actor=ANALYST, invoice_id=invoice_id)))
     assert "Popescu" not in text and "P. I." in text and "Lalelelor" not in text
+
+
+def test_a_regularisation_spanning_august_2025_prints_one_row_per_vat_rate_and_vat_per_rate(uow):
+    contract = make_account(uow)
+    with uow() as u:
+        invoice = billing.issue_invoice(u.session, issued_by="billing", contract=u.session.get(Contract, contract.id),
+                                        period_start=date(2025, 7, 15), period_end=date(2025, 8, 14), new_index=1310,
+                                        kind=InvoiceKind.REGULARISATION, issue_date=date(2025, 8, 16))
+        u.commit()
+    detail = invoice_detail(uow=uow(), actor=CLERK, invoice_id=invoice.id)
+    pages, text = pdf_text(invoice_pdf(detail))
+    assert pages == 1
+    assert "15.07.2025 – 31.07.2025" in text and "01.08.2025 – 14.08.2025" in text
+    assert "TVA 19%" in text and "23,90 lei" in text and "TVA 21%" in text and "21,76 lei" in text
+    assert "275,06 lei" in text  # 229.40 + 23.90 + 21.76: the sum of the lines
+
+
+def test_a_handover_credit_is_named_on_the_final_invoice_pdf(uow):
+    contract = make_account(uow)
+    with uow() as u:
+        live = u.session.get(Contract, contract.id)
+        billing.issue_invoice(u.session, issued_by="billing", contract=live, period_start=date(2026, 9, 1),
+                              period_end=date(2026, 9, 30), new_index=2000, kind=InvoiceKind.ESTIMATE,
+                              issue_date=date(2026, 10, 2))
+        final = billing.issue_invoice(u.session, issued_by="billing", contract=live, period_start=date(2026, 10, 1),
+                                      period_end=date(2026, 10, 20), new_index=1028, kind=InvoiceKind.FINAL,
+                                      issue_date=date(2026, 10, 20))
+        u.commit()
+    _, text = pdf_text(invoice_pdf(invoice_detail(uow=uow(), actor=CLERK, invoice_id=final.id)))
+    assert "Credit la predare" in text and "-972" in text and "-870,33 lei" in text

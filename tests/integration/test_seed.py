@@ -24,13 +24,16 @@ from core.models import (
     Customer,
     CustomerKind,
     Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    LineKind,
     clock_at,
 )
 from seed_data import __main__ as seed_command
 from seed_data.builder import build, is_seeded
 from workflows import REGISTRY, holder_change
 
-ACCOUNTS, CASES = 40, 20  # the first twelve cases take every scenario once
+ACCOUNTS, CASES = 40, 20  # the first thirteen cases take every scenario once
 NOW = datetime(2026, 3, 16, 9, 30, tzinfo=UTC)  # a pinned clock: the same dataset on every run
 
 
@@ -108,6 +111,20 @@ def test_invoices_use_19_percent_vat_before_august_2025_and_21_percent_from_then
     rates = {(invoice.issue_date < date(2025, 8, 1), invoice.vat_rate) for invoice in invoices}
     assert rates == {(True, Decimal("0.19")), (False, Decimal("0.21"))}
     assert all(invoice.total == invoice.value_net + invoice.vat for invoice in invoices)
+
+
+@pytest.mark.usefixtures("seeded")
+def test_the_demo_has_regularisations_on_both_sides_of_the_vat_change_and_a_handover_credit(uow):
+    readings = rows(uow, select(Invoice).where(Invoice.kind == InvoiceKind.REGULARISATION))
+    assert {invoice.issue_date < date(2025, 8, 1) for invoice in readings} == {True, False}
+    corrections = rows(uow, select(InvoiceLine.invoice_id).where(InvoiceLine.kind == LineKind.CORRECTION))
+    assert {i.id for i in readings} & set(corrections)  # some regularisation credits over-estimated kWh
+    credited = rows(uow, select(Case).join(Invoice, Invoice.contract_id == Case.old_contract_id).where(
+        Case.state == holder_change.State.CONTRACT_ISSUED, Invoice.kind == InvoiceKind.FINAL, Invoice.kwh < 0))
+    assert credited  # a handover below the last billed index, issued with a final credit invoice
+    for invoice in rows(uow, select(Invoice)):
+        lines = rows(uow, select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id))
+        assert (invoice.kwh, invoice.total) == (sum(x.kwh for x in lines), sum(x.total for x in lines))
 
 
 @pytest.mark.usefixtures("seeded")

@@ -1,11 +1,14 @@
 """The case page: reviewing documents, workflow actions with their reasons, history, masking."""
 
+from datetime import date
+
 from core.services import cases
 from seed_data.sample_documents import sample_pdf
 from tests.factories import (
     SUPERVISOR,
     current_version,
     fire,
+    invoice_for,
     make_account,
     register_case,
     review_all,
@@ -156,3 +159,18 @@ def test_a_clerk_sends_the_upload_link_again_only_while_documents_are_awaited(uo
     complete = register_case(uow, make_account(uow, pod="RO005E512345679"), pod="RO005E512345679")
     at = open_app("clerk", CASE, case_id=complete.id)
     assert not [b for b in at.button if b.key == "case_resend_link"]
+
+
+def test_a_supervisor_is_warned_before_issuing_that_a_handover_below_the_last_billed_index_is_a_credit(uow, open_app):
+    contract = make_account(uow)
+    invoice_for(uow, contract, total_kwh=1000, issue_date=date(2026, 10, 2))  # estimated up to 2000
+    case = register_case(uow, contract, handover_index="1028")
+    review_all(uow, case.id)
+    fire(uow, case.id, "verify_documents", SUPERVISOR)
+    at = open_app("supervisor2", CASE, case_id=case.id)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Ultimul index facturat"] == "2000" and metrics["Ultimul index citit"] == "1000"
+    assert metrics["Consum facturat la predare"] == "-972 kWh"
+    assert metrics["Factura finală estimată"] == "-870,33 lei"
+    assert "Factura finală va fi un credit de 870,33 lei" in texts(at, "warning")
+    assert not at.button(key="case_action_issue_contract").disabled  # allowed, with the warning

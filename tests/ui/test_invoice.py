@@ -34,7 +34,7 @@ def test_a_clerk_opens_an_invoice_and_sees_its_fields_payments_and_pdf(uow, open
         assert expected in shown, expected
     assert {m.label: m.value for m in at.metric}["Rest de plată (lei)"] == "977,41"
     assert "Restantă" in shown  # due 20.02.2026, partly paid: the status badge
-    assert list(at.dataframe[0].value["reference"]) == ["P-500"]
+    assert list(next(d for d in at.dataframe if "reference" in d.value).value["reference"]) == ["P-500"]
     assert at.download_button(key="invoice_download").label == "Descarcă PDF"
     assert len(at.image) == 1
 
@@ -60,3 +60,20 @@ def test_a_clerk_can_start_a_dispute_from_the_invoice_page(uow, open_app):
     assert not at.exception
     assert [b.label for b in at.button if b.label == t("ui.new_dispute.submit")]  # the dispute form is open
     assert any(invoice.invoice_number in str(m.value) for m in at.markdown)
+
+
+def test_a_regularisation_over_the_vat_change_shows_one_line_per_rate_on_its_page(uow, open_app):
+    contract = make_account(uow)
+    with uow() as u:
+        issued = billing.issue_invoice(u.session, issued_by="billing", contract=u.session.get(Contract, contract.id),
+                                       period_start=date(2025, 7, 15), period_end=date(2025, 8, 14), new_index=1310,
+                                       kind=InvoiceKind.REGULARISATION, issue_date=date(2025, 8, 16))
+        u.commit()
+    at = open_app("clerk", INVOICE, invoice_id=issued.id)
+    lines = next(d for d in at.dataframe if "vat_rate" in d.value).value
+    assert list(lines["period"]) == ["15.07.2025 – 31.07.2025", "01.08.2025 – 14.08.2025"]
+    assert list(lines["kwh"]) == [170, 140]
+    assert list(lines["vat_rate"]) == ["19%", "21%"]
+    assert list(lines["vat"]) == ["23,90", "21,76"]
+    assert list(lines["total"]) == ["149,70", "125,36"]
+    assert "TVA 19 / 21%" in texts(at) and "275,06 lei" in texts(at)

@@ -1,7 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
-from core.billing import vat_rate_on
+from core.invoice_lines import vat_rate_on
 from core.money import money
 
 
