@@ -8,9 +8,10 @@ from decimal import Decimal
 from sqlmodel import select
 
 from core import allocation, billing
+from core.db import UnitOfWork
 from core.ledger import InvoiceStatus, account_ledger, invoice_detail
 from core.models import Contract, Invoice, InvoiceKind, PaymentAllocation, clock_at
-from core.services import cases
+from core.services import cases, settlement
 from core.services.disputes import open_dispute
 from tests.factories import CLERK, SUPERVISOR, current_version, make_account
 
@@ -89,3 +90,19 @@ def test_an_upheld_dispute_on_an_invoice_already_paid_settles_the_next_open_invo
     ledger = ledger_on(uow, contract)
     assert [s.open_amount for s in ledger.invoices] == [Decimal("0.00"), KWH_300 - Decimal("50.00")]
     assert ledger.balance == ledger.overdue == KWH_300 - Decimal("50.00")
+
+
+def test_settling_after_the_migration_applies_a_credit_invoice_issued_before_once(uow, engine):
+    contract = make_account(uow)
+    jan = bill(uow, contract, JAN, 300)
+    with uow() as u:  # as issued before migration 0011: the credit invoice settled nothing
+        live = u.session.get(Contract, contract.id)
+        credit = billing.issue_invoice(u.session, issued_by="billing", contract=live, period_start=FEB, period_end=FEB,
+                                       new_index=live.start_index + 200, kind=InvoiceKind.REGULARISATION,
+                                       issue_date=FEB, allocate=False)
+        u.commit()
+        assert allocation.open_amounts(u.session, contract.id)[jan] == KWH_300
+    assert settlement.settle_contracts(lambda: UnitOfWork(engine)) == 1
+    assert settlement.settle_contracts(lambda: UnitOfWork(engine)) == 0
+    with uow() as u:
+        assert allocation.open_amounts(u.session, contract.id) == {jan: KWH_300 - KWH_100, credit.id: Decimal("0.00")}
