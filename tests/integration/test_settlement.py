@@ -5,12 +5,14 @@ credit on the account. Overdue amounts and penalties follow."""
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from alembic import command
+from alembic.config import Config as AlembicConfig
 from sqlmodel import select
 
 from core import allocation, billing
-from core.db import UnitOfWork
+from core.db import ROOT, UnitOfWork, create_schema
 from core.ledger import InvoiceStatus, account_ledger, invoice_detail
-from core.models import Contract, Invoice, InvoiceKind, PaymentAllocation, clock_at
+from core.models import Contract, CreditNote, Invoice, InvoiceKind, PaymentAllocation, clock_at
 from core.services import cases, settlement
 from core.services.disputes import open_dispute
 from tests.factories import CLERK, SUPERVISOR, current_version, make_account
@@ -106,3 +108,39 @@ def test_settling_after_the_migration_applies_a_credit_invoice_issued_before_onc
     assert settlement.settle_contracts(lambda: UnitOfWork(engine)) == 0
     with uow() as u:
         assert allocation.open_amounts(u.session, contract.id) == {jan: KWH_300 - KWH_100, credit.id: Decimal("0.00")}
+
+
+def migrate(engine, revision: str) -> None:
+    config = AlembicConfig(str(ROOT / "alembic.ini"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if revision != "head" else command.upgrade)(config, revision)
+
+
+def test_migration_0011_turns_each_credit_note_into_the_allocation_row_it_stood_for(uow, engine):
+    contract = make_account(uow)
+    jan, feb = bill(uow, contract, JAN, 100), bill(uow, contract, FEB, 300)
+    with uow() as u:  # before 0011 a credit note lowered its invoice directly: no allocation rows
+        billing.record_payment(u.session, actor=SUPERVISOR, contract=u.session.get(Contract, contract.id),
+                               amount=KWH_100, channel="bank", reference="P-JAN", invoice_id=jan)
+        u.session.add_all([
+            CreditNote(number="NC-2026-000001", contract_id=contract.id, invoice_id=feb, amount=Decimal("30.00"),
+                       reason="index", issued_by="supervisor", issued_at=datetime(2026, 2, 20, 10, tzinfo=UTC)),
+            CreditNote(number="NC-2026-000002", contract_id=contract.id, invoice_id=jan, amount=Decimal("10.00"),
+                       reason="paid over", issued_by="supervisor", issued_at=datetime(2026, 2, 21, 10, tzinfo=UTC))])
+        u.commit()
+    try:
+        migrate(engine, "0010")
+        migrate(engine, "head")
+    finally:
+        create_schema(engine)
+    with uow() as u:
+        rows = u.session.exec(select(PaymentAllocation, CreditNote)
+                              .join(CreditNote, CreditNote.id == PaymentAllocation.credit_note_id)).all()
+        assert [(n.number, a.invoice_id, a.amount, a.created_at.replace(tzinfo=UTC) == n.issued_at.replace(tzinfo=UTC))
+                for a, n in rows] == [("NC-2026-000001", feb, Decimal("30.00"), True)]  # January had nothing open
+        assert allocation.unallocated(u.session, contract.id) == Decimal("10.00")
+    assert settlement.settle_contracts(lambda: UnitOfWork(engine)) == 1  # the 10 lei left settle February
+    with uow() as u:
+        assert allocation.open_amounts(u.session, contract.id) == {jan: Decimal("0.00"),
+                                                                   feb: KWH_300 - Decimal("40.00")}
