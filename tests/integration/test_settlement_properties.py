@@ -121,7 +121,7 @@ def apply(uow, contract: Contract, step: tuple) -> None:
         dispute(uow, contract, step[1], step[2])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps)
 def test_after_every_step_of_any_sequence_the_settlement_invariants_hold(uow, sequence):
     n = next(PLACES)
