@@ -1,17 +1,27 @@
-"""How money received settles invoices. A payment pays the invoice it names first, then the oldest
-unpaid ones; what is left stays as credit on the account and settles the next invoices. Every share
-is a PaymentAllocation row; nothing is edited or deleted (a reversal adds negative rows).
-Helpers only: the caller's transaction commits."""
+"""How money settles invoices: the one module that knows it. Every credit on an account (a payment, a
+credit note, a credit invoice: a regularisation or final invoice with a negative total) settles open
+invoices the same way: the invoice it names first, then the oldest open ones; what is left stays as
+credit on the account and settles the next invoices. A refund (a payment below zero that reverses
+nothing) takes money out of that credit, from the oldest sources first.
 
+Every share is a PaymentAllocation row naming its one source; nothing is edited or deleted (a payment
+reversal adds negative rows). Helpers only: the caller's transaction commits. Every query filters one
+contract on indexed columns."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
+from sqlalchemy import case as when
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.models import Contract, CreditNote, Invoice, Payment, PaymentAllocation
 from core.money import money
 from core.row_lock import lock_row
+
+ZERO = Decimal("0.00")
 
 
 def _sum(column, *where):
@@ -28,72 +38,130 @@ def balance(session: Session, contract_id: int) -> Decimal:
 
 
 def allocated_to(invoice_id):
-    """SQL: what payments have settled on the invoice (a correlated sum on an indexed column)."""
+    """SQL: what every credit together has settled on the invoice (a correlated sum on an indexed column)."""
     return _sum(PaymentAllocation.amount, PaymentAllocation.invoice_id == invoice_id)
 
 
-def credited_to(invoice_id):
-    """SQL: what credit notes have taken off the invoice."""
-    return _sum(CreditNote.amount, CreditNote.invoice_id == invoice_id)
+def still_open(invoice_total, invoice_id):
+    """SQL: what is still to pay on an invoice; a credit invoice owes nothing (its money is a source)."""
+    return when((invoice_total > 0, invoice_total), else_=0) - allocated_to(invoice_id)
+
+
+def settled_before(end: datetime):
+    """SQL subquery (invoice_id, amount): what had settled each invoice before `end`, for reports as of
+    a past day (the rows are never edited, so their time stamps tell)."""
+    return (select(PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount).label("amount"))
+            .where(PaymentAllocation.created_at < end).group_by(PaymentAllocation.invoice_id).subquery())
 
 
 def open_amounts(session: Session, contract_id: int) -> dict[int, Decimal]:
-    """Invoice id -> what is still to pay on it (total - allocated - credited), oldest first.
-    Correlated sums on indexed columns: one contract's invoices, never a whole table."""
+    """Invoice id -> what is still to pay on it (its total less what settled it), oldest first; zero
+    for a credit invoice. Correlated sums on indexed columns: one contract's invoices, never a table."""
     rows = session.exec(
-        select(Invoice.id, Invoice.total, allocated_to(Invoice.id), credited_to(Invoice.id))
+        select(Invoice.id, Invoice.total, allocated_to(Invoice.id))
         .where(Invoice.contract_id == contract_id).order_by(Invoice.issue_date, Invoice.id)).all()
-    return {invoice_id: money(Decimal(str(total)) - Decimal(str(paid)) - Decimal(str(credited)))
-            for invoice_id, total, paid, credited in rows}
+    return {invoice_id: money(max(Decimal(str(total)), ZERO) - Decimal(str(settled)))
+            for invoice_id, total, settled in rows}
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One source of money on an account and what of it is still free to settle invoices."""
+
+    column: str  # the allocation column naming the source: payment_id, credit_note_id, credit_invoice_id
+    id: int
+    at: datetime  # when the money arrived (naive UTC), for oldest-first
+    invoice_id: int | None  # the invoice it settles first, if it names one
+    left: Decimal
 
 
 def unallocated(session: Session, contract_id: int) -> Decimal:
-    """Money received on the contract and not yet applied to any invoice (the account's credit)."""
-    received = _sum(Payment.amount, Payment.contract_id == contract_id)
-    applied = (select(func.coalesce(func.sum(PaymentAllocation.amount), 0))
-               .join(Payment, Payment.id == PaymentAllocation.payment_id)
-               .where(Payment.contract_id == contract_id).scalar_subquery())
-    return money(session.exec(select(received - applied)).one())
+    """The account's credit: money from every source not yet applied to an invoice, less refunds paid
+    out of it. Below zero only when a payment that a refund used was reversed afterwards."""
+    return money(sum((c.left for c in _credits(session, contract_id)), ZERO) - _refunded(session, contract_id))
+
+
+def credits_left(session: Session, contract_id: int) -> list[Credit]:
+    """The sources with money still free, oldest first, after refunds took theirs from the oldest."""
+    refunded, free = _refunded(session, contract_id), []
+    for credit in _credits(session, contract_id):
+        taken = min(refunded, credit.left)
+        refunded -= taken
+        if credit.left > taken:
+            free.append(Credit(credit.column, credit.id, credit.at, credit.invoice_id, credit.left - taken))
+    return free
 
 
 def allocate(session: Session, contract_id: int, first_invoice_id: int | None = None) -> list[PaymentAllocation]:
-    """Applies the account's unallocated money to open invoices: `first_invoice_id` first, then the
-    oldest. Each share is taken from the oldest payments that still have money left. The contract is held
-    until commit first, so money recorded at the same moment (counter, card, a reversal) is allocated
-    one after the other, never twice onto the same open amount."""
+    """Applies the account's free credit to open invoices: `first_invoice_id` first, then the oldest.
+    Each invoice takes first from the credits naming it (a credit note its own invoice), then from the
+    oldest. Never hands out more than the account's credit; calling it again creates nothing. The
+    contract is held until commit first, so money recorded at the same moment (counter, card, a
+    reversal) is allocated one after the other, never twice onto the same open amount."""
     lock_row(session, Contract, contract_id)
-    available = unallocated(session, contract_id)
-    if available <= 0:
+    free = [[credit, credit.left] for credit in credits_left(session, contract_id)]
+    if not free:
         return []
     owed = {i: amount for i, amount in open_amounts(session, contract_id).items() if amount > 0}
-    order = sorted(owed, key=lambda i: (i != first_invoice_id, list(owed).index(i)))
-    sources = _payments_with_money_left(session, contract_id)
     made = []
-    for invoice_id in order:
+    for invoice_id in sorted(owed, key=lambda i: i != first_invoice_id):  # stable: oldest first after it
         need = owed[invoice_id]
-        while need > 0 and sources:
-            payment_id, left = sources[0]
-            share = min(need, left)
-            made.append(PaymentAllocation(payment_id=payment_id, invoice_id=invoice_id, amount=share))
+        for source in sorted(free, key=lambda s: s[0].invoice_id != invoice_id):
+            share = min(need, source[1])
+            if share <= 0:
+                continue
+            made.append(PaymentAllocation(**{source[0].column: source[0].id}, invoice_id=invoice_id, amount=share))
+            source[1] -= share
             need -= share
-            if share == left:
-                sources.pop(0)
-            else:
-                sources[0] = (payment_id, left - share)
-        if not sources:
+            if need == 0:
+                break
+        free = [source for source in free if source[1] > 0]
+        if not free:
             break
     session.add_all(made)
     session.flush()
     return made
 
 
-def _payments_with_money_left(session: Session, contract_id: int) -> list[tuple[int, Decimal]]:
-    """Payments (not reversals, not reversed) with part of their amount still unallocated, oldest first."""
+def _naive_utc(moment: datetime | date) -> datetime:
+    if not isinstance(moment, datetime):
+        return datetime.combine(moment, time.min)
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _credits(session: Session, contract_id: int) -> list[Credit]:
+    """Every source with part of its amount not yet allocated, oldest first: payments (not reversals,
+    not reversed), credit notes, credit invoices. Three indexed per-contract queries."""
     reversal = aliased(Payment)
-    rows = session.exec(
-        select(Payment.id, Payment.amount, _sum(PaymentAllocation.amount, PaymentAllocation.payment_id == Payment.id))
+    payments = session.exec(
+        select(Payment.id, Payment.paid_at, Payment.amount, _sum(PaymentAllocation.amount,
+                                                                  PaymentAllocation.payment_id == Payment.id))
         .where(Payment.contract_id == contract_id, Payment.amount > 0,
-               ~select(reversal.id).where(reversal.reverses_id == Payment.id).exists())
-        .order_by(Payment.paid_at, Payment.id)).all()
-    left = [(pid, money(Decimal(str(amount)) - Decimal(str(used)))) for pid, amount, used in rows]
-    return [(pid, amount) for pid, amount in left if amount > 0]
+               ~select(reversal.id).where(reversal.reverses_id == Payment.id).exists())).all()
+    notes = session.exec(
+        select(CreditNote.id, CreditNote.issued_at, CreditNote.amount,
+               _sum(PaymentAllocation.amount, PaymentAllocation.credit_note_id == CreditNote.id), CreditNote.invoice_id)
+        .where(CreditNote.contract_id == contract_id, CreditNote.amount > 0)).all()
+    invoices = session.exec(
+        select(Invoice.id, Invoice.issue_date, -Invoice.total,
+               _sum(PaymentAllocation.amount, PaymentAllocation.credit_invoice_id == Invoice.id))
+        .where(Invoice.contract_id == contract_id, Invoice.total < 0)).all()
+    found = [*(Credit("credit_invoice_id", i, _naive_utc(on), None, _left(amount, used))
+               for i, on, amount, used in invoices),
+             *(Credit("payment_id", i, _naive_utc(at), None, _left(amount, used)) for i, at, amount, used in payments),
+             *(Credit("credit_note_id", i, _naive_utc(at), invoice_id, _left(amount, used))
+               for i, at, amount, used, invoice_id in notes)]
+    rank = {"credit_invoice_id": 0, "payment_id": 1, "credit_note_id": 2}  # on the same moment
+    return sorted((c for c in found if c.left > 0), key=lambda c: (c.at, rank[c.column], c.id))
+
+
+def _left(amount, used) -> Decimal:
+    return money(Decimal(str(amount)) - Decimal(str(used)))
+
+
+def _refunded(session: Session, contract_id: int) -> Decimal:
+    """Money paid back to the holder: refunds are payments below zero that reverse nothing."""
+    total = session.exec(select(func.coalesce(func.sum(Payment.amount), 0))
+                         .where(Payment.contract_id == contract_id, Payment.amount < 0,
+                                col(Payment.reverses_id).is_(None))).one()
+    return money(-Decimal(str(total)))

@@ -342,10 +342,10 @@ def _payments(r: _Read) -> list[DayAmount]:
 
 
 def _overdue_receivables(r: _Read) -> Decimal:
-    """What is still to pay on invoices past their due date: total - allocated - credited, summed in
-    one statement over the invoices due before today (disputed amounts included)."""
-    still_open = (Invoice.total - allocation.allocated_to(Invoice.id) - allocation.credited_to(Invoice.id))
-    late = select(still_open.label("amount")).where(Invoice.due_date < today()).subquery()
+    """What is still to pay on invoices past their due date (core.allocation: total less what settled
+    it), summed in one statement over the invoices due before today (disputed amounts included)."""
+    late = (select(allocation.still_open(Invoice.total, Invoice.id).label("amount"))
+            .where(Invoice.due_date < today(), Invoice.total > 0).subquery())
     return money(r.session.exec(select(func.coalesce(func.sum(late.c.amount), 0)).where(late.c.amount > 0)).one())
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from core import billing, numbers
+from core import allocation, billing, numbers
 from core.errors import TransitionRefused
 from core.guards import GuardContext, place_is_contracted
 from core.handover import final_period
@@ -105,7 +105,8 @@ def record_credit_proposal(ctx: GuardContext) -> dict:
 
 
 def issue_credit_note(ctx: GuardContext) -> dict:
-    """The upheld amount becomes a credit note on the disputed invoice, lowering what the holder owes."""
+    """The upheld amount becomes a credit note on the disputed invoice, lowering what the holder owes; it
+    settles that invoice first, then the oldest open ones (core.allocation), the rest is credit."""
     session, case = ctx.session, ctx.case
     invoice = session.get(Invoice, case.invoice_id)
     note = CreditNote(
@@ -115,6 +116,7 @@ def issue_credit_note(ctx: GuardContext) -> dict:
     )
     session.add(note)
     session.flush()
+    allocation.allocate(session, invoice.contract_id, first_invoice_id=invoice.id)
     return {"credit_note": note.number, "credit_amount": str(note.amount)}
 
 

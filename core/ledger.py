@@ -11,6 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import false, func, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from core import allocation, penalties
@@ -49,6 +50,7 @@ class InvoiceStatus(StrEnum):
     UNPAID = "unpaid"
     OVERDUE = "overdue"
     DISPUTED = "disputed"
+    CREDIT = "credit"  # a credit invoice (negative total): its money settles other invoices
 
 
 class EntryKind(StrEnum):
@@ -356,7 +358,7 @@ def _ledger(session: Session, contract: Contract, contracts: list[ContractInfo],
                     place.last_index),
         contract=next(c for c in contracts if c.id == contract.id), contracts=contracts,
         entries=_within(entries, period_from, period_to), invoices=states,
-        balance=entries[-1].balance if entries else ZERO,
+        balance=allocation.balance(session, contract.id),
         overdue=money(sum((penalties.chargeable(s.open_amount, s.disputed) for s in late), ZERO)),
         days_overdue=max((s.days_overdue for s in late), default=0),
         disputed=money(sum((s.disputed for s in states), ZERO)),
@@ -388,7 +390,9 @@ def invoice_state(invoice: Invoice, open_amount: Decimal, disputed: Decimal | No
     in_dispute = money(disputed or 0)
     chargeable = penalties.chargeable(open_amount, in_dispute)
     late = on > invoice.due_date and chargeable > 0
-    if disputed is not None:
+    if invoice.total < 0:
+        status = InvoiceStatus.CREDIT
+    elif disputed is not None:
         status = InvoiceStatus.DISPUTED
     elif open_amount <= 0:
         status = InvoiceStatus.PAID
@@ -442,6 +446,28 @@ def _within(entries: list[Entry], period_from: date | None, period_to: date | No
 
 # ---- one invoice ----
 
+def _allocation_lines(session: Session, invoice_id: int) -> list[AllocationLine]:
+    """What settled the invoice, share by share: payments (and their reversals), credit notes and
+    credit invoices, each with its own reference and date."""
+    source = aliased(Invoice)
+    rows = session.exec(
+        select(PaymentAllocation, Payment, CreditNote, source)
+        .outerjoin(Payment, Payment.id == PaymentAllocation.payment_id)
+        .outerjoin(CreditNote, CreditNote.id == PaymentAllocation.credit_note_id)
+        .outerjoin(source, source.id == PaymentAllocation.credit_invoice_id)
+        .where(PaymentAllocation.invoice_id == invoice_id).order_by(PaymentAllocation.id)).all()
+    lines = []
+    for a, payment, note, credit in rows:
+        if payment is not None:
+            reference, on, channel = payment.reference, _day(payment.paid_at), payment.channel
+        elif note is not None:
+            reference, on, channel = note.number, _day(note.issued_at), "credit_note"
+        else:
+            reference, on, channel = credit.series, credit.issue_date, "credit_invoice"
+        lines.append(AllocationLine(reference, on, channel, money(a.amount), a.amount < 0 or a.reverses_id is not None))
+    return lines
+
+
 def invoice_detail(*, uow, actor: Actor, invoice_id: int) -> InvoiceDetail:
     """Every field of a stored invoice, its standing today, what paid it, credits and disputes."""
     require_role(actor, READERS)
@@ -459,12 +485,7 @@ def invoice_detail(*, uow, actor: Actor, invoice_id: int) -> InvoiceDetail:
                                     .order_by(Case.registered_at, Case.id))]
         open_dispute = next((d.disputed_amount for d in disputes if d.is_open), None)
         open_amount = allocation.open_amounts(s, contract.id)[invoice.id]
-        allocations = [AllocationLine(p.reference, _day(p.paid_at), p.channel, money(a.amount),
-                                      a.amount < 0 or a.reverses_id is not None)
-                       for a, p in s.exec(select(PaymentAllocation, Payment)
-                                          .join(Payment, Payment.id == PaymentAllocation.payment_id)
-                                          .where(PaymentAllocation.invoice_id == invoice_id)
-                                          .order_by(PaymentAllocation.id))]
+        allocations = _allocation_lines(s, invoice_id)
         reason = (lambda text: text) if sees_personal_data(actor.role) else (lambda text: scrub(text, customer.name))
         credits = [CreditNoteLine(n.number, _day(n.issued_at), money(n.amount), reason(n.reason))
                    for n in s.exec(select(CreditNote).where(CreditNote.invoice_id == invoice_id)

@@ -12,7 +12,7 @@ from sqlmodel import select
 from core.auth import BILLING, Actor
 from core.db import UnitOfWork
 from core.effects import close_contract
-from core.models import Contract, CustomerKind, clock_at
+from core.models import ConsumptionPlace, Contract, CustomerKind, clock_at
 from core.services.contracting import register_new_contract
 from core.services.intake import RIGHT_OF_USE
 from core.workdays import local_time
@@ -62,12 +62,20 @@ def plan_vacancies(fake: Fake, accounts: list[Account], taken: list[CasePlan], r
 
 
 def close_vacancies(engine: Engine, fake: Fake, vacancies: list[Vacancy]) -> None:
-    """The holders move out: each contract closes at the meter's index with its final invoice."""
+    """The holders move out: each contract closes at the meter's index with its final invoice. The one
+    with the most kWh estimated since its last real reading was away for those months: the meter barely
+    moved, so its final invoice is a credit (negative) that settles what is still open."""
     with UnitOfWork(engine) as uow:
+        contracts = {id(v): uow.session.exec(select(Contract).where(Contract.payment_code == v.account.payment_code))
+                     .one() for v in vacancies}
+        last_read = {id(v): uow.session.get(ConsumptionPlace, contracts[id(v)].place_id).last_index for v in vacancies}
+        away = max(vacancies, key=lambda v: v.account.profile.billed - last_read[id(v)], default=None)
         for vacancy in vacancies:
             account, day = vacancy.account, local_time(vacancy.moved_out).date()
-            contract = uow.session.exec(select(Contract).where(Contract.payment_code == account.payment_code)).one()
+            contract = contracts[id(vacancy)]
             index = account.profile.handover_index(fake.rng, day)
+            if vacancy is away:
+                index = last_read[id(vacancy)] + 1
             with clock_at(datetime.combine(day, time(10), UTC)):
                 close_contract(uow.session, contract, index, day, BILLING.username)
             account.profile.hand_over(index, day, pays_until=vacancy.moved_out)

@@ -33,9 +33,10 @@ SEARCH, PICK = "ledger_search", "ledger_pick"
 INVOICE = "invoice_id"  # shared: the invoice the invoice page shows
 STATUS_COLORS = {
     InvoiceStatus.PAID: "green", InvoiceStatus.PARTLY_PAID: "orange", InvoiceStatus.UNPAID: "blue",
-    InvoiceStatus.OVERDUE: "red", InvoiceStatus.DISPUTED: "violet",
+    InvoiceStatus.OVERDUE: "red", InvoiceStatus.DISPUTED: "violet", InvoiceStatus.CREDIT: "gray",
 }
-_CELL_COLORS = {"green": "#1a7f37", "orange": "#b35900", "blue": "#0b5cad", "red": "#b42318", "violet": "#6e40c9"}
+_CELL_COLORS = {"green": "#1a7f37", "orange": "#b35900", "blue": "#0b5cad", "red": "#b42318", "violet": "#6e40c9",
+                "gray": "#57606a"}
 
 
 def _day(value: date | None) -> str:

@@ -1,6 +1,6 @@
 """Receivables aging: for each account, what was still to pay at the end of the period, split by how
 long past its due date (current, 1–30, 31–60, 61–90, over 90 days). One SQL aggregation for both
-databases: invoice total − allocations − credit notes, each as of that day, bucketed by due date
+databases: invoice total − what settled it (core.allocation) as of that day, bucketed by due date
 (the bucket limits are dates computed here, so no date arithmetic in SQL)."""
 
 from datetime import timedelta
@@ -9,9 +9,9 @@ from sqlalchemy import case as when
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from core import xlsx
+from core import allocation, xlsx
 from core.auth import Actor
-from core.models import Contract, CreditNote, Customer, Invoice, PaymentAllocation
+from core.models import Contract, Customer, Invoice
 from core.money import money
 from core.reports.base import Column, Filters, Period, Report, Table, count, name_for, stream
 
@@ -26,15 +26,11 @@ COLUMNS = [
 def open_invoices(period: Period):
     """Each invoice issued by the period's end with what was still open on it then (open > 0 only)."""
     _, end = period.bounds()
-    paid = (select(PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount).label("amount"))
-            .where(PaymentAllocation.created_at < end).group_by(PaymentAllocation.invoice_id).subquery())
-    credited = (select(CreditNote.invoice_id, func.sum(CreditNote.amount).label("amount"))
-                .where(CreditNote.issued_at < end).group_by(CreditNote.invoice_id).subquery())
-    open_amount = (Invoice.total - func.coalesce(paid.c.amount, 0) - func.coalesce(credited.c.amount, 0))
+    settled = allocation.settled_before(end)
+    open_amount = Invoice.total - func.coalesce(settled.c.amount, 0)
     return (select(Invoice.contract_id, Invoice.due_date, open_amount.label("open_amount"))
-            .join(paid, paid.c.invoice_id == Invoice.id, isouter=True)
-            .join(credited, credited.c.invoice_id == Invoice.id, isouter=True)
-            .where(Invoice.issue_date <= period.date_to, open_amount > 0).subquery())
+            .join(settled, settled.c.invoice_id == Invoice.id, isouter=True)
+            .where(Invoice.issue_date <= period.date_to, Invoice.total > 0, open_amount > 0).subquery())
 
 
 def build(session: Session, actor: Actor, period: Period, filters: Filters) -> list[Table]:

@@ -6,7 +6,7 @@ from core import allocation, audit, numbers, validation
 from core.auth import Actor, require_role
 from core.billing import record_payment
 from core.errors import DomainError, NotFound, ValidationFailed
-from core.models import Contract, ContractStatus, Invoice, Payment, PaymentAllocation, Role, utcnow
+from core.models import Contract, Invoice, Payment, PaymentAllocation, Role, utcnow
 from core.models.accounts import REVERSAL_SUFFIX
 from core.row_lock import lock_row
 from core.validation import FieldError
@@ -76,7 +76,6 @@ def reverse_payment(*, uow, actor: Actor, payment_id: int, reason: str) -> Payme
             s.add(PaymentAllocation(payment_id=reversal.id, invoice_id=share.invoice_id, amount=-share.amount,
                                     reverses_id=share.id))
         s.flush()
-        if s.get(Contract, original.contract_id).status == ContractStatus.ACTIVE:
-            allocation.allocate(s, original.contract_id)  # other credit on the account may settle what reopened
+        allocation.allocate(s, original.contract_id)  # other credit on the account may settle what reopened
         uow.commit()
         return reversal

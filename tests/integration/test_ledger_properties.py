@@ -6,12 +6,14 @@ import itertools
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func
 from sqlmodel import select
 
 from core import allocation
+from core.errors import ValidationFailed
 from core.models import CreditNote, Invoice, Payment, PaymentAllocation, utcnow
 from core.money import money
 from core.services import cases
@@ -48,7 +50,11 @@ def apply(uow, contract, step) -> None:
             assert getattr(err, "key", "") == "payment.already_reversed"
     elif step[0] == "dispute":
         target = next((i for i in invoices if owed[i.id] > 0), None)
-        if target is None:
+        if target is None:  # nothing open: a dispute is refused (or there is no invoice to dispute)
+            if invoices:
+                with pytest.raises(ValidationFailed):
+                    open_dispute(uow=uow(), actor=CLERK, invoice_id=invoices[-1].id,
+                                 form={"category": "other", "amount": "0.01", "description": "x"})
             return
         amount = max(Decimal("0.01"), (owed[target.id] * step[1] / 100).quantize(Decimal("0.01")))
         case = open_dispute(uow=uow(), actor=CLERK, invoice_id=target.id,
