@@ -1,0 +1,22 @@
+"""worker_heartbeat (placeholder: filled by the work that owns it)
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-12-02 05:00:00
+
+"""
+from collections.abc import Sequence
+
+# revision identifiers, used by Alembic.
+revision: str = '0014'
+down_revision: str | Sequence[str] | None = '0013'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+
+
+def downgrade() -> None:
+    """Downgrade schema."""
