@@ -43,6 +43,7 @@ from core.models import (
     User,
     utcnow,
 )
+from core.overdue import is_overdue, overdue_clause
 from core.search import fold
 from core.validation import SEARCH_MAX, length_of, text_or_none
 from core.workdays import add_working_days, day_bounds, is_working_day, local_time
@@ -78,8 +79,8 @@ class QueueFilter:
 
 
 def overdue_conditions() -> list:
-    """Past their deadline, unless the deadline is stopped."""
-    return [Case.due_date < today(), Case.sla_status != SlaStatus.STOPPED]
+    """Overdue today (core.overdue): the queue's "overdue only" toggle and the dashboard's overdue list."""
+    return [overdue_clause(today())]
 
 
 def due_soon_until() -> date:
@@ -175,6 +176,7 @@ class QueueRow:
     overdue: bool
     registered_at: datetime
     version: int
+    sla_status: str
 
 
 @dataclass(frozen=True)
@@ -187,10 +189,6 @@ class Page:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
-
-
-def is_overdue(case_due: date | None, sla_status: str, on: date) -> bool:
-    return case_due is not None and sla_status != SlaStatus.STOPPED and case_due < on
 
 
 def list_queue(*, uow, actor: Actor, filters: QueueFilter, page: int = 1, page_size: int = 25) -> Page:
@@ -208,7 +206,8 @@ def list_queue(*, uow, actor: Actor, filters: QueueFilter, page: int = 1, page_s
     name = (lambda value: value) if sees_personal_data(actor.role) else mask_name
     rows = [
         QueueRow(c.id, c.registration_number, c.case_type, c.state, name(c.applicant_name), c.payment_code, c.pod,
-                 username, c.due_date, is_overdue(c.due_date, c.sla_status, on), c.registered_at, c.version)
+                 username, c.due_date, is_overdue(c.due_date, c.sla_status, on), c.registered_at, c.version,
+                 c.sla_status)
         for c, username in result
     ]
     return Page(rows, total, page, page_size)
