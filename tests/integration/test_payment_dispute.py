@@ -3,6 +3,7 @@ upheld with a credit note (four-eyes above the threshold) or rejected."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import func, select
@@ -93,6 +94,24 @@ def test_a_dispute_filed_more_than_30_days_after_issue_is_refused_with_that_reas
     invoice = invoice_for(uow, make_account(uow), issue_date=date(2026, 10, 15))
     assert errors(uow, invoice) == {"invoice": "Factura a fost emisă pe 15.10.2026; o contestație se poate depune "
                                                "în cel mult 30 de zile de la emitere."}
+
+
+@pytest.mark.parametrize(("local_time", "accepted"), [
+    (datetime(2026, 11, 20, 0, 5), True),  # day 30 after the 21 October issue, from its first minutes
+    (datetime(2026, 11, 20, 23, 55), True),  # to its last, in Bucharest time (21:55 UTC)
+    (datetime(2026, 11, 21, 0, 5), False),  # day 31 already, though it is still 20 November in UTC
+])
+def test_a_dispute_is_accepted_on_the_30th_day_after_the_issue_and_refused_on_the_31st(uow, local_time, accepted):
+    invoice = invoice_for(uow, make_account(uow), issue_date=date(2026, 10, 21))
+    form = {"category": "wrong_reading", "amount": "50.00", "description": "Index greșit."}
+    with clock_at(local_time.replace(tzinfo=ZoneInfo("Europe/Bucharest"))):
+        if accepted:
+            assert open_dispute(uow=uow(), actor=CLERK, invoice_id=invoice.id, form=form).state == "opened"
+        else:
+            with pytest.raises(ValidationFailed) as failed:
+                open_dispute(uow=uow(), actor=CLERK, invoice_id=invoice.id, form=form)
+            assert failed.value.messages("ro") == {"invoice": "Factura a fost emisă pe 21.10.2026; o contestație se "
+                                                              "poate depune în cel mult 30 de zile de la emitere."}
 
 
 def test_nothing_is_written_when_a_dispute_is_refused(uow):
