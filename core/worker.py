@@ -20,6 +20,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
@@ -37,13 +38,31 @@ log = logging.getLogger("ghiseu.worker")
 Sender = Callable[[OutboxMessage], None]
 
 
-def smtp_sender(message: OutboxMessage) -> None:
-    """One e-mail; its Message-ID is the outbox row's, so a retry of a message the peer already took is a
-    duplicate the peer (or the reader's client) can recognise."""
+def email_message(message: OutboxMessage) -> EmailMessage:
+    """The e-mail as sent (SMTP policy: CRLF, lines within 78). Its Message-ID is the outbox row's, so a retry
+    of a message the peer already took is a duplicate the peer (or the reader's client) can recognise."""
     mail = EmailMessage(policy=email.policy.SMTP)
-    mail["From"], mail["To"], mail["Subject"] = settings.smtp_sender, message.recipient, message.subject
+    mail["From"], mail["To"] = settings.smtp_sender, message.recipient
+    _set_subject(mail, message.subject)
     mail["Date"], mail["Message-ID"] = format_datetime(utcnow()), message.message_id
     mail.set_content(message.body)
+    return mail
+
+
+def _set_subject(mail: EmailMessage, subject: str) -> None:
+    """Python 3.11's folder breaks a line before an encoded word but keeps the space before the break, so a
+    reader shows two spaces there ("a fost  înregistrată"). A subject with diacritics is therefore encoded
+    whole as RFC 2047 words, folded between words (the break between two encoded words is not text), and
+    stored as it is (its lines fit, so the policy does not fold it again)."""
+    if subject.isascii():
+        mail["Subject"] = subject
+    else:
+        mail.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode(linesep=mail.policy.linesep))
+
+
+def smtp_sender(message: OutboxMessage) -> None:
+    """One e-mail over SMTP (STARTTLS and login when configured)."""
+    mail = email_message(message)
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.outbox_send_timeout_seconds) as smtp:
         if settings.smtp_starttls:
             smtp.starttls()
