@@ -41,6 +41,7 @@ from core.models import (
     Role,
     SlaStatus,
     User,
+    WorkerHeartbeat,
     utcnow,
 )
 from core.overdue import is_overdue, overdue_clause
@@ -411,8 +412,51 @@ def shown_body(body: str, template: str, name: str | None) -> str:
     return hide_secrets(body, template) if settings.environment == "production" else body
 
 
-def outbox_counts(*, uow, actor: Actor) -> dict[str, int]:
+WORKER_SILENT_PASSES = 3  # a worker that missed this many passes (and at least a minute) has stopped
+
+
+@dataclass(frozen=True)
+class WorkerState:
+    worker: str
+    seen_at: datetime
+    running: bool  # seen within its last few passes
+    email_configured: bool
+    sms_configured: bool
+
+
+@dataclass(frozen=True)
+class OutboxState:
+    """The queue as it is and what the workers report, for the admin: whether e-mail goes out is read from
+    the workers' heartbeats, never from this app's own settings."""
+
+    queued: int
+    sent_last_hour: int
+    failed: int
+    oldest_waiting: datetime | None  # created_at of the oldest queued message
+    workers: list[WorkerState]  # newest heartbeat first
+
+    @property
+    def running(self) -> list[WorkerState]:
+        return [w for w in self.workers if w.running]
+
+
+def outbox_state(*, uow, actor: Actor) -> OutboxState:
     require_role(actor, (Role.ADMIN,))
+    now = utcnow()
     with uow:
-        found = dict(uow.session.exec(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
-    return {status.value: found.get(status, 0) for status in OutboxStatus}
+        s = uow.session
+        waiting = dict(s.exec(select(OutboxMessage.status, func.count()).where(  # ix_outbox_status_next
+            col(OutboxMessage.status).in_([OutboxStatus.QUEUED, OutboxStatus.FAILED]))
+            .group_by(OutboxMessage.status)).all())
+        sent = s.exec(select(func.count()).select_from(OutboxMessage).where(  # ix_outbox_sent_at
+            OutboxMessage.sent_at >= now - timedelta(hours=1))).one()
+        oldest = s.exec(select(func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.status == OutboxStatus.QUEUED)).one()
+        beats = s.exec(select(WorkerHeartbeat).order_by(WorkerHeartbeat.seen_at.desc())).all()
+    workers = [WorkerState(b.worker, b.seen_at, b.seen_at >= now - _silence(b.interval_seconds), b.email_configured,
+                           b.sms_configured) for b in beats]
+    return OutboxState(waiting.get(OutboxStatus.QUEUED, 0), sent, waiting.get(OutboxStatus.FAILED, 0), oldest, workers)
+
+
+def _silence(interval_seconds: int) -> timedelta:
+    return max(timedelta(minutes=1), WORKER_SILENT_PASSES * timedelta(seconds=interval_seconds))
