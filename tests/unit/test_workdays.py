@@ -41,6 +41,8 @@ def test_the_closing_hour_itself_is_after_hours():
     (datetime(2027, 6, 18, 7, 0, tzinfo=UTC), 1, date(2027, 6, 22)),
     # a dispute answered in 15 working days across Easter 2026
     (datetime(2026, 4, 6, 7, 0, tzinfo=UTC), 15, date(2026, 4, 29)),
+    # the README's example: across Easter and 1 May 2026
+    (datetime(2026, 4, 9, 7, 0, tzinfo=UTC), 15, date(2026, 5, 5)),
 ])
 def test_deadlines_skip_orthodox_easter_and_whit_monday(received, days, due):
     assert add_working_days(received, days) == due
