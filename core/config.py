@@ -26,7 +26,6 @@ class Settings(BaseSettings):
     invoice_id_pattern: str = r"\d{11}"
 
     # deadlines, in working days unless named otherwise
-    working_day_start_hour: int = 8
     working_day_end_hour: int = 16
     timezone: str = "Europe/Bucharest"
     documents_wait_days: int = 15

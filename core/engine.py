@@ -260,8 +260,11 @@ def _queue_message(session: Session, case: Case, template: str, reason: str | No
         link = issue_upload_link(session, case)
         until = local_time(utcnow() + timedelta(days=settings.upload_link_days)).strftime("%d.%m.%Y")
         documents_line += "\n\n" + t("message.documents_upload_link", lang=lang, link=link, until=until)
+    # the case's amounts as it stands (Decimal: the outbox writes them as lei), over the details' stored text
+    amounts = {name: value for name, value in (("amount", case.disputed_amount), ("credit_amount", case.credit_amount))
+               if value is not None}
     queue_email(
         session, recipient=data["email"], template=f"{wf.name}.{template}", lang=lang, case_id=case.id,
         registration_number=case.registration_number, name=data["applicant_name"], reason=reason or "",
-        documents_line=documents_line, due_date=due, **data.get("message_params", {}), **details,
+        documents_line=documents_line, due_date=due, **{**data.get("message_params", {}), **details, **amounts},
     )

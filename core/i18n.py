@@ -53,3 +53,24 @@ def t(key: str, lang: str | None = None, **params) -> str:
 
 def has_key(key: str) -> bool:
     return key in _catalog("ro")
+
+
+def plural_form(count: int, lang: str) -> str:
+    """The catalogue form for a whole number (CLDR cardinal rules): "one" for 1; in Romanian "few" for 0 and
+    for 2-19 within each hundred (also 101, 119: "101 cazuri"), "many" from 20 ("20 de cazuri", "120 de
+    cazuri"); English has one and many."""
+    if count == 1:
+        return "one"
+    if lang == "ro" and (count == 0 or 1 <= count % 100 <= 19):
+        return "few"
+    return "many"
+
+
+def t_plural(key: str, count: int, lang: str | None = None, **params) -> str:
+    """`<key>_one`, `<key>_few` or `<key>_many` for `count` (a language without a few form uses many),
+    with `{count}` and the other parameters filled in."""
+    lang = lang or _current.get()
+    form = plural_form(count, lang)
+    catalog = _catalog(lang)
+    chosen = f"{key}_{form}" if f"{key}_{form}" in catalog or form != "few" else f"{key}_many"
+    return t(chosen, lang=lang, count=count, **params)

@@ -1,5 +1,8 @@
 """Queues customer messages in the outbox, rendered from the catalog in the customer's language.
-Helpers only: the caller's transaction commits them together with the change that caused them."""
+Helpers only: the caller's transaction commits them together with the change that caused them.
+Amounts are passed as Decimal and written as every screen writes them (core.ledger.format_lei)."""
+
+from decimal import Decimal
 
 from sqlmodel import Session
 
@@ -9,6 +12,9 @@ from core.models import OutboxMessage
 
 def _queue(session: Session, channel: str, recipient: str, template: str, lang: str, case_id: int | None,
            params: dict) -> OutboxMessage:
+    from core.ledger import format_lei  # here: the ledger reads the queue, whose engine queues messages
+
+    params = {name: format_lei(value) if isinstance(value, Decimal) else value for name, value in params.items()}
     message = OutboxMessage(
         channel=channel,
         recipient=recipient,

@@ -41,8 +41,10 @@ from core.models import (
     Role,
     SlaStatus,
     User,
+    WorkerHeartbeat,
     utcnow,
 )
+from core.overdue import is_overdue, overdue_clause
 from core.search import fold
 from core.validation import SEARCH_MAX, length_of, text_or_none
 from core.workdays import add_working_days, day_bounds, is_working_day, local_time
@@ -78,8 +80,8 @@ class QueueFilter:
 
 
 def overdue_conditions() -> list:
-    """Past their deadline, unless the deadline is stopped."""
-    return [Case.due_date < today(), Case.sla_status != SlaStatus.STOPPED]
+    """Overdue today (core.overdue): the queue's "overdue only" toggle and the dashboard's overdue list."""
+    return [overdue_clause(today())]
 
 
 def due_soon_until() -> date:
@@ -175,6 +177,7 @@ class QueueRow:
     overdue: bool
     registered_at: datetime
     version: int
+    sla_status: str
 
 
 @dataclass(frozen=True)
@@ -187,10 +190,6 @@ class Page:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
-
-
-def is_overdue(case_due: date | None, sla_status: str, on: date) -> bool:
-    return case_due is not None and sla_status != SlaStatus.STOPPED and case_due < on
 
 
 def list_queue(*, uow, actor: Actor, filters: QueueFilter, page: int = 1, page_size: int = 25) -> Page:
@@ -208,7 +207,8 @@ def list_queue(*, uow, actor: Actor, filters: QueueFilter, page: int = 1, page_s
     name = (lambda value: value) if sees_personal_data(actor.role) else mask_name
     rows = [
         QueueRow(c.id, c.registration_number, c.case_type, c.state, name(c.applicant_name), c.payment_code, c.pod,
-                 username, c.due_date, is_overdue(c.due_date, c.sla_status, on), c.registered_at, c.version)
+                 username, c.due_date, is_overdue(c.due_date, c.sla_status, on), c.registered_at, c.version,
+                 c.sla_status)
         for c, username in result
     ]
     return Page(rows, total, page, page_size)
@@ -412,8 +412,51 @@ def shown_body(body: str, template: str, name: str | None) -> str:
     return hide_secrets(body, template) if settings.environment == "production" else body
 
 
-def outbox_counts(*, uow, actor: Actor) -> dict[str, int]:
+WORKER_SILENT_PASSES = 3  # a worker that missed this many passes (and at least a minute) has stopped
+
+
+@dataclass(frozen=True)
+class WorkerState:
+    worker: str
+    seen_at: datetime
+    running: bool  # seen within its last few passes
+    email_configured: bool
+    sms_configured: bool
+
+
+@dataclass(frozen=True)
+class OutboxState:
+    """The queue as it is and what the workers report, for the admin: whether e-mail goes out is read from
+    the workers' heartbeats, never from this app's own settings."""
+
+    queued: int
+    sent_last_hour: int
+    failed: int
+    oldest_waiting: datetime | None  # created_at of the oldest queued message
+    workers: list[WorkerState]  # newest heartbeat first
+
+    @property
+    def running(self) -> list[WorkerState]:
+        return [w for w in self.workers if w.running]
+
+
+def outbox_state(*, uow, actor: Actor) -> OutboxState:
     require_role(actor, (Role.ADMIN,))
+    now = utcnow()
     with uow:
-        found = dict(uow.session.exec(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
-    return {status.value: found.get(status, 0) for status in OutboxStatus}
+        s = uow.session
+        waiting = dict(s.exec(select(OutboxMessage.status, func.count()).where(  # ix_outbox_status_next
+            col(OutboxMessage.status).in_([OutboxStatus.QUEUED, OutboxStatus.FAILED]))
+            .group_by(OutboxMessage.status)).all())
+        sent = s.exec(select(func.count()).select_from(OutboxMessage).where(  # ix_outbox_sent_at
+            OutboxMessage.sent_at >= now - timedelta(hours=1))).one()
+        oldest = s.exec(select(func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.status == OutboxStatus.QUEUED)).one()
+        beats = s.exec(select(WorkerHeartbeat).order_by(WorkerHeartbeat.seen_at.desc())).all()
+    workers = [WorkerState(b.worker, b.seen_at, b.seen_at >= now - _silence(b.interval_seconds), b.email_configured,
+                           b.sms_configured) for b in beats]
+    return OutboxState(waiting.get(OutboxStatus.QUEUED, 0), sent, waiting.get(OutboxStatus.FAILED, 0), oldest, workers)
+
+
+def _silence(interval_seconds: int) -> timedelta:
+    return max(timedelta(minutes=1), WORKER_SILENT_PASSES * timedelta(seconds=interval_seconds))

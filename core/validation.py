@@ -23,8 +23,9 @@ from stdnum.ro import cnp, cui
 
 from core.config import settings
 from core.errors import ValidationFailed
-from core.models import AuditEvent, CaseComment, CaseDocument, ConsumptionPlace, Customer, Payment
+from core.models import AuditEvent, CaseComment, CaseDocument, ConsumptionPlace, Customer, Payment, utcnow
 from core.search import fold
+from core.workdays import local_time
 
 # every meter index column (last_index, start_index, invoice indexes, kWh) is an INTEGER: 32 bits on PostgreSQL
 INTEGER_MAX = 2**31 - 1
@@ -175,10 +176,10 @@ def client_code(value: str | None) -> str:
 
 
 def person_id(value: str | None) -> str:
-    """A CNP: 13 digits, valid birth date and county, correct check digit."""
+    """A CNP: 13 digits, a birth date that is a calendar day not after today, a county, the check digit."""
     text = _identifier(value)
     try:
-        return cnp.validate(text)
+        number = cnp.validate(text)
     except InvalidChecksum:
         raise FieldError("validation.cnp_checksum") from None
     except InvalidLength:
@@ -187,6 +188,10 @@ def person_id(value: str | None) -> str:
         raise FieldError("validation.cnp_component") from None
     except ValidationError:
         raise FieldError("validation.cnp_format") from None
+    born = cnp.get_birth_date(number)
+    if born > local_time(utcnow()).date():
+        raise FieldError("validation.cnp_future", born=born.strftime("%d.%m.%Y"))
+    return number
 
 
 def company_id(value: str | None) -> str:
@@ -230,6 +235,21 @@ def phone(value: str | None) -> str:
     if not phonenumbers.is_valid_number(number):
         raise FieldError("validation.phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# Numbers an SMS reaches. FIXED_LINE_OR_MOBILE is what the numbering plan says when it cannot tell the two
+# apart: never for Romania (07 is mobile, 02/03 fixed), always for the US and Canada, whose mobiles it would
+# otherwise refuse; the confirmation code sent by SMS then proves that the number receives messages.
+_SMS_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def mobile_phone(value: str | None) -> str:
+    """A number that can receive the invoice SMS: a valid one (phone) that is a mobile, not a landline,
+    a toll-free, premium or shared-cost number."""
+    e164 = phone(value)
+    if phonenumbers.number_type(phonenumbers.parse(e164)) not in _SMS_TYPES:
+        raise FieldError("validation.phone_not_mobile")
+    return e164
 
 
 def meter_index(value: Any) -> int:

@@ -4,7 +4,8 @@ the last attempt. Any number of workers may run on SQLite or PostgreSQL: a messa
 attempt by a conditional UPDATE with a lease (OUTBOX_LEASE_SECONDS), so none is sent twice at once, a
 worker killed mid-send leaves its attempt counted, and the retry carries the same Message-ID (SMS: the
 same Idempotency-Key). A channel without its transport keeps its messages queued and visible on the
-outbox page (development: read the e-mail or the SMS code there). Each pass also gives up card payments
+outbox page (development: read the e-mail or the SMS code there). Each pass starts with the worker's
+heartbeat (core.models.WorkerHeartbeat), which the outbox page reads; it also gives up card payments
 the processor never answered, forgets public lookup records past their retention, and once a day
 verifies the audit chain (core.audit)."""
 
@@ -20,30 +21,49 @@ import time
 import urllib.request
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, update
 from sqlmodel import col, select
 
 from core import audit, signin, staff_sessions
 from core.config import settings
 from core.db import UnitOfWork, create_schema, get_engine
 from core.masking import hide_secrets
-from core.models import OutboxMessage, OutboxStatus, utcnow
+from core.models import OutboxMessage, OutboxStatus, WorkerHeartbeat, utcnow
 from core.online import access, payments
 
 log = logging.getLogger("ghiseu.worker")
 Sender = Callable[[OutboxMessage], None]
 
 
-def smtp_sender(message: OutboxMessage) -> None:
-    """One e-mail; its Message-ID is the outbox row's, so a retry of a message the peer already took is a
-    duplicate the peer (or the reader's client) can recognise."""
+def email_message(message: OutboxMessage) -> EmailMessage:
+    """The e-mail as sent (SMTP policy: CRLF, lines within 78). Its Message-ID is the outbox row's, so a retry
+    of a message the peer already took is a duplicate the peer (or the reader's client) can recognise."""
     mail = EmailMessage(policy=email.policy.SMTP)
-    mail["From"], mail["To"], mail["Subject"] = settings.smtp_sender, message.recipient, message.subject
+    mail["From"], mail["To"] = settings.smtp_sender, message.recipient
+    _set_subject(mail, message.subject)
     mail["Date"], mail["Message-ID"] = format_datetime(utcnow()), message.message_id
     mail.set_content(message.body)
+    return mail
+
+
+def _set_subject(mail: EmailMessage, subject: str) -> None:
+    """Python 3.11's folder breaks a line before an encoded word but keeps the space before the break, so a
+    reader shows two spaces there ("a fost  înregistrată"). A subject with diacritics is therefore encoded
+    whole as RFC 2047 words, folded between words (the break between two encoded words is not text), and
+    stored as it is (its lines fit, so the policy does not fold it again)."""
+    if subject.isascii():
+        mail["Subject"] = subject
+    else:
+        mail.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode(linesep=mail.policy.linesep))
+
+
+def smtp_sender(message: OutboxMessage) -> None:
+    """One e-mail over SMTP (STARTTLS and login when configured)."""
+    mail = email_message(message)
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.outbox_send_timeout_seconds) as smtp:
         if settings.smtp_starttls:
             smtp.starttls()
@@ -112,7 +132,7 @@ def _claim(*, uow, message_id: int, channel: str) -> OutboxMessage | None:
     """Takes the message for one attempt, or None when another worker has it. The attempt is counted here,
     committed before the send, so a worker killed mid-send cannot roll it back."""
     now = utcnow()
-    holder = f"{socket.gethostname()[:40]}/{os.getpid()}/{secrets.token_hex(4)}"  # unique to this attempt
+    holder = f"{worker_name()}/{secrets.token_hex(4)}"  # unique to this attempt
     with uow:
         message = uow.session.exec(
             update(OutboxMessage).where(OutboxMessage.id == message_id, _claimable(channel, now))
@@ -172,6 +192,28 @@ def _fail_lost_last_attempts(*, uow, channel: str) -> int:
     return len(failed)
 
 
+HEARTBEATS_KEPT = timedelta(days=7)  # a stopped worker's last heartbeat stays readable this long
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()[:40]}/{os.getpid()}"
+
+
+def record_heartbeat(*, uow, worker: str, started_at: datetime, interval_seconds: float, channels) -> None:
+    """This worker's row, rewritten at the start of every pass (one conditional UPDATE, an INSERT the first
+    time): when it last worked and which transports its environment configures. Rows of workers silent for
+    longer than HEARTBEATS_KEPT go."""
+    now = utcnow()
+    values = dict(seen_at=now, interval_seconds=max(1, round(interval_seconds)),
+                  email_configured="email" in channels, sms_configured="sms" in channels)
+    with uow:
+        s = uow.session
+        if not s.exec(update(WorkerHeartbeat).where(WorkerHeartbeat.worker == worker).values(**values)).rowcount:
+            s.add(WorkerHeartbeat(worker=worker, started_at=started_at, **values))
+        s.exec(delete(WorkerHeartbeat).where(WorkerHeartbeat.seen_at < now - HEARTBEATS_KEPT))
+        uow.commit()
+
+
 def housekeeping(*, uow) -> dict[str, int]:
     checked = audit.verify_if_due(uow=uow)  # once a day; the admin reads the outcome on the audit page
     if checked is not None and not checked.ok:
@@ -195,7 +237,10 @@ def main() -> None:
         if channel not in senders:
             log.warning("%s is not set: %s messages stay queued and visible on the outbox page", setting, channel)
     create_schema(get_engine())
+    name, started = worker_name(), utcnow()
     while True:
+        record_heartbeat(uow=UnitOfWork(), worker=name, started_at=started, interval_seconds=args.interval,
+                         channels=senders)
         for what, count in housekeeping(uow=UnitOfWork()).items():
             log.info("%s: %d", what, count)
         for channel, send in senders.items():

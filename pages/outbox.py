@@ -1,14 +1,14 @@
 """Mesaje trimise (outbox): every e-mail the product queued, by status, newest first, recipients masked.
-The worker (`python -m core.worker`) delivers them; this page only watches."""
+The worker (`python -m core.worker`) delivers them; this page only watches, through the workers'
+heartbeats and the queue's figures (ui.outbox_widgets)."""
 
 import pandas as pd
 import streamlit as st
 
-from core.config import settings
-from core.i18n import t
+from core.i18n import t, t_plural
 from core.models import OutboxStatus
-from core.queries import list_outbox, outbox_counts
-from ui import context
+from core.queries import list_outbox, outbox_state
+from ui import context, outbox_widgets
 from ui.widgets import empty_state, local, plain
 
 PAGE_SIZE = 50
@@ -18,12 +18,9 @@ _ICONS = {"queued": ":material/schedule_send:", "sent": ":material/mark_email_re
 actor = context.actor()
 st.title(t("ui.outbox.title"), anchor=False)
 st.caption(t("ui.outbox.subtitle"))
-if not settings.smtp_host:
-    st.info(t("ui.outbox.no_smtp"), icon=":material/info:")
-
-counts = outbox_counts(uow=context.uow(), actor=actor)
-for column, (status, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
-    column.metric(t(f"ui.outbox.status_{status}"), count, border=True)
+state = outbox_state(uow=context.uow(), actor=actor)
+outbox_widgets.workers(state)
+outbox_widgets.figures(state)
 
 status = st.segmented_control(
     t("ui.outbox.filter"), ["", *OutboxStatus], key="outbox_status", required=True, default="",
@@ -50,7 +47,7 @@ event = st.dataframe(frame, hide_index=True, width="stretch", key="outbox_table"
                          "recipient": t("ui.outbox.col_recipient"), "subject": t("ui.outbox.col_subject"),
                          "attempts": t("ui.outbox.col_attempts"), "error": t("ui.outbox.col_error")})
 left, right = st.columns([3, 2], vertical_alignment="center")
-left.caption(t("ui.outbox.count", total=page.total, page=page.page, pages=page.pages))
+left.caption(t_plural("ui.outbox_state.messages", page.total, page=page.page, pages=page.pages))
 with right:
     st.pagination(page.pages, key=PAGE, width="stretch")
 

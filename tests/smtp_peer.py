@@ -18,12 +18,14 @@ class RecordingPeer:
     host: str
     port: int
     accepted: list[EmailMessage] = field(default_factory=list)
+    received: list[bytes] = field(default_factory=list)  # each message's bytes as they came over the wire
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, _server, _session, envelope) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.SMTP)
         with self._lock:
             self.accepted.append(message)
+            self.received.append(envelope.content)
         return "250 Message accepted for delivery"
 
     def message_ids(self) -> list[str]:

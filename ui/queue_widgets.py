@@ -199,7 +199,7 @@ def _frame(rows: list[QueueRow], staff_names: dict[str, str]) -> pd.DataFrame:
         "type": [t(f"case_type.{r.case_type}") for r in rows],
         "state": [t(f"state.{r.state}") for r in rows],
         "applicant": [r.applicant_name for r in rows],
-        "deadline": [deadline_text(r.due_date, r.overdue) for r in rows],
+        "deadline": [deadline_text(r.due_date, r.overdue, r.sla_status) for r in rows],
         "assignee": [staff_names.get(r.assignee, r.assignee) if r.assignee else "—" for r in rows],
         "pod": [r.pod or "" for r in rows],
         "payment_code": [r.payment_code or "" for r in rows],

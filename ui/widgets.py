@@ -10,7 +10,7 @@ from typing import TypeVar
 import streamlit as st
 
 from core.errors import DomainError, ValidationFailed
-from core.i18n import t
+from core.i18n import t, t_plural
 from core.queries import today
 from core.workdays import local_time, working_days_late
 
@@ -91,11 +91,8 @@ def deadline_text(due: date | None, overdue: bool, sla_status: str = "running") 
 
 
 def working_days(count: int) -> str:
-    """"o zi", "5 zile", "24 de zile": Romanian puts "de" after 20 and above (1-19 within each hundred)."""
-    if count == 1:
-        return t("ui.deadline.days_one")
-    few = count % 100 in range(1, 20) or count == 0
-    return t("ui.deadline.days_few" if few else "ui.deadline.days_many", days=count)
+    """"o zi", "5 zile", "24 de zile" lucrătoare (core.i18n.t_plural)."""
+    return t_plural("ui.deadline.days", count)
 
 
 def show_field_errors(errors: Mapping[str, str], field: str, where=st) -> None:

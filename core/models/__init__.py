@@ -26,7 +26,7 @@ from core.models.cases import (
 )
 from core.models.common import clock_at, utcnow
 from core.models.ledger import CreditNote, PaymentAllocation
-from core.models.messaging import OutboxMessage, OutboxStatus
+from core.models.messaging import OutboxMessage, OutboxStatus, WorkerHeartbeat
 from core.models.online import (
     AccessToken,
     DeliveryChannel,
@@ -47,6 +47,6 @@ __all__ = [
     "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote", "ContractStatus", "Customer", "CustomerKind",
     "DocumentContent", "DocumentPreview", "DocumentStatus", "Invoice",
     "InvoiceKind", "InvoiceLine", "LineKind", "NumberSequence",
-    "OutboxMessage", "OutboxStatus", "Payment", "PaymentAllocation", "Role",
+    "OutboxMessage", "OutboxStatus", "WorkerHeartbeat", "Payment", "PaymentAllocation", "Role",
     "STAFF_ROLES", "SignInAttempt", "SlaStatus", "StaffSession", "User", "clock_at", "utcnow",
 ]

@@ -19,7 +19,8 @@ class OutboxStatus(StrEnum):
 # claims it (claimed_by, until claimed_until) in a committed UPDATE that also counts the attempt, sends it
 # outside any transaction, and records the outcome only while the claim is still its own.
 class OutboxMessage(SQLModel, table=True):
-    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),
+                      Index("ix_outbox_sent_at", "sent_at"))  # "sent in the last hour" without a scan
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=8)  # email, sms
@@ -38,3 +39,14 @@ class OutboxMessage(SQLModel, table=True):
     claimed_until: datetime | None = None  # the lease of the attempt under way
     # the same on every attempt: the e-mail's Message-ID, the SMS gateway's Idempotency-Key (peers drop copies)
     message_id: str | None = Field(default=None, max_length=200)
+
+
+# One row per worker process, rewritten on every pass: the outbox page shows what the workers do (when they
+# last worked, which transports they have), not what the app's own settings say.
+class WorkerHeartbeat(SQLModel, table=True):
+    worker: str = Field(primary_key=True, max_length=64)  # host/pid
+    started_at: datetime
+    seen_at: datetime = Field(index=True)
+    interval_seconds: int  # a pass every so often: silent for several of them means stopped
+    email_configured: bool  # SMTP_HOST set in the worker's environment
+    sms_configured: bool  # SMS_GATEWAY_URL set there

@@ -20,7 +20,7 @@ from core.models import Contract, DeliveryChannel, DeliveryConsent, utcnow
 from core.outbox import queue_email, queue_sms
 from core.row_lock import lock_row
 
-_ADDRESS = {DeliveryChannel.EMAIL: validation.email, DeliveryChannel.SMS: validation.phone}
+_ADDRESS = {DeliveryChannel.EMAIL: validation.email, DeliveryChannel.SMS: validation.mobile_phone}
 _MASK = {DeliveryChannel.EMAIL: mask_email, DeliveryChannel.SMS: mask_phone}
 _QUEUE = {DeliveryChannel.EMAIL: queue_email, DeliveryChannel.SMS: queue_sms}
 

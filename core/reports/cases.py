@@ -11,9 +11,10 @@ from core.auth import Actor
 from core.i18n import t
 from core.masking import mask_phone, sees_personal_data
 from core.models import AuditEvent, Case, User
-from core.queries import is_overdue, today
+from core.overdue import deadline_missed
+from core.queries import today
 from core.reports.base import Column, Filters, Period, Report, Table, count, label, name_for, stream, yes_no
-from core.workdays import local_time, working_days_between
+from core.workdays import working_days_between
 from workflows import REGISTRY
 
 ISSUE = "issue_contract"  # the event whose actor issued the new contract
@@ -63,7 +64,8 @@ def build(session: Session, actor: Actor, period: Period, filters: Filters) -> l
     statement = (
         select(Case.registration_number, Case.case_type, Case.state, Case.applicant_name,
                Case.data["phone"].as_string(), Case.registered_at, Case.closed_at, Case.due_date, Case.sla_status,
-               User.username, Case.verified_by, pivot.c.issuer, *[pivot.c[f"r{i}"] for i in range(len(states))])
+               Case.sla_paused_on, User.username, Case.verified_by, pivot.c.issuer,
+               *[pivot.c[f"r{i}"] for i in range(len(states))])
         .join(pivot, pivot.c.case_id == Case.id, isouter=True)
         .join(User, User.id == Case.assignee_id, isouter=True)
         .where(*conditions).order_by(Case.id))
@@ -75,13 +77,10 @@ def _rows(session: Session, statement, actor: Actor):
     name = name_for(actor.role)
     phone = (lambda value: value or "") if sees_personal_data(actor.role) else mask_phone
     on = today()
-    for (number, case_type, state, applicant, phone_number, registered, closed, due, sla_status, assignee, verifier,
-         issuer, *reached) in stream(session, statement):
-        if closed is not None:
-            cycle = working_days_between(registered, closed)
-            breached = due is not None and local_time(closed).date() > due
-        else:
-            cycle, breached = None, is_overdue(due, sla_status, on)
+    for (number, case_type, state, applicant, phone_number, registered, closed, due, sla_status, paused, assignee,
+         verifier, issuer, *reached) in stream(session, statement):
+        cycle = working_days_between(registered, closed) if closed is not None else None
+        breached = deadline_missed(due, sla_status, paused, closed, on)
         yield (number, label("case_type", case_type), label("state", state), name(applicant), phone(phone_number),
                registered, *reached, closed, cycle, due, yes_no(breached), assignee, verifier, issuer)
 

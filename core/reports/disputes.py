@@ -9,10 +9,11 @@ from core import xlsx
 from core.auth import Actor
 from core.ledger import DISPUTE
 from core.models import Case, CreditNote, Invoice
-from core.queries import is_overdue, today
+from core.overdue import deadline_missed
+from core.queries import today
 from core.reports.base import Column, Filters, Period, Report, Table, count, label, name_for, stream, yes_no
 from core.reports.cases import case_conditions
-from core.workdays import local_time, working_days_between
+from core.workdays import working_days_between
 
 ROWS = [
     Column("registration_number", xlsx.TEXT, 18), Column("state", xlsx.TEXT, 26), Column("category", xlsx.TEXT, 22),
@@ -38,7 +39,7 @@ def build(session: Session, actor: Actor, period: Period, filters: Filters) -> l
     category = Case.data["category"].as_string()
     rows = (select(Case.registration_number, Case.state, category, Invoice.invoice_number, Case.applicant_name,
                    Case.disputed_amount, credited.c.credited, Case.registered_at, Case.closed_at, Case.due_date,
-                   Case.sla_status)
+                   Case.sla_status, Case.sla_paused_on)
             .join(Invoice, Invoice.id == Case.invoice_id, isouter=True)
             .join(credited, credited.c.case_id == Case.id, isouter=True)
             .where(*conditions).order_by(Case.id))
@@ -52,10 +53,10 @@ def build(session: Session, actor: Actor, period: Period, filters: Filters) -> l
 
 def _rows(session: Session, statement, actor: Actor):
     name, on = name_for(actor.role), today()
-    for number, state, category, invoice, holder, disputed, credited, registered, closed, due, sla in stream(
+    for number, state, category, invoice, holder, disputed, credited, registered, closed, due, sla, paused in stream(
             session, statement):
         days = working_days_between(registered, closed) if closed else None
-        breached = local_time(closed).date() > due if closed and due else is_overdue(due, sla, on)
+        breached = deadline_missed(due, sla, paused, closed, on)
         yield (number, label("state", state), label("dispute_category", category), invoice, name(holder), disputed,
                credited, registered, closed, days, due, yes_no(breached))
 

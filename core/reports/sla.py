@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 
 from core import xlsx
 from core.auth import Actor
-from core.models import Case
+from core.models import Case, SlaStatus
+from core.overdue import deadline_missed
 from core.reports.base import Column, Filters, Period, Report, Table, label, stream
 from core.workdays import local_time, working_days_between
 
@@ -51,14 +52,15 @@ def build(session: Session, actor: Actor, period: Period, filters: Filters) -> l
     touched = or_(and_(Case.registered_at >= start, Case.registered_at < end),
                   and_(Case.closed_at >= start, Case.closed_at < end))
     conditions = [touched] + ([Case.case_type == filters.case_type] if filters.case_type else [])
-    statement = select(Case.case_type, Case.registered_at, Case.closed_at, Case.due_date).where(*conditions)
+    statement = (select(Case.case_type, Case.registered_at, Case.closed_at, Case.due_date, Case.sla_paused_on)
+                 .where(*conditions))
     weeks = -(-((period.date_to - period.date_from).days + 1) // 7)  # an estimate, for the progress bar
     return [Table("sla", COLUMNS, _rows(session, statement, period), weeks)]
 
 
 def _rows(session: Session, statement, period: Period) -> Iterator[tuple]:
     weeks: dict[tuple[str, int, int], Week] = defaultdict(Week)
-    for case_type, registered, closed, due in stream(session, statement):
+    for case_type, registered, closed, due, paused in stream(session, statement):
         on = local_time(registered).date()
         if period.date_from <= on <= period.date_to:
             weeks[(case_type, *on.isocalendar()[:2])].registered += 1
@@ -66,7 +68,7 @@ def _rows(session: Session, statement, period: Period) -> Iterator[tuple]:
         if closed_on and period.date_from <= closed_on <= period.date_to:
             week = weeks[(case_type, *closed_on.isocalendar()[:2])]
             week.closed += 1
-            if due is not None and closed_on > due:
+            if deadline_missed(due, SlaStatus.STOPPED, paused, closed, closed_on):
                 week.late += 1
             else:
                 week.in_time += 1

@@ -85,7 +85,7 @@ def open_dispute(*, uow, actor: Actor, invoice_id: int, form: dict, uploads: lis
             old_contract_id=contract.id, invoice_id=invoice.id, disputed_amount=money(clean["amount"]),
             data={"applicant_kind": holder.kind, "applicant_name": holder.name, "email": contact,
                   "category": clean["category"], "description": clean["description"], "language": language,
-                  "message_params": {"invoice_number": invoice.invoice_number, "amount": f"{clean['amount']:.2f}"}},
+                  "message_params": {"invoice_number": invoice.invoice_number}},
         )
         engine.start(s, case, actor)
         for file in files:

@@ -162,6 +162,19 @@ def test_addresses_are_checked_and_codes_are_not_sent_without_limit(uow, contrac
         assert len(u.session.exec(select(OutboxMessage)).all()) == settings.confirmation_codes_per_window
 
 
+@pytest.mark.parametrize("landline", ["021 315 0000", "+40 264 123 456", "0371 234 567", "0800 800 800"])
+def test_a_number_that_cannot_receive_an_sms_is_refused_next_to_the_field_and_no_code_is_sent(uow, contract,
+                                                                                              landline):
+    with pytest.raises(ValidationFailed) as bad:
+        ask(uow, contract, channel="sms", address=landline)
+    assert bad.value.messages("ro") == {"address": "Factura prin SMS se trimite doar pe un număr de mobil "
+                                                   "(ex. 0721 234 567); acesta este un număr fix sau special."}
+    assert bad.value.messages("en") == {"address": "The invoice SMS can only go to a mobile number "
+                                                   "(e.g. 0721 234 567); this one is a landline or a special number."}
+    with uow() as u:
+        assert u.session.exec(select(OutboxMessage)).all() == []
+
+
 def test_an_active_address_is_not_replaced_without_the_current_one_agreeing(uow, contract):
     opt_in = ask(uow, contract)
     confirm(uow=uow(), contract_id=contract.id, consent_id=opt_in.consent_id, code=code_in(last_message(uow)))

@@ -25,7 +25,6 @@ from core.models import OutboxMessage, clock_at, utcnow
 from core.outbox import queue_email, queue_sms
 from core.worker import deliver_due, sms_gateway_sender, smtp_sender
 from tests.concurrency import at_once
-from tests.smtp_peer import smtp_peer
 
 LATER = timedelta(hours=1)  # well past any lease: the message is due again
 
@@ -47,15 +46,6 @@ def queue(uow, count: int, queue_one=queue_email, recipient="ion.popescu@example
 def stored(uow, message_id: int) -> OutboxMessage:
     with uow() as u:
         return u.session.get(OutboxMessage, message_id)
-
-
-@pytest.fixture
-def peer(monkeypatch):
-    with smtp_peer() as running:
-        monkeypatch.setattr(settings, "smtp_host", running.host)
-        monkeypatch.setattr(settings, "smtp_port", running.port)
-        monkeypatch.setattr(settings, "smtp_starttls", False)
-        yield running
 
 
 def test_two_workers_delivering_at_once_send_every_message_exactly_once(uow, peer):

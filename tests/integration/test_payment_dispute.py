@@ -3,12 +3,15 @@ upheld with a credit note (four-eyes above the threshold) or rejected."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import func, select
 
 from core import allocation
+from core.config import settings
 from core.errors import PermissionDenied, TransitionRefused, ValidationFailed
+from core.ledger import format_lei
 from core.models import Case, Contract, CreditNote, OutboxMessage, clock_at
 from core.queries import case_view
 from core.services import cases
@@ -56,7 +59,7 @@ def test_opening_a_dispute_registers_it_with_a_15_working_day_deadline_and_tells
     assert case.disputed_amount == Decimal("50.00") and case.due_date == date(2026, 12, 15)
     with uow() as u:
         mail = u.session.exec(select(OutboxMessage).where(OutboxMessage.case_id == case.id)).one()
-    assert invoice.invoice_number in mail.body and "50.00 lei" in mail.body
+    assert invoice.invoice_number in mail.body and "pentru suma de 50,00 lei," in mail.body
 
 
 @pytest.mark.parametrize(("amount", "message"), [
@@ -93,6 +96,24 @@ def test_a_dispute_filed_more_than_30_days_after_issue_is_refused_with_that_reas
     invoice = invoice_for(uow, make_account(uow), issue_date=date(2026, 10, 15))
     assert errors(uow, invoice) == {"invoice": "Factura a fost emisă pe 15.10.2026; o contestație se poate depune "
                                                "în cel mult 30 de zile de la emitere."}
+
+
+@pytest.mark.parametrize(("local_time", "accepted"), [
+    (datetime(2026, 11, 20, 0, 5), True),  # day 30 after the 21 October issue, from its first minutes
+    (datetime(2026, 11, 20, 23, 55), True),  # to its last, in Bucharest time (21:55 UTC)
+    (datetime(2026, 11, 21, 0, 5), False),  # day 31 already, though it is still 20 November in UTC
+])
+def test_a_dispute_is_accepted_on_the_30th_day_after_the_issue_and_refused_on_the_31st(uow, local_time, accepted):
+    invoice = invoice_for(uow, make_account(uow), issue_date=date(2026, 10, 21))
+    form = {"category": "wrong_reading", "amount": "50.00", "description": "Index greșit."}
+    with clock_at(local_time.replace(tzinfo=ZoneInfo("Europe/Bucharest"))):
+        if accepted:
+            assert open_dispute(uow=uow(), actor=CLERK, invoice_id=invoice.id, form=form).state == "opened"
+        else:
+            with pytest.raises(ValidationFailed) as failed:
+                open_dispute(uow=uow(), actor=CLERK, invoice_id=invoice.id, form=form)
+            assert failed.value.messages("ro") == {"invoice": "Factura a fost emisă pe 21.10.2026; o contestație se "
+                                                              "poate depune în cel mult 30 de zile de la emitere."}
 
 
 def test_nothing_is_written_when_a_dispute_is_refused(uow):
@@ -133,7 +154,24 @@ def test_upholding_issues_a_credit_note_that_lowers_the_balance(uow):
         mail = u.session.exec(select(OutboxMessage).where(OutboxMessage.template == "payment_dispute.upheld")).one()
     assert note.amount == Decimal("30.00") and note.invoice_id == invoice.id
     assert balance == invoice.total - Decimal("30.00")
-    assert note.number in mail.body and "30.00 lei" in mail.body
+    assert note.number in mail.body and "în valoare de 30,00 lei," in mail.body
+
+
+def test_amounts_in_dispute_e_mails_are_written_as_on_every_screen(uow, monkeypatch):
+    # "1.234,50 lei" (core.ledger.format_lei), in both languages, never "1234.50 lei"
+    monkeypatch.setattr(settings, "dispute_credit_approval_threshold", Decimal("5000"))
+    invoice = invoice_for(uow, make_account(uow), total_kwh=3000)
+    with clock_at(NOV_20):
+        case = open_dispute(uow=uow(), actor=CLERK, invoice_id=invoice.id, language="en", form={
+            "category": "wrong_reading", "amount": "1234.5", "description": "Indexul real este mai mic."})
+    move(uow, case, "start_review")
+    move(uow, case, "uphold", amount="1000", reason="Index corectat după fotografie.")
+    with uow() as u:
+        bodies = {m.template: m.body for m in u.session.exec(select(OutboxMessage).where(
+            OutboxMessage.case_id == case.id))}
+    assert format_lei(Decimal("1234.50")) == "1.234,50 lei"
+    assert f"invoice {invoice.invoice_number}, for 1.234,50 lei, as" in bodies["payment_dispute.opened"]
+    assert "for 1.000,00 lei; it shows" in bodies["payment_dispute.upheld"]
 
 
 def test_a_credit_larger_than_the_disputed_amount_is_refused(uow):

@@ -2,14 +2,22 @@
 
 import json
 import threading
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from sqlmodel import select
 
 from core.config import settings
-from core.models import OutboxMessage
-from core.queries import list_outbox, outbox_counts
-from core.worker import configured_senders, deliver_due, sms_gateway_sender
+from core.models import OutboxMessage, clock_at
+from core.queries import list_outbox, outbox_state
+from core.worker import (
+    HEARTBEATS_KEPT,
+    configured_senders,
+    deliver_due,
+    record_heartbeat,
+    sms_gateway_sender,
+    smtp_sender,
+)
 from tests.factories import ADMIN, make_account, register_case
 
 
@@ -45,7 +53,8 @@ def test_the_outbox_page_shows_messages_with_masked_recipients(uow):
     register_case(uow, make_account(uow), documents=())
     page = list_outbox(uow=uow(), actor=ADMIN)
     assert [m.recipient for m in page.rows] == ["m***@example.com"]
-    assert outbox_counts(uow=uow(), actor=ADMIN) == {"queued": 1, "sent": 0, "failed": 0}
+    state = outbox_state(uow=uow(), actor=ADMIN)
+    assert (state.queued, state.sent_last_hour, state.failed, state.workers) == (1, 0, 0, [])
 
 
 def test_an_sms_is_posted_to_the_configured_gateway_with_its_token(monkeypatch):
@@ -86,3 +95,26 @@ def test_once_sent_a_message_keeps_no_live_upload_link(uow):
     with uow() as u:
         body = u.session.exec(select(OutboxMessage.body)).one()
     assert "upload?token=••••••" in body
+
+
+def test_each_pass_rewrites_the_workers_heartbeat_and_the_outbox_reads_what_it_reports(uow):
+    start = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    for minutes in (0, 1):
+        with clock_at(start + timedelta(minutes=minutes)):
+            record_heartbeat(uow=uow(), worker="host/1", started_at=start, interval_seconds=15,
+                             channels={"email": smtp_sender})
+    with clock_at(start + timedelta(minutes=1, seconds=30)):
+        [worker] = outbox_state(uow=uow(), actor=ADMIN).workers
+    assert (worker.worker, worker.seen_at, worker.running) == ("host/1", start + timedelta(minutes=1), True)
+    assert (worker.email_configured, worker.sms_configured) == (True, False)
+    with clock_at(start + timedelta(minutes=3)):  # a minute without a pass: stopped (three passes, at least 60 s)
+        assert not outbox_state(uow=uow(), actor=ADMIN).workers[0].running
+
+
+def test_a_heartbeat_silent_for_a_week_is_forgotten_when_another_worker_beats(uow):
+    start = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    with clock_at(start):
+        record_heartbeat(uow=uow(), worker="old/1", started_at=start, interval_seconds=15, channels={})
+    with clock_at(start + HEARTBEATS_KEPT + timedelta(seconds=1)):
+        record_heartbeat(uow=uow(), worker="new/2", started_at=start, interval_seconds=15, channels={})
+        assert [w.worker for w in outbox_state(uow=uow(), actor=ADMIN).workers] == ["new/2"]

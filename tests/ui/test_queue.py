@@ -1,11 +1,13 @@
 """The work queue: open cases by deadline, search and filters, claiming and assigning."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from streamlit.testing.v1 import AppTest
 
+from core.models import clock_at
 from core.queries import QueueFilter
-from tests.factories import CLERK, fire, make_account, register_case
+from core.services.disputes import open_dispute
+from tests.factories import CLERK, fire, invoice_for, make_account, register_case
 from tests.ui.conftest import APP, table, texts
 from ui.queue_widgets import from_params, to_params
 
@@ -101,3 +103,17 @@ def test_the_queue_address_carries_every_filter_and_reads_back_the_same():
     assert from_params(to_params(filters)) == filters
     assert from_params(to_params(QueueFilter(age=(21, None)))) == QueueFilter(age=(21, None))
     assert from_params({"type": "nonsense", "registered": "yesterday", "age": "x-"}) == QueueFilter()
+
+
+def test_a_dispute_waiting_for_the_customer_past_its_old_deadline_reads_suspended_not_overdue(uow, open_app):
+    opened = datetime.now(UTC) - timedelta(days=45)  # answer due about 24 days ago, paused since it opened
+    invoice = invoice_for(uow, make_account(uow), issue_date=(opened - timedelta(days=5)).date())
+    with clock_at(opened):
+        case = open_dispute(uow=uow(), actor=CLERK, invoice_id=invoice.id, form={
+            "category": "wrong_reading", "amount": "50.00", "description": "Indexul real este mai mic."})
+        fire(uow, case.id, "start_review", CLERK)
+        fire(uow, case.id, "request_information", CLERK, reason="Trimiteți o fotografie a contorului.")
+    at = open_app("clerk", QUEUE)
+    assert table(at)["deadline"][0] == f"{case.due_date:%d.%m.%Y} · suspendat"
+    at.toggle(key="queue_overdue").set_value(True).run()
+    assert not at.dataframe
