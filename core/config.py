@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     dispute_answer_days: int = 15
     dispute_filing_calendar_days: int = 30
     dispute_credit_approval_threshold: Decimal = Decimal("500.00")  # above it a second person approves
+    # refunds of credit left on a closed contract (README "Refunds")
+    refund_approval_threshold: Decimal = Decimal("500.00")  # above it a supervisor other than the proposer approves
+    refund_pay_days: int = 10  # working days from the request to the money sent (unverified)
+    # the supplier as debtor of the refunds' payment order (pain.001); demo values, clearly fake
+    supplier_name: str = "Ghiseu Energie SA (demo)"
+    supplier_iban: str = "RO07DEMO0000001234567890"
+    supplier_bic: str = "DEMOROB1"
     missed_deadline_compensation: Decimal = Decimal("100.00")
     missed_deadline_per_day: Decimal = Decimal("50.00")
 
