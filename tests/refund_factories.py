@@ -26,13 +26,13 @@ GOOD_IBAN = "RO49 AAAA 1B31 0075 9384 0000"
 CREDIT = Decimal("89.54")
 
 
-def handed_over_with_credit(uow) -> Contract:
+def handed_over_with_credit(uow, pod: str = "RO005E512345678") -> Contract:
     """The old holder's contract, closed by a handover whose final invoice is negative after a paid estimate."""
-    contract = make_account(uow)
+    contract = make_account(uow, pod=pod)
     estimate = invoice_for(uow, contract, total_kwh=200)
     register_payment(uow=uow(), actor=CLERK, contract_id=contract.id, amount=str(estimate.total),
                      invoice_id=estimate.id)
-    case = register_case(uow, contract, handover_index="1100")
+    case = register_case(uow, contract, handover_index="1100", pod=pod)
     review_all(uow, case.id)
     fire(uow, case.id, "verify_documents", SUPERVISOR)
     fire(uow, case.id, "issue_contract", SUPERVISOR2)

@@ -18,8 +18,8 @@ from core.ledger import format_lei
 from core.masking import mask_iban, mask_name, sees_personal_data
 from core.models import Case, ConsumptionPlace, Contract, Customer, Payment, Refund, RefundExport, Role, utcnow
 from core.money import money
-from core.queries import READERS
 from core.payment_order import Transfer, pain001, payment_csv
+from core.queries import READERS
 from core.refunds import refund_of, refundable
 from core.row_lock import lock_row
 from core.search import fold
