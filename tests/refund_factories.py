@@ -11,6 +11,7 @@ from core.services.payments import register_payment
 from core.services.refunds import request_refund
 from tests.factories import (
     CLERK,
+    OLD_HOLDER_CNP,
     SUPERVISOR,
     SUPERVISOR2,
     current_version,
@@ -26,10 +27,12 @@ GOOD_IBAN = "RO49 AAAA 1B31 0075 9384 0000"
 CREDIT = Decimal("89.54")
 
 
-def handed_over_with_credit(uow, pod: str = "RO005E512345678") -> Contract:
-    """The old holder's contract, closed by a handover whose final invoice is negative after a paid estimate."""
-    contract = make_account(uow, pod=pod)
-    estimate = invoice_for(uow, contract, total_kwh=200)
+def handed_over_with_credit(uow, pod: str = "RO005E512345678", estimated_kwh: int = 200,
+                            national_id: str = OLD_HOLDER_CNP) -> Contract:
+    """The old holder's contract, closed by a handover whose final invoice is negative after a paid estimate
+    (the handover index is 100 kWh above the start, below the estimated index)."""
+    contract = make_account(uow, pod=pod, national_id=national_id)
+    estimate = invoice_for(uow, contract, total_kwh=estimated_kwh)
     register_payment(uow=uow(), actor=CLERK, contract_id=contract.id, amount=str(estimate.total),
                      invoice_id=estimate.id)
     case = register_case(uow, contract, handover_index="1100", pod=pod)
