@@ -13,7 +13,6 @@ from sqlmodel import select
 
 from core.db import UnitOfWork, get_engine
 from core.i18n import t
-from core.ledger import format_lei
 from core.models import Case
 from core.payment_order import NAMESPACE
 from tests.e2e.steps import click, in_popover, settle, sign_in
@@ -84,7 +83,7 @@ def test_a_credit_left_by_a_handover_is_refunded_to_the_iban_the_customer_gives(
     with open(download.value.path(), "rb") as xlsx:
         rows = [[str(c) for c in row] for ws in load_workbook(io.BytesIO(xlsx.read())).worksheets
                 for row in ws.iter_rows(values_only=True)]
-    refund_rows = [row for row in rows if t("ledger.entry.refund") in row]
-    print(rows)
-    assert refund_rows
+    [refund] = [row for row in rows if row[1] == t("ledger.entry.refund")]  # date, kind, reference, detail, debit,
+    assert refund[2:7] == [f"refund:{case.registration_number}", t("ledger.channel.refund"),  # credit, balance
+                           CREDIT.replace(",", "."), "None", "0"]
     page.screenshot(path="/tmp/refund-ledger.png", full_page=True)
