@@ -60,8 +60,9 @@ def refund_of(session: Session, case_id: int) -> Refund:
 
 # Guards. While an action is only listed there is no amount yet, so the amount guards let it be offered.
 def refund_within_credit(ctx: GuardContext) -> str | None:
-    """Never more than the contract's refundable credit (proposed, and again when approved)."""
-    amount = ctx.fields.get("amount", ctx.case.credit_amount if ctx.fields else None)
+    """Never more than the contract's refundable credit: the amount typed when proposed, the proposed amount
+    when approved (a fired trigger always carries fields, at least the reason; a listed one none)."""
+    amount = (ctx.fields.get("amount") or ctx.case.credit_amount) if ctx.fields else None
     if amount is None:
         return None
     return "guard.refund_above_credit" if amount > refundable(ctx.session, ctx.case.old_contract_id) else None

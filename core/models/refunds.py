@@ -5,7 +5,7 @@ state, the amount and who proposed it."""
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Index, LargeBinary, text
+from sqlalchemy import Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from core.models.common import money_field, utcnow
@@ -14,14 +14,9 @@ IBAN_LENGTH = 24  # a Romanian IBAN: RO, 2 check digits, 4 letters of the bank, 
 HOLDER_NAME_MAX = 70  # what pain.001 carries as the creditor's name (Max70Text)
 
 
-# The refund side of one refund case: one row per case; `export_id` is set once, by the export that takes it.
+# The refund side of one refund case: one row per case; `export_id` is set once, by the export that takes it,
+# and `payment_id` once, by the confirmation that records the payment (core.refunds, with the row held).
 class Refund(SQLModel, table=True):
-    __table_args__ = (
-        # a case is refunded at most once, even by two confirmations at the same instant
-        Index("ux_refund_payment_once", "payment_id", unique=True,
-              sqlite_where=text("payment_id IS NOT NULL"), postgresql_where=text("payment_id IS NOT NULL")),
-    )
-
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="service_case.id", unique=True)
     contract_id: int = Field(foreign_key="contract.id", index=True)

@@ -53,16 +53,11 @@ def upgrade() -> None:
     with op.batch_alter_table('refund', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_refund_contract_id'), ['contract_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_refund_export_id'), ['export_id'], unique=False)
-        batch_op.create_index('ux_refund_payment_once', ['payment_id'], unique=True,
-                              sqlite_where=sa.text('payment_id IS NOT NULL'),
-                              postgresql_where=sa.text('payment_id IS NOT NULL'))
 
 
 def downgrade() -> None:
     """Downgrade schema."""
     with op.batch_alter_table('refund', schema=None) as batch_op:
-        batch_op.drop_index('ux_refund_payment_once', sqlite_where=sa.text('payment_id IS NOT NULL'),
-                            postgresql_where=sa.text('payment_id IS NOT NULL'))
         batch_op.drop_index(batch_op.f('ix_refund_export_id'))
         batch_op.drop_index(batch_op.f('ix_refund_contract_id'))
     op.drop_table('refund')

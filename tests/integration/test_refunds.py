@@ -18,6 +18,7 @@ from core.models import AuditEvent, Case, Contract, OutboxMessage, Payment, Refu
 from core.payment_order import NAMESPACE
 from core.refunds import record_refund, refundable
 from core.services import cases
+from core.services.payments import reverse_payment
 from core.services.refunds import export_payment_order, payment_order_file, refund_desk, refund_line
 from tests.concurrency import at_once
 from tests.factories import (
@@ -191,6 +192,17 @@ def test_above_the_threshold_a_supervisor_other_than_the_proposer_approves(uow, 
         move(uow, case, "approve_refund", CLERK2)
     case = move(uow, case, "approve_refund", SUPERVISOR2)
     assert (case.state, case.credit_amount) == ("approved", Decimal("60.00"))
+
+
+def test_approval_checks_the_credit_again_when_a_payment_was_reversed_since_the_proposal(uow):
+    contract = handed_over_with_credit(uow)
+    case = move(uow, ask(uow, contract, CUSTOMER), "propose_refund", CLERK, amount=str(CREDIT))
+    with uow() as u:
+        paid = u.session.exec(select(Payment).where(Payment.contract_id == contract.id)).one()
+    reverse_payment(uow=uow(), actor=SUPERVISOR, payment_id=paid.id, reason="Plata era pe alt cod de plată.")
+    with refused(TransitionRefused, "guard.refund_above_credit"):
+        move(uow, case, "approve_refund", SUPERVISOR2)
+    assert reload(uow, case.id).state == "proposed"
 
 
 def test_a_supervisor_returns_a_proposal_with_a_reason_and_it_can_be_proposed_again(uow):
