@@ -33,12 +33,13 @@ def test_a_valid_romanian_iban_is_kept_without_spaces_in_upper_case(value, space
     assert romanian_iban(typed(value, spaces, lower)) == value
 
 
-@given(romanian_ibans(), st.integers(min_value=2, max_value=23), st.sampled_from(ALNUM))
-def test_changing_any_one_character_after_the_country_is_caught(value, position, replacement):
-    changed = value[:position] + replacement + value[position + 1:]
-    if changed == value:
-        replacement = ALNUM[(ALNUM.index(replacement) + 1) % len(ALNUM)]
-        changed = value[:position] + replacement + value[position + 1:]
+@given(romanian_ibans(), st.integers(min_value=2, max_value=23), st.integers(min_value=1, max_value=25))
+def test_mistyping_one_digit_for_a_digit_or_one_letter_for_a_letter_is_caught(value, position, offset):
+    """The mod-97 check catches every such substitution (a letter typed for a digit shifts the number's
+    length, which it may miss)."""
+    kind = string.digits if value[position].isdigit() else string.ascii_uppercase
+    typo = kind[(kind.index(value[position]) + 1 + offset % (len(kind) - 1)) % len(kind)]
+    changed = value[:position] + typo + value[position + 1:]
     with pytest.raises(FieldError) as refused:
         romanian_iban(changed)
     assert refused.value.key == "refund.iban_checksum"
@@ -73,3 +74,16 @@ def test_the_account_holder_needs_a_letter_and_fits_the_payment_order():
         with pytest.raises(FieldError) as refused:
             holder_name(value)
         assert refused.value.key == key
+
+
+PRODUCTION = dict(environment="production", secret_key="s" * 32, processor_secret="p" * 32,
+                  payment_processor="netopia", seed_on_first_start=False,
+                  database_url="postgresql+psycopg://ghiseu@db/ghiseu")
+
+
+def test_production_refuses_the_demo_supplier_account_for_payment_orders():
+    from core.config import Settings
+
+    with pytest.raises(ValueError, match="SUPPLIER_IBAN"):
+        Settings(**PRODUCTION)
+    assert Settings(**PRODUCTION, supplier_iban="RO49AAAA1B31007593840000").supplier_iban == "RO49AAAA1B31007593840000"
