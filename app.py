@@ -33,7 +33,7 @@ def signed_out_pages(staff_desk: bool) -> dict[str, list[st.Page]]:
               page("upload", ":material/upload_file:", visibility="hidden")]  # reached by the e-mailed link
     aliases = [page("sign_in", ":material/login:", url_path=name, visibility="hidden")
                for name in ("queue", "case_detail", "new_request", "new_dispute", "outbox", "ledger",
-                            "invoice", "dashboard", "reports", "audit_trail", "users")]
+                            "invoice", "dashboard", "reports", "audit_trail", "users", "refunds")]
     sign_in = page("sign_in", ":material/login:", default=staff_desk)
     return {t("ui.nav.section_public"): public, t("ui.nav.section_staff"): [sign_in, *aliases]}
 
@@ -53,7 +53,8 @@ def role_pages(role: Role, leave: st.Page) -> dict[str, list[st.Page]]:
         accounts[t("ui.nav.section_reports")] = [page("reports", ":material/table_view:")]
     if role in (Role.CLERK, Role.SUPERVISOR):
         return {work: [queue, case, page("new_request", ":material/note_add:"),
-                       page("new_dispute", ":material/gavel:"), *hidden], **supervision, **accounts}
+                       page("new_dispute", ":material/gavel:"), page("refunds", ":material/currency_exchange:"),
+                       *hidden], **supervision, **accounts}
     if role == Role.ADMIN:
         admin = [page("outbox", ":material/outgoing_mail:"), page("audit_trail", ":material/verified_user:"),
                  st.Page("pages/users.py", title=t("access.nav.users"), icon=":material/manage_accounts:")]

@@ -7,6 +7,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB = Path("data") / "ghiseu.db"
+DEMO_SUPPLIER_IBAN = "RO07DEMO0000001234567890"  # a well-formed IBAN of no bank ("DEMO"): development only
 
 
 # Every tunable of the product; defaults marked unverified in DESIGN.md stay configurable here.
@@ -33,6 +34,13 @@ class Settings(BaseSettings):
     dispute_answer_days: int = 15
     dispute_filing_calendar_days: int = 30
     dispute_credit_approval_threshold: Decimal = Decimal("500.00")  # above it a second person approves
+    # refunds of credit left on a closed contract (README "Refunds")
+    refund_approval_threshold: Decimal = Decimal("500.00")  # above it a supervisor other than the proposer approves
+    refund_pay_days: int = 10  # working days from the request to the money sent (unverified)
+    # the supplier as debtor of the refunds' payment order (pain.001); demo values, clearly fake
+    supplier_name: str = "Ghiseu Energie SA (demo)"
+    supplier_iban: str = DEMO_SUPPLIER_IBAN
+    supplier_bic: str = "DEMOROB1"
     missed_deadline_compensation: Decimal = Decimal("100.00")
     missed_deadline_per_day: Decimal = Decimal("50.00")
 
@@ -141,6 +149,8 @@ class Settings(BaseSettings):
                 raise ValueError("SQLite cannot serve several app instances; set DATABASE_URL to PostgreSQL")
             if self.seed_on_first_start:
                 raise ValueError("SEED_ON_FIRST_START must be false in production")
+            if self.supplier_iban == DEMO_SUPPLIER_IBAN:
+                raise ValueError("SUPPLIER_NAME, SUPPLIER_IBAN and SUPPLIER_BIC must be set in production (refunds)")
             if not {"supervisor", "admin"} <= set(self.totp_roles_set):
                 raise ValueError("TOTP_ROLES must include supervisor and admin in production")
         return self

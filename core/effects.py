@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from core import allocation, billing, numbers
+from core import allocation, billing, numbers, refunds
 from core.errors import TransitionRefused
 from core.guards import GuardContext, place_is_contracted
 from core.handover import final_period
@@ -123,4 +123,4 @@ def issue_credit_note(ctx: GuardContext) -> dict:
 EFFECTS: dict[str, Callable[[GuardContext], dict]] = {
     fn.__name__: fn for fn in (record_verifier, close_case, reopen_case, issue_new_contract, record_credit_proposal,
                                issue_credit_note)
-}
+} | refunds.EFFECTS

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from core import refunds
 from core.auth import Actor
 from core.config import settings
 from core.models import (
@@ -126,4 +127,4 @@ GUARDS: dict[str, Callable[[GuardContext], str | None]] = {
         handover_index_not_below_meter, handover_index_within_consumption,
         credit_within_dispute, credit_within_threshold, not_the_proposer,
     )
-}
+} | refunds.GUARDS

@@ -36,6 +36,7 @@ from core.models import (
 )
 from core.money import money
 from core.queries import READERS, Page, today
+from core.refunds import REFUND_CHANNEL
 from core.search import fold
 from core.validation import SEARCH_MAX, text_or_none
 from core.workdays import local_time
@@ -58,6 +59,7 @@ class EntryKind(StrEnum):
     INVOICE = "invoice"
     PAYMENT = "payment"
     REVERSAL = "reversal"  # a compensating entry: a payment taken back
+    REFUND = "refund"  # credit paid back to the holder (core.refunds): a negative payment, not a reversal
     CREDIT_NOTE = "credit_note"
 
 
@@ -419,7 +421,8 @@ def _entries(session: Session, contract_id: int, invoices: list[InvoiceState]) -
     reversed_ids = {p.reverses_id for p in payments if p.reverses_id}
     for p in payments:
         amount, day = money(p.amount), _day(p.paid_at)
-        kind = EntryKind.REVERSAL if amount < 0 else EntryKind.PAYMENT
+        kind = (EntryKind.REFUND if p.channel == REFUND_CHANNEL else EntryKind.REVERSAL if amount < 0
+                else EntryKind.PAYMENT)
         moves.append((day, 1, p.id, Entry(day, kind, p.reference, max(-amount, ZERO), max(amount, ZERO), ZERO,
                                           detail=p.channel, payment_id=p.id, reversed=p.id in reversed_ids)))
     for n in session.exec(select(CreditNote).where(CreditNote.contract_id == contract_id)):

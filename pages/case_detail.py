@@ -7,8 +7,10 @@ import streamlit as st
 from core.handover import handover_preview
 from core.i18n import t
 from core.queries import case_view
+from core.services.refunds import refund_line
 from ui import case_widgets as case
 from ui import context, line_widgets
+from ui.refund_widgets import refund_card
 from ui.widgets import attempt, empty_state, show_flash
 
 actor = context.actor()
@@ -38,6 +40,9 @@ with main:
     if context.is_worker(actor) and (handover := attempt(lambda: handover_preview(
             uow=context.uow(), case_id=view.id, actor=actor))):
         line_widgets.handover_checks(handover)
+    if view.case_type == "refund" and (line := attempt(lambda: refund_line(uow=context.uow(), actor=actor,
+                                                                            case_id=view.id))):
+        refund_card(line)
     documents, applicant, history, flow = st.tabs([
         f":material/description: {t('ui.case.tab_documents')}", f":material/person: {t('ui.case.tab_applicant')}",
         f":material/history: {t('ui.case.tab_history')}", f":material/account_tree: {t('ui.case.tab_flow')}",

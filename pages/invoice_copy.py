@@ -1,12 +1,12 @@
 """Copia facturii: with the payment code and the holder's CNP/CUI, the latest invoice and those of the last
 12 months (ID, dates, kWh, value, status), the balance to date and the correspondence address; a PDF copy
-of each, and a dispute on any of them."""
+of each, and a dispute on any of them. A closed contract left with credit offers its refund to an IBAN."""
 
 import streamlit as st
 
 from core.i18n import current_language, t
 from core.ledger import format_lei
-from core.online.invoice_copy import CopyRow, copy_for, dispute_invoice, pdf_for
+from core.online.invoice_copy import CopyRow, ask_refund, copy_for, dispute_invoice, pdf_for, refund_offer
 from core.queries import today
 from core.services.disputes import CATEGORIES
 from ui import context, lookup_form
@@ -84,6 +84,37 @@ with balance.container(border=True):
     st.metric(t("ui.invoice_copy.balance"), format_lei(copy.balance))
     st.caption(t("ui.invoice_copy.balance_owed" if copy.balance > 0 else
                  "ui.invoice_copy.balance_credit" if copy.balance < 0 else "ui.invoice_copy.balance_none"))
+
+
+
+def refund_request(offer) -> None:
+    """The credit a closed contract owes the holder, and the request for it (or the one in progress)."""
+    with st.container(border=True, key=f"{PREFIX}_refund"):
+        st.subheader(t("ui.refund_request.title", amount=format_lei(offer.amount)), anchor=False)
+        st.caption(t("ui.refund_request.hint"))
+        if offer.open_number:
+            st.info(t("ui.refund_request.open_case", number=offer.open_number), icon=":material/hourglass_top:")
+            return
+        top = st.container()
+        with st.form(f"{PREFIX}_refund_form", border=False):
+            form = Form(prefix=f"{PREFIX}_refund", labels="ui.refund_request")
+            form.text("iban", max_chars=40, placeholder="RO49 AAAA 1B31 0075 9384 0000",
+                      help=t("ui.refund_request.iban_help"))
+            form.text("holder_name", max_chars=70, help=t("ui.refund_request.holder_name_help"))
+            form.text("email", max_chars=254, help=t("ui.refund_request.email_help"))
+            sent = st.form_submit_button(t("ui.refund_request.submit"), type="primary")
+    if sent:
+        errors: dict[str, str] = {}
+        case = attempt(lambda: ask_refund(uow=context.uow(), contract_id=contract_id, form=form.values,
+                                          language=current_language()), where=top, field_errors=errors)
+        form.show_errors(errors)
+        if case:
+            flash(t("ui.refund_request.created", number=case.registration_number))
+            st.rerun()
+
+
+if offer := attempt(lambda: refund_offer(uow=context.uow(), contract_id=contract_id)):
+    refund_request(offer)
 
 if copy.latest:
     latest = copy.latest

@@ -38,6 +38,7 @@ from core.models.online import (
     TokenPurpose,
 )
 from core.models.previews import DocumentPreview
+from core.models.refunds import Refund, RefundExport
 from core.models.staff_access import SignInAttempt, StaffSession
 from core.models.users import STAFF_ROLES, Role, User
 
@@ -47,6 +48,7 @@ __all__ = [
     "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote", "ContractStatus", "Customer", "CustomerKind",
     "DocumentContent", "DocumentPreview", "DocumentStatus", "Invoice",
     "InvoiceKind", "InvoiceLine", "LineKind", "NumberSequence",
-    "OutboxMessage", "OutboxStatus", "WorkerHeartbeat", "Payment", "PaymentAllocation", "Role",
+    "OutboxMessage", "OutboxStatus", "WorkerHeartbeat", "Payment", "PaymentAllocation", "Refund", "RefundExport",
+    "Role",
     "STAFF_ROLES", "SignInAttempt", "SlaStatus", "StaffSession", "User", "clock_at", "utcnow",
 ]

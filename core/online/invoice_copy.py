@@ -1,7 +1,8 @@
 """The invoice copy a verified holder sees online: the latest invoice and those of the last 12 months,
 the balance to date and the correspondence address, a PDF of any of them, and a dispute on one of them.
 Callers reach a contract only through core.online.access.find_contract, so every function here takes
-the contract id it found and never serves an invoice of another contract."""
+the contract id it found and never serves an invoice of another contract. A closed contract left with
+credit also offers its refund (core.services.refunds), to the IBAN the holder gives."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +18,9 @@ from core.errors import NotFound
 from core.invoice_pdf import invoice_pdf
 from core.ledger import InvoiceStatus, account_ledger, invoice_detail
 from core.models import Case, Contract, Customer, Invoice, Role
+from core.refunds import refundable
 from core.services.disputes import open_dispute
+from core.services.refunds import open_refund_number, request_refund
 
 # The holder proved who they are (payment code + CNP/CUI), so they read their own account as the printed
 # invoice shows it (full name and address): the staff read paths are reused through a reader that sees
@@ -113,3 +116,26 @@ def dispute_invoice(*, uow, contract_id: int, invoice_number: str, form: dict, l
     """The holder's own dispute on one of the contract's invoices (the payment-dispute workflow, online)."""
     return open_dispute(uow=uow, actor=customer_actor(), invoice_id=_invoice_id(uow, contract_id, invoice_number),
                         form=form, channel="online", language=language)
+
+
+@dataclass(frozen=True)
+class RefundOffer:
+    """A closed contract's credit as its holder sees it: the amount, and the request already in progress."""
+
+    amount: Decimal
+    open_number: str | None
+
+
+def refund_offer(*, uow, contract_id: int) -> RefundOffer | None:
+    """The refund the holder may ask for, or None (an active contract, or nothing left to give back)."""
+    with uow:
+        amount = refundable(uow.session, contract_id)
+        number = open_refund_number(uow.session, contract_id)
+    return RefundOffer(amount, number) if amount > 0 else None
+
+
+def ask_refund(*, uow, contract_id: int, form: dict, language: str = "ro") -> Case:
+    """The holder's own refund request (IBAN, account holder's name, optional e-mail), registered online."""
+    fields = {name: form.get(name) for name in ("iban", "holder_name", "email")}  # nothing else is read
+    return request_refund(uow=uow, actor=customer_actor(), contract_id=contract_id, form=fields, channel="online",
+                          language=language)
