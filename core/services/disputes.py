@@ -15,7 +15,7 @@ from core.models import Case, ConsumptionPlace, Contract, Customer, Invoice, utc
 from core.money import money
 from core.row_lock import lock_row
 from core.search import fold
-from core.services.intake import attach_document
+from core.services.intake import attach_document, optional_email
 from core.validation import FieldError
 from core.workdays import local_time
 from workflows import payment_dispute
@@ -56,7 +56,7 @@ def open_dispute(*, uow, actor: Actor, invoice_id: int, form: dict, uploads: lis
     wf = payment_dispute.WORKFLOW
     require_role(actor, wf.transition("register").roles)
     clean = validation.collect(form, RULES)
-    email = _optional_email(form.get("email"))
+    email = optional_email(form.get("email"))
     files, errors = [], {}
     for n, (file_name, data) in enumerate(uploads):
         try:
@@ -94,10 +94,3 @@ def open_dispute(*, uow, actor: Actor, invoice_id: int, form: dict, uploads: lis
         return case
 
 
-def _optional_email(value: str | None) -> str | None:
-    if validation.blank(value):
-        return None
-    try:
-        return validation.email(value)
-    except FieldError as err:
-        raise ValidationFailed({"email": (err.key, err.params)}) from None

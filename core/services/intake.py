@@ -67,6 +67,16 @@ def clean_form(form: dict, common_rules: dict = COMMON_RULES) -> dict:
     return clean
 
 
+def optional_email(value: str | None) -> str | None:
+    """A contact e-mail the applicant may leave empty; refused with its field's message when malformed."""
+    if validation.blank(value):
+        return None
+    try:
+        return validation.email(value)
+    except FieldError as err:
+        raise ValidationFailed({"email": (err.key, err.params)}) from None
+
+
 def check_uploads(uploads: list[tuple[str, str, bytes]], allowed_types: set[str]) -> list[tuple[str, CheckedFile]]:
     checked, errors = [], {}
     for doc_type, file_name, data in uploads:

@@ -23,7 +23,7 @@ from core.queries import READERS
 from core.refunds import refund_of, refundable
 from core.row_lock import lock_row
 from core.search import fold
-from core.validation import FieldError
+from core.services.intake import optional_email
 from core.workdays import local_time
 from workflows import refund as refund_workflow
 from workflows.refund import State
@@ -48,7 +48,7 @@ def request_refund(*, uow, actor: Actor, contract_id: int, form: dict, channel: 
     wf = refund_workflow.WORKFLOW
     require_role(actor, wf.transition("register").roles)
     clean = validation.collect(form, RULES)
-    email = _optional_email(form.get("email"))
+    email = optional_email(form.get("email"))
     with uow:
         s = uow.session
         contract = lock_row(s, Contract, contract_id)
@@ -78,15 +78,6 @@ def request_refund(*, uow, actor: Actor, contract_id: int, form: dict, channel: 
         s.add(Refund(case_id=case.id, contract_id=contract.id, iban=clean["iban"], holder_name=clean["holder_name"]))
         uow.commit()
         return case
-
-
-def _optional_email(value: str | None) -> str | None:
-    if validation.blank(value):
-        return None
-    try:
-        return validation.email(value)
-    except FieldError as err:
-        raise ValidationFailed({"email": (err.key, err.params)}) from None
 
 
 @dataclass(frozen=True)
