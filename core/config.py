@@ -116,6 +116,19 @@ class Settings(BaseSettings):
     seed_cases: int = 300
     seed_random_seed: int = 20261126
 
+    # RO e-Factura (issue 14): the supplier as the e-invoice names it (clearly fake demo data: a CUI and an
+    # IBAN with valid check digits that belong to nobody), and where the official validation artefacts are
+    efactura_supplier_name: str = "Ghiseu Energie SA (demo)"
+    efactura_supplier_cui: str = "12345674"  # digits only; the VAT identifier is "RO" + this
+    efactura_supplier_trade_register: str = "J40/0000/2026"
+    efactura_supplier_iban: str = "RO34DEMO0000000000000001"
+    efactura_supplier_street: str = "Str. Exemplului 1"
+    efactura_supplier_city: str = "SECTOR1"  # CIUS-RO: a sector of Bucharest is the city (BR-RO-100)
+    efactura_supplier_county: str = "RO-B"  # ISO 3166-2:RO
+    efactura_supplier_email: str = "efactura@ghiseu.example"
+    # UBL 2.1 schemas and the compiled CIUS-RO Schematron; .ci/run exports EFACTURA_ARTEFACTS_DIR
+    efactura_artefacts_dir: Path = Path(__file__).resolve().parents[1].parent / "shared" / "efactura"
+
     def public_url(self, path: str) -> str:
         """An absolute link to `path` (which starts with "/") on the public site, however the base URL ends."""
         return f"{self.public_base_url.rstrip('/')}{path}"
