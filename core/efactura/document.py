@@ -118,6 +118,15 @@ class EDocument:
         return self.payable - self.tax_inclusive
 
 
+@dataclass(frozen=True)
+class Unbuildable:
+    """A row that cannot become an e-invoice (an address we cannot read), in its place in a batch."""
+
+    key: str
+    number: str
+    reason: str
+
+
 def invoice_key(invoice_id: int) -> str:
     return f"invoice:{invoice_id}"
 
@@ -212,36 +221,36 @@ def _related(session: Session, invoices: Sequence[Invoice]):
     return lines, customers, places, contracts
 
 
-def invoice_documents(session: Session, invoices: Sequence[Invoice]) -> list[EDocument | Exception]:
+def invoice_documents(session: Session, invoices: Sequence[Invoice]) -> list[EDocument | Unbuildable]:
     """The e-invoice of each invoice, in order; an invoice that cannot be one (an address we cannot read)
-    gives its error in its place, so one bad row does not stop a batch."""
+    is `Unbuildable` in its place, so one bad row does not stop a batch."""
     if not invoices:
         return []
     lines, customers, places, contracts = _related(session, invoices)
-    out: list[EDocument | Exception] = []
+    out: list[EDocument | Unbuildable] = []
     for invoice in invoices:
         try:
             out.append(_invoice_document(invoice, lines[invoice.id], customers[invoice.customer_id],
                                          places[invoice.place_id], contracts[invoice.contract_id]))
         except (AddressNotUnderstood, ValueError) as error:  # reported per document by the caller
-            out.append(error)
+            out.append(Unbuildable(invoice_key(invoice.id), invoice.series, str(error)))
     return out
 
 
-def credit_note_documents(session: Session, notes: Sequence[CreditNote]) -> list[EDocument | Exception]:
+def credit_note_documents(session: Session, notes: Sequence[CreditNote]) -> list[EDocument | Unbuildable]:
     """The e-invoice (a CreditNote) of each credit note, in order; errors in place as for invoices."""
     if not notes:
         return []
     invoices = {i.id: i for i in session.exec(select(Invoice).where(Invoice.id.in_({n.invoice_id for n in notes})))}
     lines, customers, places, contracts = _related(session, list(invoices.values()))
-    out: list[EDocument | Exception] = []
+    out: list[EDocument | Unbuildable] = []
     for note in notes:
         invoice = invoices[note.invoice_id]
         try:
             out.append(_credit_note_document(note, invoice, lines[invoice.id], customers[invoice.customer_id],
                                              places[invoice.place_id], contracts[invoice.contract_id]))
         except (AddressNotUnderstood, ValueError) as error:
-            out.append(error)
+            out.append(Unbuildable(credit_note_key(note.id), note.number, str(error)))
     return out
 
 
@@ -249,11 +258,12 @@ def document_for(session: Session, key: str) -> EDocument:
     """One document by its key ("invoice:7", "credit-note:3"); raises what stops it being built."""
     kind, _, raw_id = key.partition(":")
     if kind == "invoice" and (invoice := session.get(Invoice, int(raw_id))) is not None:
-        result = invoice_documents(session, [invoice])[0]
-    elif kind == "credit-note" and (note := session.get(CreditNote, int(raw_id))) is not None:
-        result = credit_note_documents(session, [note])[0]
-    else:
-        raise LookupError(key)
-    if isinstance(result, Exception):
-        raise result
-    return result
+        lines, customers, places, contracts = _related(session, [invoice])
+        return _invoice_document(invoice, lines[invoice.id], customers[invoice.customer_id],
+                                 places[invoice.place_id], contracts[invoice.contract_id])
+    if kind == "credit-note" and (note := session.get(CreditNote, int(raw_id))) is not None:
+        invoice = session.get(Invoice, note.invoice_id)
+        lines, customers, places, contracts = _related(session, [invoice])
+        return _credit_note_document(note, invoice, lines[invoice.id], customers[invoice.customer_id],
+                                     places[invoice.place_id], contracts[invoice.contract_id])
+    raise LookupError(key)
