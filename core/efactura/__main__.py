@@ -1,6 +1,7 @@
 """RO e-Factura from the command line:
   python -m core.efactura export --from YYYY-MM-DD --to YYYY-MM-DD --out DIR [--no-check]
   python -m core.efactura validate FILE.xml [FILE.xml ...]
+  python -m core.efactura submit [--passes N]
 Progress on stderr. A bad date or range exits with status 2; a refused document makes the status 1."""
 
 import argparse
@@ -32,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--no-check", action="store_true", help="skip the official rules (faster; not for sending)")
     check = commands.add_parser("validate", help="check XML files against the official rules")
     check.add_argument("files", nargs="+", type=Path)
+    submit = commands.add_parser("submit", help="prepare what is not yet submitted and send what is due")
+    submit.add_argument("--passes", type=int, default=1, help="passes over the due documents (polls the answers)")
     return parser
 
 
@@ -68,11 +71,32 @@ def _validate(args) -> int:
     return 1 if bad else 0
 
 
+def _submit(args) -> int:
+    from core.efactura.anaf import AuthorityError, HttpClient
+    from core.efactura.submission import prepare_pending, run_due
+
+    uow = UnitOfWork(get_engine(settings.database_url))
+    prepared = prepare_pending(uow=uow)
+    sys.stderr.write(f"prepared {prepared['prepared']:,}, refused by the rules {prepared['invalid']:,}, "
+                     f"not buildable {prepared['unbuildable']:,}\n")
+    try:
+        client = HttpClient()
+    except AuthorityError as missing:
+        sys.stderr.write(f"{missing}; nothing sent\n")
+        return 2
+    for n in range(1, args.passes + 1):
+        counts = run_due(uow=uow, client=client)
+        sys.stderr.write(f"pass {n}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + "\n")
+    return 1 if prepared["invalid"] or prepared["unbuildable"] else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "export":
         return _export(args, parser)
+    if args.command == "submit":
+        return _submit(args)
     return _validate(args)
 
 

@@ -169,13 +169,17 @@ def _invoice_document(invoice: Invoice, lines: Sequence[InvoiceLine], customer: 
                        line.period_start, line.period_end)
                   for line in sorted(lines, key=lambda row: row.position))
     if not items:
-        raise ValueError(f"invoice {invoice.id} has no lines")
+        raise ValueError(f"invoice {invoice.series} has no lines")
+    groups = tax_groups(items)
+    drift = money(invoice.total) - sum((i.net for i in items), Decimal(0)) - sum((g.tax for g in groups), Decimal(0))
+    if abs(drift) > Decimal("0.01") * len(groups):  # more than per-rate rounding: the rows disagree
+        raise ValueError(f"invoice {invoice.series}: total {money(invoice.total)} is not the sum of its lines")
     return EDocument(
         DocumentKind.INVOICE, invoice_key(invoice.id), invoice.series, invoice.issue_date, invoice.due_date,
         invoice.period_start, invoice.period_end, supplier(),
         Party(customer.name, buyer_id(customer), parse_address(invoice.correspondence_address)),
         place.pod, parse_address(place.address), contract.payment_code, settings.efactura_supplier_iban,
-        items, tax_groups(items), money(invoice.total), contract_number=contract.number)
+        items, groups, money(invoice.total), contract_number=contract.number)
 
 
 def _net_of(gross: Decimal, rate: Decimal) -> Decimal:

@@ -25,6 +25,7 @@ from core.models.cases import (
     SlaStatus,
 )
 from core.models.common import clock_at, utcnow
+from core.models.efactura import EfacturaSubmission
 from core.models.ledger import CreditNote, PaymentAllocation
 from core.models.messaging import OutboxMessage, OutboxStatus
 from core.models.online import (
@@ -45,7 +46,7 @@ __all__ = [
     "AccessToken", "DeliveryChannel", "DeliveryConsent", "IntentStatus", "LookupAttempt", "LookupChallenge",
     "PaymentIntent", "TokenPurpose", "AuditEvent", "AuditHead", "AuditVerification", "Case", "CaseComment",
     "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote", "ContractStatus", "Customer", "CustomerKind",
-    "DocumentContent", "DocumentPreview", "DocumentStatus", "Invoice",
+    "DocumentContent", "DocumentPreview", "DocumentStatus", "EfacturaSubmission", "Invoice",
     "InvoiceKind", "InvoiceLine", "LineKind", "NumberSequence",
     "OutboxMessage", "OutboxStatus", "Payment", "PaymentAllocation", "Role",
     "STAFF_ROLES", "SignInAttempt", "SlaStatus", "StaffSession", "User", "clock_at", "utcnow",
