@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from core import validation
 from core.auth import Actor, customer_actor
 from core.config import settings
+from core.efactura.status import invoice_xml
 from core.errors import NotFound
 from core.invoice_pdf import invoice_pdf
 from core.ledger import InvoiceStatus, account_ledger, invoice_detail
@@ -113,3 +114,8 @@ def dispute_invoice(*, uow, contract_id: int, invoice_number: str, form: dict, l
     """The holder's own dispute on one of the contract's invoices (the payment-dispute workflow, online)."""
     return open_dispute(uow=uow, actor=customer_actor(), invoice_id=_invoice_id(uow, contract_id, invoice_number),
                         form=form, channel="online", language=language)
+
+
+def xml_for(*, uow, contract_id: int, invoice_number: str) -> bytes:
+    """The e-Factura XML of one of the contract's invoices, as reported to the tax authority."""
+    return invoice_xml(uow=uow, actor=_HOLDER_READER, invoice_id=_invoice_id(uow, contract_id, invoice_number))
