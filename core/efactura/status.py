@@ -52,7 +52,7 @@ def invoice_submission(*, uow, actor: Actor, invoice_id: int) -> SubmissionView:
 def document_xml(session: Session, key: str) -> bytes:
     """The XML reported for the document, or, before it is prepared, the XML it will be reported as."""
     row = _submission(session, key)
-    return row.xml if row is not None else to_xml(document_for(session, key))
+    return row.xml if row is not None and row.xml else to_xml(document_for(session, key))
 
 
 def invoice_xml(*, uow, actor: Actor, invoice_id: int) -> bytes:

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from transitions import Machine
@@ -36,14 +36,12 @@ from core.efactura.document import (
     EDocument,
     Unbuildable,
     credit_note_documents,
-    credit_note_key,
     invoice_documents,
-    invoice_key,
 )
 from core.efactura.ubl import to_xml
 from core.efactura.validate import validate
 from core.models import CreditNote, EfacturaSubmission, Invoice, Role, utcnow
-from core.workdays import add_working_days
+from core.workdays import add_working_days, local_time
 from workflows.efactura_submission import WORKFLOW, State
 
 log = logging.getLogger("ghiseu.efactura")
@@ -110,49 +108,49 @@ def _record(session: Session, row: EfacturaSubmission, trigger: str, before: str
                                  "to": row.state, "number": row.number, **details})
 
 
-def _new_submission(session: Session, doc: EDocument) -> EfacturaSubmission:
-    xml = to_xml(doc)
-    failed = validate(xml)
-    row = EfacturaSubmission(document_key=doc.key, number=doc.number, issue_date=doc.issue_date,
-                             deadline=deadline_for(doc.issue_date), state=State.INVALID if failed else State.PREPARED,
-                             xml=xml, failed_rules=[str(f) for f in failed])
+def _new_submission(session: Session, doc: EDocument | Unbuildable, issued: date, source: dict) -> EfacturaSubmission:
+    """The submission of one document: prepared, or invalid with the rules it fails (or why it cannot be built)."""
+    if isinstance(doc, Unbuildable):
+        xml, failed = b"", [doc.reason]
+    else:
+        xml = to_xml(doc)
+        failed = [str(f) for f in validate(xml)]
+    row = EfacturaSubmission(document_key=doc.key, number=doc.number, issue_date=issued,
+                             deadline=deadline_for(issued), state=State.INVALID if failed else State.PREPARED,
+                             xml=xml, failed_rules=failed, **source)
     session.add(row)
     _record(session, row, "refuse" if failed else "prepare", None, failed_rules=len(failed))
     return row
 
 
-def _unsubmitted(session: Session, model, keys, where, batch: int) -> Iterator[list]:
-    last_id = 0
-    while rows := list(session.exec(select(model).where(*where, model.id > last_id).order_by(model.id).limit(batch))):
-        last_id = rows[-1].id
-        known = set(session.exec(select(EfacturaSubmission.document_key).where(
-            col(EfacturaSubmission.document_key).in_([keys(r.id) for r in rows]))))
-        fresh = [r for r in rows if keys(r.id) not in known]
-        if fresh:
-            yield fresh
+def _sources(since: date):
+    """Per kind of document: its rows issued since `since`, its key, its submission column and its builder."""
+    start = datetime.combine(since, time(), ZoneInfo(settings.timezone)).astimezone(UTC)
+    return ((Invoice, (Invoice.issue_date >= since,), EfacturaSubmission.invoice_id, invoice_documents,
+             lambda row: (row.issue_date, {"invoice_id": row.id})),
+            (CreditNote, (CreditNote.issued_at >= start,), EfacturaSubmission.credit_note_id, credit_note_documents,
+             lambda row: (local_time(row.issued_at).date(), {"credit_note_id": row.id})))
 
 
 def prepare_pending(*, uow, batch: int = 200) -> dict[str, int]:
-    """Submissions for every document issued since EFACTURA_START_DATE that has none, one transaction per
-    batch; a batch another worker prepared first (the unique document key) is left to it."""
-    counts = {"prepared": 0, "invalid": 0, "unbuildable": 0}
-    since = settings.efactura_start_date
-    start = datetime.combine(since, time(), ZoneInfo(settings.timezone)).astimezone(UTC)
-    sources = ((Invoice, invoice_key, (Invoice.issue_date >= since,), invoice_documents),
-               (CreditNote, credit_note_key, (CreditNote.issued_at >= start,), credit_note_documents))
-    for model, keys, where, build in sources:
+    """Submissions for the documents issued since EFACTURA_START_DATE past the highest one already prepared
+    (ids grow with issue, so a pass reads only new rows), one transaction per batch; a batch another worker
+    prepared first (the unique document key) is left to it."""
+    counts = {"prepared": 0, "invalid": 0}
+    for model, where, submitted, build, source in _sources(settings.efactura_start_date):
         with uow:
-            for rows in _unsubmitted(uow.session, model, keys, where, batch):
-                for doc in build(uow.session, rows):
-                    if isinstance(doc, Unbuildable):
-                        counts["unbuildable"] += 1
-                        log.warning("e-Factura: %s cannot be built: %s", doc.number, doc.reason)
-                        continue
-                    counts[_new_submission(uow.session, doc).state] += 1
+            last_id = uow.session.exec(select(func.max(submitted))).one() or 0
+            while rows := list(uow.session.exec(select(model).where(*where, model.id > last_id)
+                                                .order_by(model.id).limit(batch))):
+                last_id = rows[-1].id
+                for row, doc in zip(rows, build(uow.session, rows), strict=True):
+                    counts[_new_submission(uow.session, doc, *source(row)).state] += 1
                 try:
                     uow.commit()
                 except IntegrityError:
                     uow.session.rollback()
+                    return counts  # another worker is preparing the same documents
+                uow.session.expunge_all()
     return counts
 
 

@@ -83,9 +83,17 @@ class _Rules:
         return list(failed.values())
 
 
+_loading = threading.Lock()
+
+
 @cache
-def _rules(folder: Path) -> _Rules:
+def _loaded(folder: Path) -> _Rules:
     return _Rules(folder)
+
+
+def _rules(folder: Path) -> _Rules:
+    with _loading:  # two threads arriving first compile once, not twice
+        return _loaded(folder)
 
 
 def validate(xml: bytes) -> list[FailedRule]:

@@ -17,11 +17,15 @@ class EfacturaSubmission(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     document_key: str = Field(unique=True, max_length=40)  # "invoice:<id>" or "credit-note:<id>"
+    # the row it reports (one of the two): new documents are those past the highest one already prepared
+    invoice_id: int | None = Field(default=None, foreign_key="invoice.id", index=True)
+    credit_note_id: int | None = Field(default=None, foreign_key="creditnote.id", index=True)
     number: str = Field(index=True, max_length=20)  # the document's own number (invoice series, NC-...)
     issue_date: date
     deadline: date = Field(index=True)  # the last day the law allows for reporting it
     state: str = code_field(12)
-    xml: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # exactly what is (or was) sent
+    xml: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # exactly what is (or was) sent; empty when
+    # the document could not be built (an address we cannot read: failed_rules says why)
     failed_rules: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # ours or theirs
     upload_index: str | None = Field(default=None, max_length=40)  # the authority's index_incarcare
     download_id: str | None = Field(default=None, max_length=40)  # its id_descarcare of the answer

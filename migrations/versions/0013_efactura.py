@@ -24,6 +24,8 @@ def upgrade() -> None:
     op.create_table('efacturasubmission',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('document_key', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('invoice_id', sa.Integer(), nullable=True),
+    sa.Column('credit_note_id', sa.Integer(), nullable=True),
     sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('issue_date', sa.Date(), nullable=False),
     sa.Column('deadline', sa.Date(), nullable=False),
@@ -40,11 +42,15 @@ def upgrade() -> None:
     sa.Column('claimed_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['credit_note_id'], ['creditnote.id'], ),
+    sa.ForeignKeyConstraint(['invoice_id'], ['invoice.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('document_key')
     )
     with op.batch_alter_table('efacturasubmission', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_efacturasubmission_credit_note_id'), ['credit_note_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_efacturasubmission_deadline'), ['deadline'], unique=False)
+        batch_op.create_index(batch_op.f('ix_efacturasubmission_invoice_id'), ['invoice_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_efacturasubmission_number'), ['number'], unique=False)
         batch_op.create_index('ix_efacturasubmission_state_next', ['state', 'next_attempt_at'], unique=False)
 
@@ -55,6 +61,8 @@ def downgrade() -> None:
     with op.batch_alter_table('efacturasubmission', schema=None) as batch_op:
         batch_op.drop_index('ix_efacturasubmission_state_next')
         batch_op.drop_index(batch_op.f('ix_efacturasubmission_number'))
+        batch_op.drop_index(batch_op.f('ix_efacturasubmission_invoice_id'))
         batch_op.drop_index(batch_op.f('ix_efacturasubmission_deadline'))
+        batch_op.drop_index(batch_op.f('ix_efacturasubmission_credit_note_id'))
 
     op.drop_table('efacturasubmission')

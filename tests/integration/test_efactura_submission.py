@@ -45,7 +45,7 @@ def test_accepted_and_rejected_documents_keep_the_answer_and_the_rules(uow, auth
     good, bad = invoices(uow, 2)
     note = credit(uow, good, "20.00")
     authority.behaviour[bad.series] = "reject"
-    assert prepare_pending(uow=uow()) == {"prepared": 3, "invalid": 0, "unbuildable": 0}
+    assert prepare_pending(uow=uow()) == {"prepared": 3, "invalid": 0}
     assert prepare_pending(uow=uow())["prepared"] == 0  # once per document
     first = run_due(uow=uow(), client=client(authority))
     second = run_due(uow=uow(), client=client(authority))
@@ -119,3 +119,21 @@ def test_submit_command_prepares_sends_and_collects_the_answers(uow, engine, aut
     err = capsys.readouterr().err
     assert "pass 1: uploaded 2" in err and "pass 2: uploaded 0, accepted 2" in err
     assert {r.state for r in rows(uow).values()} == {State.ACCEPTED}
+
+
+def test_a_document_that_cannot_be_built_is_invalid_with_the_reason_and_later_passes_read_only_new_rows(uow,
+                                                                                                   authority):
+    first, second = invoices(uow, 2)
+    with uow() as u:
+        place = u.session.get(ConsumptionPlace, first.place_id)
+        place.address = "Str. Morii 2, Homocea"
+        u.session.add(place)
+        u.commit()
+    assert prepare_pending(uow=uow()) == {"prepared": 0, "invalid": 2}  # the place is both invoices'
+    assert prepare_pending(uow=uow()) == {"prepared": 0, "invalid": 0}
+    row = rows(uow)[second.series]
+    assert row.state == State.INVALID and row.xml == b"" and "Homocea" in row.failed_rules[0]
+    later = bill(uow, account(uow, pod="RO006E000000001"), 1200, InvoiceKind.ESTIMATE, date(2026, 11, 2))
+    assert prepare_pending(uow=uow()) == {"prepared": 1, "invalid": 0}
+    run_due(uow=uow(), client=client(authority))
+    assert authority.uploads[later.series] == 1 and authority.uploads[second.series] == 0
