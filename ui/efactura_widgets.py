@@ -4,7 +4,7 @@ deadline, the failed rules, and downloads of the XML and the authority's answer.
 import streamlit as st
 
 from core.auth import Actor
-from core.efactura.status import NOT_PREPARED, invoice_answer, invoice_submission, invoice_xml
+from core.efactura.status import NOT_PREPARED, backlog, invoice_answer, invoice_submission, invoice_xml
 from core.i18n import t
 from ui import context
 from ui.widgets import attempt, plain
@@ -43,3 +43,15 @@ def submission_panel(invoice_id: int, actor: Actor) -> None:
                 t("ui.efactura.download_answer"), key="efactura_answer", on_click="ignore", width="stretch",
                 data=lambda: invoice_answer(uow=context.uow(), actor=actor, invoice_id=invoice_id),
                 file_name=f"efactura-{view.number}-raspuns.zip", mime="application/zip", icon=":material/verified:")
+
+
+def backlog_tiles(actor: Actor) -> None:
+    """The dashboard's e-Factura figures: what the authority has not accepted, what is late or due soon."""
+    figures = attempt(lambda: backlog(uow=context.uow(), actor=actor))
+    if figures is None:
+        return
+    st.subheader(t("ui.efactura.backlog_title"), anchor=False)
+    for where, key, value in zip(st.columns(4), ("not_accepted", "refused", "late", "due_soon"), (
+            figures.not_accepted, figures.refused, figures.late, figures.due_soon), strict=True):
+        where.metric(t(f"ui.efactura.backlog_{key}"), f"{value:,}".replace(",", "."), border=True)
+    st.caption(t("ui.efactura.backlog_hint"))

@@ -4,9 +4,11 @@ reported, or what would be), and the authority's answer ZIP."""
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from core.auth import Actor, require_role
+from core.efactura.deadlines import working_days_from
 from core.efactura.document import document_for, invoice_key
 from core.efactura.ubl import to_xml
 from core.errors import NotFound
@@ -15,6 +17,7 @@ from core.models import EfacturaSubmission, Invoice
 from core.queries import READERS, today
 
 NOT_PREPARED = "not_prepared"  # no submission yet: the worker has not reached the document
+DUE_SOON_WORKING_DAYS = 2  # "close to the limit" on the dashboard, as for cases
 
 
 @dataclass(frozen=True)
@@ -69,3 +72,29 @@ def invoice_answer(*, uow, actor: Actor, invoice_id: int) -> bytes | None:
     with uow:
         row = _submission(uow.session, invoice_key(invoice_id))
         return row.answer_zip if row is not None else None
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """Submitted documents the authority has not accepted, for the dashboard."""
+
+    not_accepted: int  # prepared, uploaded, refused by the rules, rejected or given up
+    refused: int  # invalid, rejected or failed: someone must act
+    late: int  # not accepted and past the reporting deadline
+    due_soon: int  # not accepted, deadline today or within the next 2 working days
+
+
+def backlog(*, uow, actor: Actor) -> Backlog:
+    require_role(actor, READERS)
+    on = today()
+    soon = working_days_from(on, DUE_SOON_WORKING_DAYS)
+    pending = EfacturaSubmission.state != "accepted"
+    with uow:
+        s = uow.session
+
+        def number(*where) -> int:
+            return s.exec(select(func.count()).select_from(EfacturaSubmission).where(pending, *where)).one()
+
+        return Backlog(number(), number(col(EfacturaSubmission.state).in_(("invalid", "rejected", "failed"))),
+                       number(EfacturaSubmission.deadline < on),
+                       number(EfacturaSubmission.deadline >= on, EfacturaSubmission.deadline <= soon))

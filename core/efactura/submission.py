@@ -31,6 +31,7 @@ from transitions import Machine
 from core import audit
 from core.config import settings
 from core.efactura.anaf import AuthorityError, EfacturaClient, HttpClient, UploadRefused, answer_errors
+from core.efactura.deadlines import deadline_for
 from core.efactura.document import (
     CREDIT_NOTE_PREFIX,
     EDocument,
@@ -41,22 +42,12 @@ from core.efactura.document import (
 from core.efactura.ubl import to_xml
 from core.efactura.validate import validate
 from core.models import CreditNote, EfacturaSubmission, Invoice, Role, utcnow
-from core.workdays import add_working_days, local_time
+from core.workdays import local_time
 from workflows.efactura_submission import WORKFLOW, State
 
 log = logging.getLogger("ghiseu.efactura")
 ACTOR = "efactura-worker"
-WORKING_DAYS_FROM = date(2026, 1, 1)  # OUG 89/2025: working days for documents issued from this day
 DUE = (State.PREPARED, State.UPLOADED)
-
-
-def deadline_for(issue_date: date) -> date:
-    """The last day to report a document: 5 calendar days counted from the day after issue until 2025-12-31,
-    5 working days from issue for documents from 2026-01-01 (DESIGN.md §3)."""
-    if issue_date < WORKING_DAYS_FROM:
-        return issue_date + timedelta(days=settings.efactura_report_days)
-    morning = datetime.combine(issue_date, time(settings.working_day_start_hour), ZoneInfo(settings.timezone))
-    return add_working_days(morning.astimezone(UTC), settings.efactura_report_days)
 
 
 class _Row:

@@ -2,17 +2,17 @@
 customer's own invoice only, and the Excel report of every document with its state."""
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
 
 from core.config import settings
 from core.efactura.anaf import HttpClient
-from core.efactura.status import NOT_PREPARED, invoice_answer, invoice_submission, invoice_xml
+from core.efactura.status import NOT_PREPARED, Backlog, backlog, invoice_answer, invoice_submission, invoice_xml
 from core.efactura.submission import prepare_pending, run_due
 from core.errors import NotFound
-from core.models import InvoiceKind
+from core.models import InvoiceKind, clock_at
 from core.online.invoice_copy import xml_for
 from core.reports import Filters, Period, run_report
 from tests.efactura_samples import account, bill, company, credit
@@ -83,3 +83,19 @@ def test_the_report_lists_every_document_with_its_state_and_masks_the_holder_for
     (credited,) = sheets[SUPERVISOR.role]["Note de credit"]
     assert (credited["Număr document"], credited["Stare e-Factura"]) == (note.number, "Acceptată")
     assert {r["Titular"] for r in sheets[ANALYST.role]["Facturi"]} == {"P. I."}
+
+
+def test_the_backlog_counts_what_is_not_accepted_late_refused_and_due_soon(uow, authority):
+    contract = account(uow)
+    accepted = bill(uow, contract, 1100, InvoiceKind.ESTIMATE, date(2026, 11, 2))
+    send_all(uow, authority)
+    rejected = bill(uow, contract, 1200, InvoiceKind.ESTIMATE, date(2026, 11, 3))
+    authority.behaviour[rejected.series] = "reject"
+    send_all(uow, authority)
+    bill(uow, contract, 1300, InvoiceKind.ESTIMATE, date(2026, 11, 4))  # prepared, due 11 November
+    prepare_pending(uow=uow())
+    with clock_at(datetime(2026, 11, 9, 9, tzinfo=UTC)):  # the rejected one is due on the 10th, the other the 11th
+        assert backlog(uow=uow(), actor=ANALYST) == Backlog(not_accepted=2, refused=1, late=0, due_soon=2)
+    with clock_at(datetime(2026, 11, 11, 9, tzinfo=UTC)):
+        assert backlog(uow=uow(), actor=ANALYST) == Backlog(not_accepted=2, refused=1, late=1, due_soon=1)
+    assert invoice_submission(uow=uow(), actor=CLERK, invoice_id=accepted.id).state == "accepted"

@@ -9,7 +9,8 @@ from sqlmodel import select
 
 from core.config import settings
 from core.efactura.anaf import HttpClient
-from core.efactura.submission import deadline_for, prepare_pending, run_due
+from core.efactura.deadlines import deadline_for
+from core.efactura.submission import prepare_pending, run_due
 from core.models import AuditEvent, ConsumptionPlace, EfacturaSubmission, InvoiceKind
 from tests.concurrency import at_once
 from tests.efactura_samples import account, bill, credit

@@ -1,4 +1,5 @@
-"""The invoice page's e-Factura block: the state at the tax authority, and the rules it failed as text."""
+"""e-Factura where staff see it: the invoice page's block (the state at the tax authority, the rules it failed,
+as text) and the dashboard's figures."""
 
 from datetime import date
 
@@ -33,3 +34,14 @@ def test_a_document_refused_by_the_rules_shows_each_failed_rule_as_text(uow, ope
     assert "Respinsă de validare (netrimisă)" in texts(at)
     assert "BR-RO-L154" in "\n".join(e.value for e in at.text)
     assert "Termen de raportare 08.10.2026" in texts(at, "caption")
+
+
+def test_the_dashboard_counts_the_documents_not_accepted_and_those_past_their_deadline(uow, open_app):
+    contract = account(uow)
+    for n in range(3):
+        bill(uow, contract, 1100 + 100 * n, InvoiceKind.ESTIMATE, date(2026, 10, 1 + n))
+    prepare_pending(uow=uow())
+    at = open_app("supervisor", "pages/dashboard.py")
+    figures = {m.label: m.value for m in at.metric}
+    assert figures["Neacceptate încă"] == "3" and figures["Cu termenul depășit"] == "3"
+    assert figures["Respinse sau netransmise"] == "0"
