@@ -172,7 +172,7 @@ def _invoice_document(invoice: Invoice, lines: Sequence[InvoiceLine], customer: 
         raise ValueError(f"invoice {invoice.series} has no lines")
     groups = tax_groups(items)
     drift = money(invoice.total) - sum((i.net for i in items), Decimal(0)) - sum((g.tax for g in groups), Decimal(0))
-    if abs(drift) > Decimal("0.01") * len(groups):  # more than per-rate rounding: the rows disagree
+    if abs(drift) > Decimal("0.01") * len(items):  # more than each line's and rate's rounding: the rows disagree
         raise ValueError(f"invoice {invoice.series}: total {money(invoice.total)} is not the sum of its lines")
     return EDocument(
         DocumentKind.INVOICE, invoice_key(invoice.id), invoice.series, invoice.issue_date, invoice.due_date,
