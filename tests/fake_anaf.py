@@ -3,6 +3,7 @@ listaMesajeFactura), started by the tests on a free port. What it does with a do
 document's number: accept (the default), reject with rules, answer slower than the client waits, or 500."""
 
 import io
+import json
 import threading
 import time
 import zipfile
@@ -109,7 +110,9 @@ class FakeAuthority:
                     index = query.get("id", "")[1:]
                     return self._reply(200, fake._answer_zip(index, fake._by_index[index]), "application/zip")
                 if url.path.endswith("/listaMesajeFactura"):
-                    return self._reply(200, b'{"mesaje": []}', "application/json")
+                    listed = [{"id": f"9{index}", "id_solicitare": index, "tip": "FACTURA TRIMISA",
+                               "cif": query.get("cif")} for index in fake._by_index]
+                    return self._reply(200, json.dumps({"mesaje": listed}).encode(), "application/json")
                 return self._reply(404, b"not found", "text/plain")
 
         return Handler

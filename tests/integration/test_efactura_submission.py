@@ -138,3 +138,12 @@ def test_a_document_that_cannot_be_built_is_invalid_with_the_reason_and_later_pa
     assert prepare_pending(uow=uow()) == {"prepared": 1, "invalid": 0}
     run_due(uow=uow(), client=client(authority))
     assert authority.uploads[later.series] == 1 and authority.uploads[second.series] == 0
+
+
+def test_the_message_list_names_what_was_sent_for_our_tax_id(uow, authority):
+    invoices(uow, 2)
+    prepare_pending(uow=uow())
+    run_due(uow=uow(), client=client(authority))
+    listed = client(authority).messages(days=60)
+    assert sorted(m["id_solicitare"] for m in listed) == sorted(r.upload_index for r in rows(uow).values())
+    assert {m["cif"] for m in listed} == {settings.efactura_supplier_cui}
