@@ -1,5 +1,6 @@
 """The one settings object. Nothing else reads the environment."""
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -122,6 +123,31 @@ class Settings(BaseSettings):
     seed_accounts: int = 2000
     seed_cases: int = 300
     seed_random_seed: int = 20261126
+
+    # RO e-Factura (issue 14): the supplier as the e-invoice names it (clearly fake demo data: a CUI and an
+    # IBAN with valid check digits that belong to nobody), and where the official validation artefacts are
+    efactura_supplier_name: str = "Ghiseu Energie SA (demo)"
+    efactura_supplier_cui: str = "12345674"  # digits only; the VAT identifier is "RO" + this
+    efactura_supplier_trade_register: str = "J40/0000/2026"
+    efactura_supplier_iban: str = "RO34DEMO0000000000000001"
+    efactura_supplier_street: str = "Str. Exemplului 1"
+    efactura_supplier_city: str = "SECTOR1"  # CIUS-RO: a sector of Bucharest is the city (BR-RO-100)
+    efactura_supplier_county: str = "RO-B"  # ISO 3166-2:RO
+    efactura_supplier_email: str = "efactura@ghiseu.example"
+    # UBL 2.1 schemas and the compiled CIUS-RO Schematron; .ci/run exports EFACTURA_ARTEFACTS_DIR
+    efactura_artefacts_dir: Path = Path(__file__).resolve().parents[1].parent / "shared" / "efactura"
+    efactura_report_days: int = 5  # working days from issue to report a document (calendar days until 2025)
+    efactura_start_date: date = date(2025, 1, 1)  # documents issued from this day on are submitted
+    # the authority's API (OAuth2); without EFACTURA_API_URL documents stay prepared, nothing is sent
+    efactura_api_url: str | None = None  # e.g. the FCTEL "rest" base of its test or production system
+    efactura_token_url: str | None = None  # its OAuth2 token endpoint
+    efactura_client_id: str | None = None
+    efactura_client_secret: str | None = None
+    efactura_refresh_token: str | None = None  # from the one-time authorisation with the company's certificate
+    efactura_timeout_seconds: float = 30  # each network wait of one call
+    efactura_max_attempts: int = 6  # tries of each step (upload, then the polls for the answer), then failed
+    efactura_retry_minutes: int = 10  # backoff: this × the attempts so far
+    efactura_lease_seconds: int = 300  # a claimed submission is left to its worker this long
 
     def public_url(self, path: str) -> str:
         """An absolute link to `path` (which starts with "/") on the public site, however the base URL ends."""

@@ -7,7 +7,8 @@ same Idempotency-Key). A channel without its transport keeps its messages queued
 outbox page (development: read the e-mail or the SMS code there). Each pass starts with the worker's
 heartbeat (core.models.WorkerHeartbeat), which the outbox page reads; it also gives up card payments
 the processor never answered, forgets public lookup records past their retention, and once a day
-verifies the audit chain (core.audit)."""
+verifies the audit chain (core.audit). With EFACTURA_API_URL set it also reports invoices and credit notes to
+RO e-Factura (core.efactura.submission: prepare, upload, poll, download the answer)."""
 
 import argparse
 import email.policy
@@ -31,6 +32,7 @@ from sqlmodel import col, select
 from core import audit, signin, staff_sessions
 from core.config import settings
 from core.db import UnitOfWork, create_schema, get_engine
+from core.efactura import submission as efactura_submission
 from core.masking import hide_secrets
 from core.models import OutboxMessage, OutboxStatus, WorkerHeartbeat, utcnow
 from core.online import access, payments
@@ -236,6 +238,8 @@ def main() -> None:
     for channel, setting in (("email", "SMTP_HOST"), ("sms", "SMS_GATEWAY_URL")):
         if channel not in senders:
             log.warning("%s is not set: %s messages stay queued and visible on the outbox page", setting, channel)
+    if not settings.efactura_api_url:
+        log.warning("EFACTURA_API_URL is not set: nothing is reported to RO e-Factura")
     create_schema(get_engine())
     name, started = worker_name(), utcnow()
     while True:
@@ -246,6 +250,8 @@ def main() -> None:
         for channel, send in senders.items():
             counts = deliver_due(uow=UnitOfWork(), send=send, channel=channel)
             log.info("%s: sent %d, to retry %d, failed %d", channel, counts["sent"], counts["retry"], counts["failed"])
+        if settings.efactura_api_url:
+            log.info("e-Factura: %s", efactura_submission.worker_pass(uow=UnitOfWork()))
         if args.once:
             return
         time.sleep(args.interval)

@@ -9,6 +9,7 @@ from core.i18n import t
 from ui import context
 from ui import dashboard_charts as charts
 from ui import dashboard_widgets as board
+from ui.efactura_widgets import backlog_tiles as submission_backlog
 
 actor = context.actor()
 st.title(t("ui.dashboard.title"), anchor=False)
@@ -57,3 +58,5 @@ with right:
 
 st.subheader(t("ui.dashboard.payments_title"), anchor=False)
 charts.payments(snap)
+
+submission_backlog(actor)

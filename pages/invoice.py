@@ -9,6 +9,7 @@ from core.ledger import invoice_detail
 from core.validation import url_int
 from ui import context, line_widgets
 from ui import ledger_widgets as ledger
+from ui.efactura_widgets import submission_panel
 from ui.widgets import attempt, empty_state
 
 actor = context.actor()
@@ -42,3 +43,4 @@ with main:
     ledger.disputes(detail, can_open=context.is_worker(actor))
 with side:
     ledger.invoice_document(detail)
+    submission_panel(detail.id, actor)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.i18n import current_language, t
 from core.ledger import format_lei
-from core.online.invoice_copy import CopyRow, ask_refund, copy_for, dispute_invoice, pdf_for, refund_offer
+from core.online.invoice_copy import CopyRow, ask_refund, copy_for, dispute_invoice, pdf_for, refund_offer, xml_for
 from core.queries import today
 from core.services.disputes import CATEGORIES
 from ui import context, lookup_form
@@ -129,6 +129,11 @@ if copy.latest:
         with badge:
             status_badge(latest.status)
         pdf_button(latest, download, place="latest")
+        download.download_button(
+            t("ui.efactura.copy_xml"), help=t("ui.efactura.copy_xml_help"), key=f"{PREFIX}_xml_{latest.invoice_number}",
+            on_click="ignore", data=lambda: xml_for(uow=context.uow(), contract_id=contract_id,
+                                                    invoice_number=latest.invoice_number),
+            file_name=f"efactura-{latest.invoice_number}.xml", mime="application/xml", icon=":material/code:")
 
 st.subheader(t("ui.invoice_copy.months"), anchor=False)
 st.caption(t("ui.invoice_copy.months_hint", since=copy.since.strftime("%d.%m.%Y")))

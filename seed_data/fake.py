@@ -12,11 +12,14 @@ import phonenumbers
 from faker import Faker
 from stdnum.ro import cnp, cui
 
+from core.efactura.address import LOCALITIES as TOWNS
 from core.models import CustomerKind
 
 COUNTIES = (*range(1, 47), 51, 52)  # CNP county codes: 01-46, Bucharest 51-52 as the brief asks
 COMPANY_WORDS = ("Impex", "Trans", "Construct", "Agro", "Serv", "Prod", "Comert", "Tehnic", "Logistic")
 METER_MAKERS = ("ZMD", "ACE", "EMH", "LGZ", "ISK")
+# towns whose county the e-invoice can name (core.efactura.address), and Bucharest by sector
+LOCALITIES = (*TOWNS, *(f"Sector {n}, București" for n in range(1, 7)))
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ class Fake:
         street = f"{self.faker.street_name()} nr. {self.rng.randint(1, 250)}"
         if self.rng.random() < 0.4:
             street += f", bl. {self.rng.randint(1, 90)}, sc. {self.rng.choice('ABCD')}, ap. {self.rng.randint(1, 80)}"
-        return f"{street}, {self.faker.city()}"
+        return f"{street}, {self.faker.random_element(LOCALITIES)}"
 
     def pod(self) -> str:
         return self._unique(lambda: f"RO{self.rng.randint(1, 8):03d}E{self.rng.randrange(10**9):09d}")

@@ -25,6 +25,7 @@ from core.models.cases import (
     SlaStatus,
 )
 from core.models.common import clock_at, utcnow
+from core.models.efactura import EfacturaSubmission
 from core.models.ledger import CreditNote, PaymentAllocation
 from core.models.messaging import OutboxMessage, OutboxStatus, WorkerHeartbeat
 from core.models.online import (
@@ -46,7 +47,7 @@ __all__ = [
     "AccessToken", "DeliveryChannel", "DeliveryConsent", "IntentStatus", "LookupAttempt", "LookupChallenge",
     "PaymentIntent", "TokenPurpose", "AuditEvent", "AuditHead", "AuditVerification", "Case", "CaseComment",
     "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote", "ContractStatus", "Customer", "CustomerKind",
-    "DocumentContent", "DocumentPreview", "DocumentStatus", "Invoice",
+    "DocumentContent", "DocumentPreview", "DocumentStatus", "EfacturaSubmission", "Invoice",
     "InvoiceKind", "InvoiceLine", "LineKind", "NumberSequence",
     "OutboxMessage", "OutboxStatus", "WorkerHeartbeat", "Payment", "PaymentAllocation", "Refund", "RefundExport",
     "Role",

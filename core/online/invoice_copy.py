@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from core import validation
 from core.auth import Actor, customer_actor
 from core.config import settings
+from core.efactura.status import invoice_xml
 from core.errors import NotFound
 from core.invoice_pdf import invoice_pdf
 from core.ledger import InvoiceStatus, account_ledger, invoice_detail
@@ -139,3 +140,8 @@ def ask_refund(*, uow, contract_id: int, form: dict, language: str = "ro") -> Ca
     fields = {name: form.get(name) for name in ("iban", "holder_name", "email")}  # nothing else is read
     return request_refund(uow=uow, actor=customer_actor(), contract_id=contract_id, form=fields, channel="online",
                           language=language)
+
+
+def xml_for(*, uow, contract_id: int, invoice_number: str) -> bytes:
+    """The e-Factura XML of one of the contract's invoices, as reported to the tax authority."""
+    return invoice_xml(uow=uow, actor=_HOLDER_READER, invoice_id=_invoice_id(uow, contract_id, invoice_number))

@@ -9,12 +9,12 @@ from core.audit import record_action
 from core.auth import Actor
 from core.errors import DomainError
 from core.models import utcnow
-from core.reports import aging, audit, cases, disputes, payments, sla
+from core.reports import aging, audit, cases, disputes, efactura, payments, sla
 from core.reports.base import Filters, Period, Report
 from core.reports.workbook import Progress, write_workbook
 
 REPORTS: dict[str, Report] = {r.name: r for r in (cases.REPORT, sla.REPORT, disputes.REPORT, aging.REPORT,
-                                                    audit.REPORT, payments.REPORT)}
+                                                    audit.REPORT, payments.REPORT, efactura.REPORT)}
 
 __all__ = ["REPORTS", "Filters", "Period", "Report", "get_report", "preview", "run_report"]
 

@@ -42,7 +42,7 @@ def test_the_holder_sees_the_invoices_balance_and_address_but_no_personal_data(u
     assert invoice.invoice_number in shown and "Str. Lalelelor 5, Iași" in shown  # as typed, not as markdown
     assert at.metric[0].value == "179,08 lei"  # 200 kWh at 0,74 lei + 21% VAT, unpaid
     assert OLD_HOLDER_CNP not in shown and "ion.popescu" not in shown
-    assert [b.label for b in at.get("download_button")] == ["Descarcă PDF", "PDF"]  # the latest card and its row
+    assert [b.label for b in at.get("download_button")] == ["Descarcă PDF", "XML e-Factura", "PDF"]  # latest; its row
     assert "invoice_copy_contract" in at.session_state and "contract" not in at.query_params
 
 
