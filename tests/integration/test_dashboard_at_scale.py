@@ -7,21 +7,22 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import text
 from sqlmodel import select
 
 from core import billing, dashboard
 from core.auth import SYSTEM
 from core.dashboard import DashboardFilter
-from core.models import Case, Contract, Invoice, Payment, PaymentAllocation, clock_at
+from core.db import create_schema
+from core.models import Case, Contract, Invoice, Payment, PaymentAllocation, PaymentDay, clock_at
 from core.money import money
 from core.queries import today
-from core.reports import Filters, Period
-from core.reports import aging
+from core.reports import Filters, Period, aging
 from core.workdays import local_time, working_days_between
 from seed_data.builder import build
 from tests.factories import SUPERVISOR, make_account
 from tests.integration.test_ledger import bill
+from tests.integration.test_settlement import migrate
+from tests.settlement_invariants import check_payment_days
 
 NOW = datetime(2026, 3, 16, 9, 30, tzinfo=UTC)  # the demo seed's pinned clock (test_seed)
 HISTORY = DashboardFilter(date(2025, 1, 1), date(2026, 3, 16))
@@ -39,6 +40,10 @@ def read(uow, query, filters: DashboardFilter = HISTORY):
         return query(uow=uow(), actor=SUPERVISOR, filters=filters)
 
 
+def bucket(days: int) -> str:
+    return next(label for label, low, high in dashboard.AGE_BUCKETS if low <= days and (high is None or days <= high))
+
+
 def row_by_row(uow):
     """The figures computed one row at a time in Python, as before the maintained open amounts."""
     with uow() as u, clock_at(NOW):
@@ -51,7 +56,7 @@ def row_by_row(uow):
         days = defaultdict(Decimal)
         for paid_at, amount in s.exec(select(Payment.paid_at, Payment.amount)):
             days[local_time(paid_at.replace(tzinfo=UTC)).date()] += Decimal(str(amount))
-        ages = Counter(dashboard.age_bucket(working_days_between(registered.replace(tzinfo=UTC), NOW))
+        ages = Counter(bucket(working_days_between(registered.replace(tzinfo=UTC), NOW))
                        for registered in s.exec(select(Case.registered_at).where(Case.closed_at.is_(None))))
     return overdue, days, ages
 
@@ -92,3 +97,25 @@ def test_aging_does_not_list_an_account_whose_invoices_were_paid_in_parts(uow):
         [table] = aging.build(u.session, SUPERVISOR, Period(date(2026, 3, 1), date(2026, 3, 16)), Filters())
         listed = [row[0] for row in table.rows]
     assert listed == [owing.number]
+
+
+def test_migration_0016_rebuilds_the_open_amounts_and_the_daily_summary_from_the_rows(seeded, uow, engine):
+    with uow() as u:
+        before = dict(u.session.exec(select(Invoice.id, Invoice.open_amount).order_by(Invoice.id)).all())
+        days = sorted((d.day, d.channel, d.payments, d.amount) for d in u.session.exec(select(PaymentDay)))
+    assert any(0 < amount < total for amount, total in zip(before.values(), totals(uow), strict=True))  # partly paid
+    try:
+        migrate(engine, "0015")
+        migrate(engine, "head")
+    finally:
+        create_schema(engine)
+    with uow() as u:
+        assert dict(u.session.exec(select(Invoice.id, Invoice.open_amount)).all()) == before
+        assert sorted((d.day, d.channel, d.payments, d.amount) for d in u.session.exec(select(PaymentDay))) == days
+        check_payment_days(u.session)
+    assert read(uow, dashboard.overdue_receivables) == row_by_row(uow)[0]
+
+
+def totals(uow) -> list[Decimal]:
+    with uow() as u:
+        return list(u.session.exec(select(Invoice.total).order_by(Invoice.id)))
