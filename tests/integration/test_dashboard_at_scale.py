@@ -71,6 +71,40 @@ def test_on_the_demo_data_every_figure_equals_the_row_by_row_computation(seeded,
         label: ages[label] for label, _, _ in dashboard.AGE_BUCKETS}
 
 
+def plan(uow, statement) -> str:
+    """The statement's query plan. On PostgreSQL sequential scans are priced out, so that on a test-sized
+    table the plan still shows whether an index can serve the query at all (at national size the planner
+    picks it by itself: see the README's measurements)."""
+    with uow() as u:
+        connection = u.session.connection()
+        compiled = statement.compile(connection, compile_kwargs={"render_postcompile": True})
+        params = compiled.params
+        if connection.dialect.positional:
+            params = tuple(params[name] for name in compiled.positiontup)
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            return "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {compiled}", params))
+        return "\n".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", params))
+
+
+def test_each_figure_reads_the_index_meant_for_it(seeded, uow, engine):
+    day_key = "paymentday_pkey" if engine.dialect.name == "postgresql" else "sqlite_autoindex_paymentday_1"
+    with clock_at(NOW):
+        figures = {
+            "ix_invoice_open_due": dashboard.overdue_receivables_statement(today()),
+            day_key: dashboard.payments_statement(HISTORY.date_from, HISTORY.date_to),
+            "ix_case_open_due": dashboard.ages_statement(NOW),
+        }
+    for index, statement in figures.items():
+        shown = plan(uow, statement)
+        assert index in shown, shown
+        assert "payment " not in shown.replace("paymentday", "")  # never the payments themselves
+    aging_plan = plan(uow, select(aging.open_invoices(Period(date(2026, 3, 1), date(2026, 3, 16)))))
+    assert "ix_invoice_open_due" in aging_plan, aging_plan
+    if engine.dialect.name == "postgresql":  # SQLite, without statistics, walks allocations in invoice order
+        assert "ix_paymentallocation_created_at" in aging_plan, aging_plan
+
+
 def split_that_drifts(total: Decimal) -> tuple[Decimal, Decimal]:
     """Two payments adding up to `total` whose binary floating-point sum falls just short of it (as
     SQLite's SUM over REAL values does), so only exact arithmetic sees the invoice as paid."""
