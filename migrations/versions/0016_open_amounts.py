@@ -34,11 +34,11 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('open_amount', sa.Numeric(precision=14, scale=2), nullable=False,
                                       server_default='0'))
     # what is still to pay: the total of a positive invoice less everything that settled it; 0 for a credit
-    op.execute("UPDATE invoice SET open_amount = total WHERE total > 0")
+    # (one pass, each invoice written once; a credit invoice keeps the default 0)
     op.execute("""
-        UPDATE invoice SET open_amount = ROUND(invoice.open_amount - settled.amount, 2)
-        FROM (SELECT invoice_id, SUM(amount) AS amount FROM paymentallocation GROUP BY invoice_id) AS settled
-        WHERE settled.invoice_id = invoice.id""")
+        UPDATE invoice SET open_amount = ROUND(total - COALESCE(
+            (SELECT SUM(a.amount) FROM paymentallocation a WHERE a.invoice_id = invoice.id), 0), 2)
+        WHERE total > 0""")
     if op.get_bind().dialect.name == "postgresql":  # a writer that forgets the column fails; SQLite keeps the
         # default (it adds a NOT NULL column only with one, and cannot rebuild invoice under its foreign keys)
         op.alter_column('invoice', 'open_amount', existing_type=sa.Numeric(precision=14, scale=2), server_default=None)
