@@ -5,15 +5,16 @@ credit on the account and settles the next invoices. A refund (a payment below z
 nothing) takes money out of that credit, from the oldest sources first.
 
 Every share is a PaymentAllocation row naming its one source; nothing is edited or deleted (a payment
-reversal adds negative rows). Helpers only: the caller's transaction commits. Every query filters one
+reversal adds negative rows). Each invoice keeps what is still to pay on it (`open_amount`), moved by the
+same helper that writes the rows. Helpers only: the caller's transaction commits. Every query filters one
 contract on indexed columns."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import case as when
-from sqlalchemy import func
+from sqlalchemy import func, literal_column, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -37,31 +38,48 @@ def balance(session: Session, contract_id: int) -> Decimal:
     return money(owed)
 
 
-def allocated_to(invoice_id):
-    """SQL: what every credit together has settled on the invoice (a correlated sum on an indexed column)."""
-    return _sum(PaymentAllocation.amount, PaymentAllocation.invoice_id == invoice_id)
+def is_open():
+    """SQL: an invoice with something still to pay. Written as the partial index ix_invoice_open_due's own
+    predicate, with a literal 0, so SQLite (which cannot see through a bound parameter) uses the index."""
+    return Invoice.open_amount > literal_column("0")
 
 
-def still_open(invoice_total, invoice_id):
-    """SQL: what is still to pay on an invoice; a credit invoice owes nothing (its money is a source)."""
-    return when((invoice_total > 0, invoice_total), else_=0) - allocated_to(invoice_id)
-
-
-def settled_before(end: datetime):
-    """SQL subquery (invoice_id, amount): what had settled each invoice before `end`, for reports as of
-    a past day (the rows are never edited, so their time stamps tell)."""
+def settled_since(start: datetime):
+    """SQL subquery (invoice_id, amount): what settled each invoice from `start` on, for reports as of a
+    past day: what was open then is the open amount now plus this (the rows are never edited, so their
+    time stamps tell)."""
     return (select(PaymentAllocation.invoice_id, func.sum(PaymentAllocation.amount).label("amount"))
-            .where(PaymentAllocation.created_at < end).group_by(PaymentAllocation.invoice_id).subquery())
+            .where(PaymentAllocation.created_at >= start).group_by(PaymentAllocation.invoice_id).subquery())
 
 
 def open_amounts(session: Session, contract_id: int) -> dict[int, Decimal]:
     """Invoice id -> what is still to pay on it (its total less what settled it), oldest first; zero
-    for a credit invoice. Correlated sums on indexed columns: one contract's invoices, never a table."""
-    rows = session.exec(
-        select(Invoice.id, Invoice.total, allocated_to(Invoice.id))
-        .where(Invoice.contract_id == contract_id).order_by(Invoice.issue_date, Invoice.id)).all()
-    return {invoice_id: money(max(Decimal(str(total)), ZERO) - Decimal(str(settled)))
-            for invoice_id, total, settled in rows}
+    for a credit invoice. The maintained column (see `write_shares`), one indexed query."""
+    rows = session.exec(select(Invoice.id, Invoice.open_amount).where(Invoice.contract_id == contract_id)
+                        .order_by(Invoice.issue_date, Invoice.id)).all()
+    return {invoice_id: money(amount) for invoice_id, amount in rows}
+
+
+def opening_amount(total: Decimal) -> Decimal:
+    """An invoice's open amount when issued: all of it, or nothing for a credit invoice (its money is a
+    source, not a debt)."""
+    return max(money(total), ZERO)
+
+
+def write_shares(session: Session, shares: list[PaymentAllocation]) -> None:
+    """The one writer of allocation rows: adds them and lowers each invoice's open amount by what they
+    settled (a negative share, a reversal, raises it), one UPDATE per invoice in the same transaction, so
+    an open amount is always its invoice's total less its allocations. Rounded to the cent in SQL: SQLite
+    keeps these columns as binary floats, and 0.1 + 0.2 must still leave exactly 0 open."""
+    session.add_all(shares)
+    session.flush()
+    moved = defaultdict(Decimal)
+    for share in shares:
+        moved[share.invoice_id] += share.amount
+    for invoice_id, amount in moved.items():
+        session.execute(update(Invoice).where(Invoice.id == invoice_id)
+                        .values(open_amount=func.round(Invoice.open_amount - amount, 2))
+                        .execution_options(synchronize_session="fetch"))
 
 
 @dataclass(frozen=True)
@@ -118,8 +136,7 @@ def allocate(session: Session, contract_id: int, first_invoice_id: int | None = 
         free = [source for source in free if source[1] > 0]
         if not free:
             break
-    session.add_all(made)
-    session.flush()
+    write_shares(session, made)
     return made
 
 

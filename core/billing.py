@@ -23,6 +23,7 @@ from core.models import (
     utcnow,
 )
 from core.money import money
+from core.payment_days import add_payment
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,8 @@ def issue_invoice(session: Session, *, contract: Contract, period_start: date, p
         due_date=issue_date + timedelta(days=settings.invoice_due_days),
         period_start=period_start, period_end=period_end, old_index=history.last_billed_index,
         new_index=new_index, kwh=sums.kwh, value_net=sums.value_net, vat_rate=vat_rate_on(issue_date),
-        vat=sums.vat, total=sums.total, balance_at_issue=allocation.balance(session, contract.id) + sums.total,
+        vat=sums.vat, total=sums.total, open_amount=allocation.opening_amount(sums.total),
+        balance_at_issue=allocation.balance(session, contract.id) + sums.total,
         correspondence_address=customer.correspondence_address, issued_by=issued_by,
     )
     session.add(invoice)
@@ -107,10 +109,9 @@ def record_payment(session: Session, *, contract: Contract, amount: Decimal, cha
                    allocate: bool = True) -> Payment:
     """Helper (no commit): records money received, in the audit trail too, and allocates it (the named
     invoice first)."""
-    payment = Payment(contract_id=contract.id, amount=money(amount), channel=channel,
-                      reference=reference, paid_at=paid_at or utcnow(), recorded_by=actor.username)
-    session.add(payment)
-    session.flush()
+    payment = add_payment(session, Payment(contract_id=contract.id, amount=money(amount), channel=channel,
+                                           reference=reference, paid_at=paid_at or utcnow(),
+                                           recorded_by=actor.username))
     audit.record_action(session, actor=actor.username, role=actor.role, action="record_payment",
                         subject=f"payment:{payment.id}",
                         details={"contract": contract.number, "amount": str(payment.amount), "channel": channel,

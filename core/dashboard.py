@@ -2,10 +2,12 @@
 late or about to be, who holds the work, disputes, money collected and money overdue.
 
 Every figure is a SQL aggregation (COUNT/SUM/AVG with GROUP BY; LEAD() over a case's audit events for
-the time spent in each state). What reaches Python is small by construction: one count per hour of
-registration (turned into working-day ages and local days with core.workdays, exact because a working
-day ends on the hour), and one (registered, closed) pair per case closed in the period, for the
-working-day percentiles. Nothing here changes anything or fires a trigger."""
+the time spent in each state) on an index meant for it, so the snapshot stays under a second at national
+size: overdue receivables sum the maintained open amounts (ix_invoice_open_due), payments per day read the
+daily summary kept on write (paymentday), open cases by age count against date bounds computed once here
+(core.queries.aged_from). What reaches Python is small by construction: one count per hour of
+registration or closing for the weekly flow, and one (registered, closed) pair per case closed in the
+period, for the working-day percentiles. Nothing here changes anything or fires a trigger."""
 
 import statistics
 from collections import defaultdict
@@ -16,15 +18,17 @@ from decimal import Decimal
 from typing import TypeVar
 
 from sqlalchemy import and_, bindparam, extract, func, or_
+from sqlalchemy import case as when
 from sqlmodel import Session, col, select
 
 from core import allocation
 from core.auth import Actor, require_role
 from core.masking import mask_name, sees_personal_data
-from core.models import AuditEvent, Case, CreditNote, Invoice, Payment, Role, User, utcnow
+from core.models import AuditEvent, Case, CreditNote, Invoice, PaymentDay, Role, User, utcnow
 from core.money import money
 from core.queries import (
     FINAL_STATES,
+    age_conditions,
     closing_events,
     dispute_category,
     due_soon_conditions,
@@ -267,18 +271,19 @@ def _dwell(r: _Read) -> list[StateDwell]:
     return [StateDwell(workflow, state, count, round(float(avg), 1)) for workflow, state, count, avg in rows]
 
 
-def age_bucket(days: int) -> str:
-    return next(label for label, low, high in AGE_BUCKETS if days >= low and (high is None or days <= high))
+def ages_statement(now: datetime, case_type: str | None = None):
+    """SQL: open cases counted per age bucket, one row, against registration instants computed once from
+    the working-day calendar (core.queries.age_conditions, the queue's own age filter)."""
+    counts = [func.coalesce(func.sum(when((and_(*age_conditions(low, high, now)), 1), else_=0)), 0)
+              for _, low, high in AGE_BUCKETS]
+    return select(*counts).where(col(Case.closed_at).is_(None),  # ix_case_open_due holds registered_at
+                                 *([Case.case_type == case_type] if case_type else []))
 
 
 def _ages(r: _Read) -> list[AgeBucket]:
-    """Open cases by working days since registration, counted per registration hour in SQL."""
-    hour = r.hour(Case.registered_at).label("hour")
-    counts = dict.fromkeys((label for label, _, _ in AGE_BUCKETS), 0)
-    for key, count in r.session.exec(select(hour, func.count()).where(
-            col(Case.closed_at).is_(None), *r.of_type(Case.case_type)).group_by(hour)).all():
-        counts[age_bucket(working_days_between(_instant(key), r.now))] += count
-    return [AgeBucket(label, count) for label, count in counts.items()]
+    """Open cases by working days since registration."""
+    counts = r.session.exec(ages_statement(r.now, r.filters.case_type)).one()
+    return [AgeBucket(label, int(count)) for (label, _, _), count in zip(AGE_BUCKETS, counts, strict=True)]
 
 
 def _deadlines(r: _Read, *where) -> DeadlineList:
@@ -333,20 +338,29 @@ def _disputes(r: _Read) -> list[DisputeCategory]:
             for name in sorted(set(opened) | set(credited))]
 
 
+def payments_statement(first: date, last: date):
+    """SQL: money collected per local day from the daily summary (its primary key starts with the day)."""
+    return (select(PaymentDay.day, func.sum(PaymentDay.amount)).where(PaymentDay.day >= first, PaymentDay.day <= last)
+            .group_by(PaymentDay.day))
+
+
 def _payments(r: _Read) -> list[DayAmount]:
-    """Money collected per local day of the period, net of reversals (every day listed)."""
-    days = _per_local_day(r, r.hour(Payment.paid_at), func.sum(Payment.amount), *r.in_period(Payment.paid_at))
+    """Money collected per local day of the period, net of refunds and reversals (every day listed)."""
+    days = dict(r.session.exec(payments_statement(r.filters.date_from, r.filters.date_to)).all())
     span = (r.filters.date_to - r.filters.date_from).days + 1
     every = (r.filters.date_from + timedelta(days=n) for n in range(span))
-    return [DayAmount(day, money(sum((Decimal(str(a)) for a in days.get(day, [])), Decimal(0)))) for day in every]
+    return [DayAmount(day, money(days.get(day, 0))) for day in every]
+
+
+def overdue_receivables_statement(on: date):
+    """SQL: what is still to pay on invoices due before `on`, from the partial index of open invoices."""
+    return (select(func.coalesce(func.sum(Invoice.open_amount), 0))
+            .where(allocation.is_open(), Invoice.due_date < on))
 
 
 def _overdue_receivables(r: _Read) -> Decimal:
-    """What is still to pay on invoices past their due date (core.allocation: total less what settled
-    it), summed in one statement over the invoices due before today (disputed amounts included)."""
-    late = (select(allocation.still_open(Invoice.total, Invoice.id).label("amount"))
-            .where(Invoice.due_date < today(), Invoice.total > 0).subquery())
-    return money(r.session.exec(select(func.coalesce(func.sum(late.c.amount), 0)).where(late.c.amount > 0)).one())
+    """What is still to pay on invoices past their due date (disputed amounts included)."""
+    return money(r.session.exec(overdue_receivables_statement(today())).one())
 
 
 def _public(query: Callable[[_Read], T]) -> Callable[..., T]:

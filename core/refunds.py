@@ -17,6 +17,7 @@ from core.errors import DomainError, TransitionRefused
 from core.models import Contract, ContractStatus, Customer, Invoice, InvoiceKind, Payment, Refund, utcnow
 from core.money import money
 from core.outbox import queue_email
+from core.payment_days import add_payment
 from core.row_lock import lock_row
 
 if TYPE_CHECKING:
@@ -43,10 +44,8 @@ def record_refund(session: Session, *, contract: Contract, amount: Decimal, refe
     available = refundable(session, contract.id)
     if amount <= 0 or amount > available:
         raise DomainError("refund.above_credit", available=f"{available:.2f}")
-    payment = Payment(contract_id=contract.id, amount=-amount, channel=REFUND_CHANNEL, reference=reference,
-                      paid_at=utcnow(), recorded_by=actor.username)
-    session.add(payment)
-    session.flush()
+    payment = add_payment(session, Payment(contract_id=contract.id, amount=-amount, channel=REFUND_CHANNEL,
+                                           reference=reference, paid_at=utcnow(), recorded_by=actor.username))
     audit.record_action(session, actor=actor.username, role=actor.role, action="record_refund",
                         subject=f"payment:{payment.id}",
                         details={"contract": contract.number, "amount": str(amount), "reference": reference})

@@ -1,6 +1,7 @@
 """The settlement invariants of one contract, checked against the database independently of
 core.allocation where they can be: used by the property tests and by the whole-seed test."""
 
+from collections import defaultdict
 from decimal import Decimal
 
 from sqlalchemy import func
@@ -8,8 +9,9 @@ from sqlmodel import select
 
 from core import allocation, penalties
 from core.ledger import InvoiceStatus, account_ledger
-from core.models import CreditNote, Invoice, Payment, PaymentAllocation
+from core.models import CreditNote, Invoice, Payment, PaymentAllocation, PaymentDay
 from core.money import money
+from core.payment_days import local_day
 from tests.factories import CLERK
 
 ZERO = Decimal("0.00")
@@ -19,9 +21,19 @@ def _total(session, column, *where) -> Decimal:
     return money(session.exec(select(func.coalesce(func.sum(column), 0)).where(*where)).one())
 
 
+def check_payment_days(session) -> None:
+    """The daily payments summary holds exactly the payments, counted and summed per local day and channel."""
+    expected = defaultdict(lambda: [0, ZERO])
+    for paid_at, channel, amount in session.exec(select(Payment.paid_at, Payment.channel, Payment.amount)):
+        expected[local_day(paid_at), channel][0] += 1
+        expected[local_day(paid_at), channel][1] += money(amount)
+    kept = {(d.day, d.channel): [d.payments, money(d.amount)] for d in session.exec(select(PaymentDay))}
+    assert kept == dict(expected)
+
+
 def check_contract(uow, contract_id: int) -> None:
-    """Balance, open amounts, what each source handed out, overdue and penalties, and that allocating
-    again changes nothing."""
+    """Balance, open amounts (the maintained column too), the daily payments summary, what each source
+    handed out, overdue and penalties, and that allocating again changes nothing."""
     with uow() as u:
         s = u.session
         invoiced = _total(s, Invoice.total, Invoice.contract_id == contract_id)
@@ -38,7 +50,7 @@ def check_contract(uow, contract_id: int) -> None:
             assert [row.payment_id, row.credit_note_id, row.credit_invoice_id].count(None) == 2
         for invoice in invoices.values():
             settled = sum((r.amount for r in rows if r.invoice_id == invoice.id), ZERO)
-            assert owed[invoice.id] == max(invoice.total, ZERO) - settled
+            assert owed[invoice.id] == money(invoice.open_amount) == max(invoice.total, ZERO) - settled
             if invoice.total < 0:  # a credit invoice hands out at most its amount
                 given = _total(s, PaymentAllocation.amount, PaymentAllocation.credit_invoice_id == invoice.id)
                 assert ZERO <= given <= -invoice.total
@@ -57,6 +69,7 @@ def check_contract(uow, contract_id: int) -> None:
         assert free == max(credit, ZERO)
         assert free == 0 or all(amount == 0 for amount in owed.values())  # credit never idles beside a debt
         assert allocation.allocate(s, contract_id) == []  # allocating again creates nothing
+        check_payment_days(s)
     ledger = account_ledger(uow=uow(), actor=CLERK, contract_id=contract_id)
     assert ledger.balance == balance == (ledger.entries[-1].balance if ledger.entries else ZERO)
     expected_overdue = ZERO

@@ -38,6 +38,7 @@ from core.models.online import (
     PaymentIntent,
     TokenPurpose,
 )
+from core.models.payment_days import PaymentDay
 from core.models.previews import DocumentPreview
 from core.models.refunds import Refund, RefundExport
 from core.models.staff_access import SignInAttempt, StaffSession
@@ -49,7 +50,7 @@ __all__ = [
     "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote", "ContractStatus", "Customer", "CustomerKind",
     "DocumentContent", "DocumentPreview", "DocumentStatus", "EfacturaSubmission", "Invoice",
     "InvoiceKind", "InvoiceLine", "LineKind", "NumberSequence",
-    "OutboxMessage", "OutboxStatus", "WorkerHeartbeat", "Payment", "PaymentAllocation", "Refund", "RefundExport",
-    "Role",
+    "OutboxMessage", "OutboxStatus", "WorkerHeartbeat", "Payment", "PaymentAllocation", "PaymentDay", "Refund",
+    "RefundExport", "Role",
     "STAFF_ROLES", "SignInAttempt", "SlaStatus", "StaffSession", "User", "clock_at", "utcnow",
 ]

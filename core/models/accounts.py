@@ -80,6 +80,9 @@ class Invoice(SQLModel, table=True):
     __table_args__ = (
         Index("ix_invoice_contract_issue", "contract_id", "issue_date"),
         Index("ix_invoice_place_issue", "place_id", "issue_date"),
+        # receivables still open, by due date: overdue receivables and aging read only these rows
+        Index("ix_invoice_open_due", "due_date", "open_amount",
+              sqlite_where=text("open_amount > 0"), postgresql_where=text("open_amount > 0")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -100,6 +103,7 @@ class Invoice(SQLModel, table=True):
     vat_rate: Decimal = Field(max_digits=5, decimal_places=4)  # in force on the issue date; lines may differ
     vat: Decimal = money_field()
     total: Decimal = money_field()
+    open_amount: Decimal = money_field(default=Decimal("0.00"))
     balance_at_issue: Decimal = money_field()
     correspondence_address: str = Field(max_length=300)
     issued_by: str = Field(max_length=64)  # who issued it: "billing" for the periodic run, else a username

@@ -27,7 +27,7 @@ class PaymentAllocation(SQLModel, table=True):
     invoice_id: int = Field(foreign_key="invoice.id", index=True)  # the invoice settled
     amount: Decimal = money_field()
     reverses_id: int | None = Field(default=None, foreign_key="paymentallocation.id")
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow, index=True)  # aging as of a past day: what settled since
 
 
 # A credit issued on an invoice (an upheld dispute); it settles that invoice first (allocation rows),

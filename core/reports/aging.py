@@ -1,12 +1,13 @@
 """Receivables aging: for each account, what was still to pay at the end of the period, split by how
 long past its due date (current, 1–30, 31–60, 61–90, over 90 days). One SQL aggregation for both
-databases: invoice total − what settled it (core.allocation) as of that day, bucketed by due date
-(the bucket limits are dates computed here, so no date arithmetic in SQL)."""
+databases: each invoice's maintained open amount (core.allocation) taken back to that day, bucketed by
+due date (the bucket limits are dates computed here, so no date arithmetic in SQL). An account whose
+invoices were all settled by then is not listed."""
 
 from datetime import timedelta
 
 from sqlalchemy import case as when
-from sqlalchemy import func
+from sqlalchemy import func, union
 from sqlmodel import Session, select
 
 from core import allocation, xlsx
@@ -24,13 +25,18 @@ COLUMNS = [
 
 
 def open_invoices(period: Period):
-    """Each invoice issued by the period's end with what was still open on it then (open > 0 only)."""
+    """Each invoice issued by the period's end with what was still open on it then (open > 0 only): its
+    open amount now plus what settled it since. Only invoices open now (ix_invoice_open_due) or settled
+    since (ix_paymentallocation_created_at) can qualify, so a recent period reads few rows."""
     _, end = period.bounds()
-    settled = allocation.settled_before(end)
-    open_amount = Invoice.total - func.coalesce(settled.c.amount, 0)
-    return (select(Invoice.contract_id, Invoice.due_date, open_amount.label("open_amount"))
-            .join(settled, settled.c.invoice_id == Invoice.id, isouter=True)
-            .where(Invoice.issue_date <= period.date_to, Invoice.total > 0, open_amount > 0).subquery())
+    since = allocation.settled_since(end)
+    candidates = union(select(Invoice.id.label("id")).where(allocation.is_open()),
+                       select(since.c.invoice_id.label("id"))).subquery()
+    open_then = func.round(Invoice.open_amount + func.coalesce(since.c.amount, 0), 2)
+    return (select(Invoice.contract_id, Invoice.due_date, open_then.label("open_amount"))
+            .join(candidates, candidates.c.id == Invoice.id)
+            .join(since, since.c.invoice_id == Invoice.id, isouter=True)
+            .where(Invoice.issue_date <= period.date_to, Invoice.total > 0, open_then > 0).subquery())
 
 
 def build(session: Session, actor: Actor, period: Period, filters: Filters) -> list[Table]:

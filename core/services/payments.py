@@ -8,6 +8,7 @@ from core.billing import record_payment
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.models import Contract, Invoice, Payment, PaymentAllocation, Role, utcnow
 from core.models.accounts import REVERSAL_SUFFIX
+from core.payment_days import add_payment
 from core.row_lock import lock_row
 from core.validation import FieldError
 
@@ -65,17 +66,15 @@ def reverse_payment(*, uow, actor: Actor, payment_id: int, reason: str) -> Payme
         reversal = Payment(contract_id=original.contract_id, amount=-original.amount, channel=original.channel,
                            reference=reversal_reference(original.reference), reverses_id=original.id, note=reason,
                            recorded_by=actor.username)
-        s.add(reversal)
-        s.flush()
+        add_payment(s, reversal)
         audit.record_action(s, actor=actor.username, role=actor.role, action="reverse_payment",
                             subject=f"payment:{reversal.id}", reason=reason,
                             details={"reverses": original.id, "amount": str(reversal.amount),
                                      "reference": original.reference})
-        for share in s.exec(select(PaymentAllocation).where(PaymentAllocation.payment_id == original.id,
-                                                            PaymentAllocation.reverses_id.is_(None))).all():
-            s.add(PaymentAllocation(payment_id=reversal.id, invoice_id=share.invoice_id, amount=-share.amount,
-                                    reverses_id=share.id))
-        s.flush()
+        given = s.exec(select(PaymentAllocation).where(PaymentAllocation.payment_id == original.id,
+                                                       PaymentAllocation.reverses_id.is_(None))).all()
+        allocation.write_shares(s, [PaymentAllocation(payment_id=reversal.id, invoice_id=share.invoice_id,
+                                                      amount=-share.amount, reverses_id=share.id) for share in given])
         allocation.allocate(s, original.contract_id)  # other credit on the account may settle what reopened
         uow.commit()
         return reversal

@@ -17,6 +17,7 @@ from core import allocation, billing
 from core.errors import DomainError, ValidationFailed
 from core.models import Case, Contract, Invoice, InvoiceKind, Payment, utcnow
 from core.money import money
+from core.payment_days import add_payment
 from core.services import cases
 from core.services.disputes import open_dispute
 from core.services.payments import register_payment, reverse_payment
@@ -69,8 +70,8 @@ def refund(uow, contract: Contract, pct: int) -> None:
             assert allocation.credits_left(u.session, contract.id) == []
             return
         amount = max(Decimal("0.01"), money(credit * pct / 100))  # 1% .. all of it, never more
-        u.session.add(Payment(contract_id=contract.id, amount=-amount, channel="refund",
-                              reference=f"RF-{contract.id}-{utcnow():%H%M%S%f}", recorded_by="supervisor"))
+        add_payment(u.session, Payment(contract_id=contract.id, amount=-amount, channel="refund",
+                                       reference=f"RF-{contract.id}-{utcnow():%H%M%S%f}", recorded_by="supervisor"))
         u.commit()
 
 
