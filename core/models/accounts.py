@@ -100,6 +100,7 @@ class Invoice(SQLModel, table=True):
     vat_rate: Decimal = Field(max_digits=5, decimal_places=4)  # in force on the issue date; lines may differ
     vat: Decimal = money_field()
     total: Decimal = money_field()
+    open_amount: Decimal = money_field(default=Decimal("0.00"))
     balance_at_issue: Decimal = money_field()
     correspondence_address: str = Field(max_length=300)
     issued_by: str = Field(max_length=64)  # who issued it: "billing" for the periodic run, else a username
