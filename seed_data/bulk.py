@@ -238,6 +238,8 @@ def load(engine: Engine, *, accounts: int, cases: int, seed: int, now: datetime 
     rows written per table."""
     if cases > accounts:
         raise ValueError("every case needs an account of its own: cases must not exceed accounts")
+    if accounts <= 0:
+        return {}
     now = now or utcnow()
     report = progress or stderr_progress()
     with engine.begin() as connection:
