@@ -16,9 +16,6 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Upgrade schema."""
-    import sqlalchemy as sa
-    from alembic import op
-    op.add_column("invoice", sa.Column("open_amount", sa.Numeric(14, 2), nullable=False, server_default="0.00"))
 
 
 def downgrade() -> None:
