@@ -114,6 +114,7 @@ def test_the_demo_seed_appends_the_bulk_volume_after_the_scenarios_through_the_s
     with clock_at(NOW):
         counts = build_demo(engine, accounts=24, cases=18, seed=7)
     assert counts["contracts"] >= 24 and counts["cases"] >= 18
+    # the scenario invoices' stored open amounts are core.allocation's to maintain (migration 0016's work)
     assert check_sample(engine, size=50) == []
     registrations = rows(uow, select(Case.registration_number))
     assert len(registrations) == len(set(registrations))
