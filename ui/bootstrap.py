@@ -58,6 +58,6 @@ def _seed_if_empty(engine: Engine) -> None:
     def progress(fraction: float, step: str) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=step)
 
-    builder.build(engine, accounts=settings.seed_accounts, cases=settings.seed_cases,
-                  seed=settings.seed_random_seed, progress=progress)
+    builder.build_demo(engine, accounts=settings.seed_accounts, cases=settings.seed_cases,
+                       seed=settings.seed_random_seed, progress=progress)
     slot.empty()
