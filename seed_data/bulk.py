@@ -9,7 +9,7 @@ import json
 import random
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -24,7 +24,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from stdnum.ro import cnp, cui
 
-from core import audit
+from core import audit, payment_days
 from core import engine as workflow_engine
 from core.config import settings
 from core.invoice_lines import Charged, estimate_lines, reading_lines, totals, vat_rate_on
@@ -248,6 +248,7 @@ def load(engine: Engine, *, accounts: int, cases: int, seed: int, now: datetime 
         if writer.postgres:
             dropped = _drop_indexes(connection)
     holders: list[Holder] = []
+    days: dict[tuple[date, str], list] = defaultdict(lambda: [0, Decimal(0)])  # the daily payments summary
     started = time.perf_counter()
     for start in range(0, accounts, BATCH_ACCOUNTS):
         count = min(BATCH_ACCOUNTS, accounts - start)
@@ -257,6 +258,7 @@ def load(engine: Engine, *, accounts: int, cases: int, seed: int, now: datetime 
             batch = _accounts(pools, ids, sequences, count, now)
             for table, rows in batch.tables.items():
                 writer.write(table, rows)
+            _count_days(days, batch.tables.get(Payment.__table__, []))
             holders += batch.holders[:max(cases - len(holders), 0)]
         rows = sum(writer.counts.values())
         report(0.9 * (start + count) / accounts, f"Conturi: {start + count} din {accounts}, "
@@ -267,6 +269,8 @@ def load(engine: Engine, *, accounts: int, cases: int, seed: int, now: datetime 
         for table, rows in tables.items():
             writer.write(table, rows)
         sequences.store(connection)
+        for (day, channel), (count, amount) in sorted(days.items()):
+            payment_days.add_to_day(connection, day, channel, count, amount)
         if writer.postgres:
             report(0.95, "Se refac indexurile")
             _rebuild_indexes(connection, dropped)
@@ -278,6 +282,13 @@ def load(engine: Engine, *, accounts: int, cases: int, seed: int, now: datetime 
     report(1.0, f"Gata: {rows} rânduri în {time.perf_counter() - started:.1f} s "
            f"({rows / (time.perf_counter() - started):,.0f} rânduri/s)")
     return dict(writer.counts)
+
+
+def _count_days(days: dict[tuple[date, str], list], payments: list[dict]) -> None:
+    for payment in payments:
+        day = days[payment_days.local_day(payment["paid_at"]), payment["channel"]]
+        day[0] += 1
+        day[1] += payment["amount"]
 
 
 def stderr_progress() -> Progress:
