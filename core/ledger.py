@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import false, func, or_
+from sqlalchemy import and_, func, literal, null, union, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -143,6 +143,7 @@ class InvoiceState:
     status: InvoiceStatus
     days_overdue: int
     penalty: Decimal
+    kwh: int
 
 
 @dataclass(frozen=True)
@@ -265,8 +266,9 @@ def _day(moment: datetime) -> date:
 # ---- finding an account ----
 
 def _search_condition(text: str, personal: bool):
-    """What the typed text is (by its shape) and the indexed column it is compared with; None when the
-    role may not search that way (CNP and names reveal who is a customer)."""
+    """What the typed text is (by its shape) and the indexed lookup it is answered by; None when the
+    role may not search that way (CNP and names reveal who is a customer). A 9-digit code may be a
+    payment code or a company's CUI: a UNION of the two indexed lookups, never an OR across the join."""
     typed = " ".join(text.split())
     code = typed.upper().replace(" ", "")
     if not code:
@@ -279,9 +281,15 @@ def _search_condition(text: str, personal: bool):
         return col(Contract.id).in_(select(Invoice.contract_id).where(Invoice.invoice_number == code))
     national_id = code.removeprefix("RO")
     if _fullmatch(settings.payment_code_pattern, code):  # 9 digits: a payment code, or a company's CUI
-        return or_(Contract.payment_code == code, Customer.national_id == code if personal else false())
+        found, holder = aliased(Contract), aliased(Customer)  # not correlated with the outer query
+        by_code = select(found.id).where(found.payment_code == code)
+        if personal:
+            by_code = union(by_code, select(found.id).join(holder, holder.id == found.customer_id)
+                            .where(holder.national_id == code))
+        return col(Contract.id).in_(by_code)
     if national_id.isdigit():
         return Customer.national_id == national_id if personal else None
+    # ix_customer_search_name: a pg_trgm GIN index on PostgreSQL
     return Customer.search_name.like(f"%{fold(typed)}%") if personal else None
 
 
@@ -290,33 +298,36 @@ def _fullmatch(pattern: str, text: str) -> bool:
 
 
 def find_accounts(*, uow, actor: Actor, text: str, limit: int = 20) -> Page:
-    """Contracts matching a payment code, client code, invoice ID, CNP/CUI, POD or name; active first."""
+    """Contracts matching a payment code, client code, invoice ID, CNP/CUI, POD or name; active first.
+    One statement: the page and the number of matches (a window count)."""
     require_role(actor, READERS)
     typed = text_or_none(text, SEARCH_MAX)  # a search box: anything the boundary refuses finds nothing
     condition = _search_condition(typed, sees_personal_data(actor.role)) if typed else None
     if condition is None:
         return Page([], 0, 1, limit)
-    base = (select(Contract, Customer, ConsumptionPlace).join(Customer, Customer.id == Contract.customer_id)
-            .join(ConsumptionPlace, ConsumptionPlace.id == Contract.place_id).where(condition))
+    query = (select(Contract, Customer, ConsumptionPlace, func.count().over())
+             .join(Customer, Customer.id == Contract.customer_id)
+             .join(ConsumptionPlace, ConsumptionPlace.id == Contract.place_id).where(condition)
+             .order_by(Contract.status, Contract.id.desc()).limit(limit))
     with uow:
-        total = uow.session.exec(select(func.count()).select_from(base.subquery())).one()
-        found = uow.session.exec(base.order_by(Contract.status, Contract.id.desc()).limit(limit)).all()
+        found = uow.session.exec(query).all()
     name, address = _shown(actor.role, mask_name), _shown(actor.role, mask_address)
     rows = [AccountRow(c.id, c.number, c.status, name(h.name), c.payment_code, c.client_code, p.pod, address(p.address))
-            for c, h, p in found]
-    return Page(rows, total, 1, limit)
+            for c, h, p, _ in found]
+    return Page(rows, found[0][3] if found else 0, 1, limit)
 
 
 # ---- the ledger ----
 
 def account_ledger(*, uow, actor: Actor, contract_id: int, period_from: date | None = None,
                    period_to: date | None = None) -> Ledger:
-    """One contract's ledger; the period limits the entries shown, never the figures to date."""
+    """One contract's ledger; the period limits the entries shown, never the figures to date. Four
+    statements whatever the account's history: the place's contracts with holders, the invoices with
+    what is open and disputed, the payments and credit notes, the balance."""
     require_role(actor, READERS)
     with uow:
-        contract = _contract(uow.session, contract_id)
-        contracts = _place_contracts(uow.session, contract.place_id, actor.role)
-        return _ledger(uow.session, contract, contracts, actor.role, period_from, period_to)
+        rows = _place_rows(uow.session, contract_id)
+        return _ledger(uow.session, rows, contract_id, actor.role, period_from, period_to)
 
 
 def place_ledger(*, uow, actor: Actor, contract_id: int, period_from: date | None = None,
@@ -325,42 +336,45 @@ def place_ledger(*, uow, actor: Actor, contract_id: int, period_from: date | Non
     reads as the old holder's last entries (the final invoice) followed by the new holder's first."""
     require_role(actor, READERS)
     with uow:
-        place_id = _contract(uow.session, contract_id).place_id
-        contracts = _place_contracts(uow.session, place_id, actor.role)
-        return [_ledger(uow.session, uow.session.get(Contract, info.id), contracts, actor.role, period_from,
-                        period_to) for info in contracts]
+        rows = _place_rows(uow.session, contract_id)
+        return [_ledger(uow.session, rows, c.id, actor.role, period_from, period_to) for c, _, _ in rows]
 
 
-def _contract(session: Session, contract_id: int) -> Contract:
-    contract = session.get(Contract, contract_id)
-    if contract is None:
+def _place_rows(session: Session, contract_id: int) -> list[tuple[Contract, Customer, ConsumptionPlace]]:
+    """Every contract of the contract's consumption place with its holder and the place, oldest first
+    (one statement on ix_contract_place_status); NotFound for an unknown contract."""
+    place_of = select(Contract.place_id).where(Contract.id == contract_id).scalar_subquery()
+    rows = session.exec(select(Contract, Customer, ConsumptionPlace)
+                        .join(Customer, Customer.id == Contract.customer_id)
+                        .join(ConsumptionPlace, ConsumptionPlace.id == Contract.place_id)
+                        .where(Contract.place_id == place_of).order_by(Contract.start_date, Contract.id)).all()
+    if not rows:
         raise NotFound()
-    return contract
+    return list(rows)
 
 
-def _place_contracts(session: Session, place_id: int, role: Role) -> list[ContractInfo]:
+def _contract_info(contract: Contract, holder_name: str) -> ContractInfo:
+    c = contract
+    return ContractInfo(c.id, c.number, c.status, holder_name, c.client_code, c.payment_code, c.start_date,
+                        c.end_date, c.start_index, c.end_index)
+
+
+def _ledger(session: Session, rows: list[tuple[Contract, Customer, ConsumptionPlace]], contract_id: int,
+            role: Role, period_from: date | None, period_to: date | None) -> Ledger:
     name = _shown(role, mask_name)
-    rows = session.exec(select(Contract, Customer.name).join(Customer, Customer.id == Contract.customer_id)
-                        .where(Contract.place_id == place_id).order_by(Contract.start_date, Contract.id)).all()
-    return [ContractInfo(c.id, c.number, c.status, name(holder), c.client_code, c.payment_code, c.start_date,
-                         c.end_date, c.start_index, c.end_index) for c, holder in rows]
-
-
-def _ledger(session: Session, contract: Contract, contracts: list[ContractInfo], role: Role,
-            period_from: date | None, period_to: date | None) -> Ledger:
-    customer = session.get(Customer, contract.customer_id)
-    place = session.get(ConsumptionPlace, contract.place_id)
+    contracts = [_contract_info(c, name(holder.name)) for c, holder, _ in rows]
+    customer, place = next((holder, p) for c, holder, p in rows if c.id == contract_id)
     on = today()
-    states = _invoice_states(session, contract.id, on)
-    entries = _entries(session, contract.id, states)
+    states = _invoice_states(session, contract_id, on)
+    entries = _entries(session, contract_id, states)
     late = [s for s in states if s.days_overdue > 0]
     return Ledger(
         holder=_holder(customer, role),
         place=Place(place.id, place.pod, _shown(role, mask_address)(place.address), place.meter_serial,
                     place.last_index),
-        contract=next(c for c in contracts if c.id == contract.id), contracts=contracts,
+        contract=next(c for c in contracts if c.id == contract_id), contracts=contracts,
         entries=_within(entries, period_from, period_to), invoices=states,
-        balance=allocation.balance(session, contract.id),
+        balance=allocation.balance(session, contract_id),
         overdue=money(sum((penalties.chargeable(s.open_amount, s.disputed) for s in late), ZERO)),
         days_overdue=max((s.days_overdue for s in late), default=0),
         disputed=money(sum((s.disputed for s in states), ZERO)),
@@ -375,16 +389,20 @@ def _holder(customer: Customer, role: Role) -> Holder:
                   _shown(role, mask_phone)(customer.phone), _shown(role, mask_address)(customer.correspondence_address))
 
 
+def _open_dispute():
+    """The open dispute on an invoice, as an outer join: at most one (ux_case_open_invoice)."""
+    return and_(Case.invoice_id == Invoice.id, Case.case_type == DISPUTE, col(Case.closed_at).is_(None))
+
+
 def _invoice_states(session: Session, contract_id: int, on: date) -> list[InvoiceState]:
-    """Every invoice of the contract with its open amount (core.allocation) and open disputes."""
-    open_amounts = allocation.open_amounts(session, contract_id)
-    disputed = dict(session.exec(
-        select(Case.invoice_id, Case.disputed_amount).join(Invoice, Invoice.id == Case.invoice_id)
-        .where(Invoice.contract_id == contract_id, Case.case_type == DISPUTE, col(Case.closed_at).is_(None))).all())
-    invoices = session.exec(select(Invoice).where(Invoice.contract_id == contract_id)
-                            .order_by(Invoice.issue_date, Invoice.id)).all()
-    return [invoice_state(i, open_amounts[i.id], money(disputed[i.id] or 0) if i.id in disputed else None, on)
-            for i in invoices]
+    """Every invoice of the contract with what is still open on it (kept by core.allocation) and its
+    open dispute, in one statement."""
+    rows = session.exec(
+        select(Invoice, Invoice.open_amount, Case.id, Case.disputed_amount)
+        .outerjoin(Case, _open_dispute())
+        .where(Invoice.contract_id == contract_id).order_by(Invoice.issue_date, Invoice.id)).all()
+    return [invoice_state(i, money(open_amount), money(disputed or 0) if dispute_id is not None else None, on)
+            for i, open_amount, dispute_id, disputed in rows]
 
 
 def invoice_state(invoice: Invoice, open_amount: Decimal, disputed: Decimal | None, on: date) -> InvoiceState:
@@ -407,28 +425,34 @@ def invoice_state(invoice: Invoice, open_amount: Decimal, disputed: Decimal | No
     return InvoiceState(
         invoice.id, invoice.series, invoice.invoice_number, invoice.kind, invoice.issue_date, invoice.due_date,
         money(invoice.total), open_amount, in_dispute, status, (on - invoice.due_date).days if late else 0,
-        penalties.invoice_penalty(open_amount, invoice.due_date, on, disputed=in_dispute))
+        penalties.invoice_penalty(open_amount, invoice.due_date, on, disputed=in_dispute), invoice.kwh)
 
 
 def _entries(session: Session, contract_id: int, invoices: list[InvoiceState]) -> list[Entry]:
-    """Invoices, payments, reversals and credit notes in date order, each with the balance after it."""
+    """Invoices, payments, reversals and credit notes in date order, each with the balance after it. The
+    payments and credit notes come in one statement (UNION ALL on their per-contract indexes)."""
     moves: list[tuple[date, int, int, Entry]] = []  # (day, kind order, id, entry without balance)
     for i in invoices:
         moves.append((i.issue_date, 0, i.invoice_id, Entry(
             i.issue_date, EntryKind.INVOICE, i.series, max(i.total, ZERO), max(-i.total, ZERO), ZERO, i.invoice_id,
             i.status, i.kind)))
-    payments = list(session.exec(select(Payment).where(Payment.contract_id == contract_id)))
-    reversed_ids = {p.reverses_id for p in payments if p.reverses_id}
-    for p in payments:
-        amount, day = money(p.amount), _day(p.paid_at)
-        kind = (EntryKind.REFUND if p.channel == REFUND_CHANNEL else EntryKind.REVERSAL if amount < 0
+    payments = select(literal(1).label("order"), Payment.id, Payment.paid_at.label("at"), Payment.amount,
+                      Payment.reference, Payment.channel, Payment.reverses_id, null().label("invoice_id")
+                      ).where(Payment.contract_id == contract_id)
+    notes = select(literal(2), CreditNote.id, CreditNote.issued_at, CreditNote.amount, CreditNote.number, null(),
+                   null(), CreditNote.invoice_id).where(CreditNote.contract_id == contract_id)
+    found = session.exec(union_all(payments, notes)).all()
+    reversed_ids = {reverses_id for *_, reverses_id, _ in found if reverses_id}
+    for order, move_id, at, amount, reference, channel, _, invoice_id in found:
+        day, amount = _day(at), money(amount)
+        if order == 2:
+            moves.append((day, 2, move_id, Entry(day, EntryKind.CREDIT_NOTE, reference, ZERO, amount, ZERO,
+                                                 invoice_id)))
+            continue
+        kind = (EntryKind.REFUND if channel == REFUND_CHANNEL else EntryKind.REVERSAL if amount < 0
                 else EntryKind.PAYMENT)
-        moves.append((day, 1, p.id, Entry(day, kind, p.reference, max(-amount, ZERO), max(amount, ZERO), ZERO,
-                                          detail=p.channel, payment_id=p.id, reversed=p.id in reversed_ids)))
-    for n in session.exec(select(CreditNote).where(CreditNote.contract_id == contract_id)):
-        day = _day(n.issued_at)
-        moves.append((day, 2, n.id, Entry(day, EntryKind.CREDIT_NOTE, n.number, ZERO, money(n.amount), ZERO,
-                                          n.invoice_id)))
+        moves.append((day, 1, move_id, Entry(day, kind, reference, max(-amount, ZERO), max(amount, ZERO), ZERO,
+                                             detail=channel, payment_id=move_id, reversed=move_id in reversed_ids)))
     balance, entries = ZERO, []
     for *_, entry in sorted(moves, key=lambda move: move[:3]):
         balance += entry.debit - entry.credit
@@ -472,22 +496,26 @@ def _allocation_lines(session: Session, invoice_id: int) -> list[AllocationLine]
 
 
 def invoice_detail(*, uow, actor: Actor, invoice_id: int) -> InvoiceDetail:
-    """Every field of a stored invoice, its standing today, what paid it, credits and disputes."""
+    """Every field of a stored invoice, its standing today, what paid it, credits and disputes. Five
+    statements: the invoice with its contract, holder, place and open amount; its disputes; what settled
+    it; its credit notes; its lines."""
     require_role(actor, READERS)
     with uow:
         s = uow.session
-        invoice = s.get(Invoice, invoice_id)
-        if invoice is None:
+        found = s.exec(select(Invoice, Contract, Customer, ConsumptionPlace,
+                              Invoice.open_amount)
+                       .join(Contract, Contract.id == Invoice.contract_id)
+                       .join(Customer, Customer.id == Invoice.customer_id)
+                       .join(ConsumptionPlace, ConsumptionPlace.id == Invoice.place_id)
+                       .where(Invoice.id == invoice_id)).first()
+        if found is None:
             raise NotFound()
-        contract = s.get(Contract, invoice.contract_id)
-        customer = s.get(Customer, invoice.customer_id)
-        place = s.get(ConsumptionPlace, invoice.place_id)
+        invoice, contract, customer, place, open_amount = found
         disputes = [DisputeLine(c.id, c.registration_number, c.state, money(c.disputed_amount or 0),
                                 _day(c.registered_at), c.closed_at is None)
                     for c in s.exec(select(Case).where(Case.invoice_id == invoice_id, Case.case_type == DISPUTE)
                                     .order_by(Case.registered_at, Case.id))]
         open_dispute = next((d.disputed_amount for d in disputes if d.is_open), None)
-        open_amount = allocation.open_amounts(s, contract.id)[invoice.id]
         allocations = _allocation_lines(s, invoice_id)
         reason = (lambda text: text) if sees_personal_data(actor.role) else (lambda text: scrub(text, customer.name))
         credits = [CreditNoteLine(n.number, _day(n.issued_at), money(n.amount), reason(n.reason))
@@ -506,5 +534,5 @@ def invoice_detail(*, uow, actor: Actor, invoice_id: int) -> InvoiceDetail:
         money(invoice.balance_at_issue), address(invoice.correspondence_address), contract.id, contract.number,
         contract.client_code, contract.payment_code, _shown(actor.role, mask_name)(customer.name), customer.kind,
         _shown(actor.role, mask_email)(customer.email), place.pod, address(place.address), place.meter_serial,
-        invoice_state(invoice, open_amount, open_dispute, today()), allocations, credits, disputes, lines,
+        invoice_state(invoice, money(open_amount), open_dispute, today()), allocations, credits, disputes, lines,
     )

@@ -4,9 +4,11 @@ they never change anything and never fire a trigger."""
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, false, func, or_
+from sqlalchemy import exists, func, literal, null, union, union_all
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from core import engine
@@ -134,8 +136,9 @@ def _conditions(filters: QueueFilter, actor: Actor) -> list:
         conditions.append(Case.assignee_id == actor.user_id)
     elif filters.assignee == "__none__":
         conditions.append(col(Case.assignee_id).is_(None))
-    elif filters.assignee:
-        conditions.append(User.username == filters.assignee)
+    elif filters.assignee:  # a username: its id looked up once, so the queue never joins staff users to filter
+        conditions.append(Case.assignee_id == select(User.id).where(User.username == filters.assignee)
+                          .scalar_subquery())
     if filters.overdue_only:
         conditions += overdue_conditions()
     if filters.due_soon_only:
@@ -153,13 +156,12 @@ def _conditions(filters: QueueFilter, actor: Actor) -> list:
         conditions += [Case.case_type == "payment_dispute", dispute_category() == filters.category]
     text = text_or_none(filters.search, SEARCH_MAX)  # a search box: anything the boundary refuses finds nothing
     if text:
-        upper = text.upper()
-        conditions.append(or_(
-            Case.registration_number == upper, Case.payment_code == text, Case.client_code == upper,
-            Case.pod == upper,
-            # names only for roles that see personal data (else it would confirm who has a case)
-            Case.search_name.like(f"%{fold(text)}%") if sees_personal_data(actor.role) else false(),
-        ))
+        upper, found = text.upper(), aliased(Case)  # the alias: each lookup is its own indexed query
+        lookups = [found.registration_number == upper, found.payment_code == text, found.client_code == upper,
+                   found.pod == upper]
+        if sees_personal_data(actor.role):  # names only for roles that see personal data (else it would confirm
+            lookups.append(found.search_name.like(f"%{fold(text)}%"))  # who has a case); pg_trgm on PostgreSQL
+        conditions.append(col(Case.id).in_(union(*(select(found.id).where(lookup) for lookup in lookups))))
     return conditions
 
 
@@ -192,17 +194,56 @@ class Page:
         return max(1, -(-self.total // self.page_size))
 
 
-def list_queue(*, uow, actor: Actor, filters: QueueFilter, page: int = 1, page_size: int = 25) -> Page:
-    """Cases sorted by deadline, filtered and searched on indexed columns, one page at a time."""
+class SortKey(StrEnum):
+    """The columns a clerk sorts the queue by; the database sorts every matching case, not one page."""
+
+    DEADLINE = "deadline"
+    NUMBER = "number"
+    REGISTERED = "registered"
+    STATE = "state"
+    TYPE = "type"
+    ASSIGNEE = "assignee"
+    APPLICANT = "applicant"
+
+
+@dataclass(frozen=True)
+class QueueSort:
+    key: SortKey = SortKey.DEADLINE
+    descending: bool = False
+
+
+_SORT_COLUMNS = {
+    SortKey.DEADLINE: Case.due_date, SortKey.NUMBER: Case.registration_number, SortKey.REGISTERED: Case.registered_at,
+    SortKey.STATE: Case.state, SortKey.TYPE: Case.case_type, SortKey.ASSIGNEE: User.display_name,
+    SortKey.APPLICANT: Case.applicant_name,
+}
+_TIE_BREAK = (Case.due_date, Case.registered_at, Case.id)  # ix_case_open_due, ix_case_due_order
+
+
+def _order(sort: QueueSort) -> list:
+    """The chosen column, then the default order: one total order, so pages never overlap."""
+    column = _SORT_COLUMNS[sort.key]
+    first = [] if sort.key == SortKey.DEADLINE and not sort.descending else [
+        column.desc() if sort.descending else column.asc()]
+    return [*first, *_TIE_BREAK]
+
+
+def list_queue(*, uow, actor: Actor, filters: QueueFilter, page: int = 1, page_size: int = 25,
+               sort: QueueSort = QueueSort()) -> Page:
+    """Cases filtered and searched on indexed columns, sorted by the database, one page at a time.
+    Three statements: the count (no join), then the page's ids in order (OFFSET over an index-only walk
+    of ix_case_open_due or ix_case_due_order in the default order), then those rows with their assignee."""
     require_role(actor, READERS)
-    base = (select(Case, User.username).join(User, Case.assignee_id == User.id, isouter=True)
-            .where(*_conditions(filters, actor)))
+    conditions, order = _conditions(filters, actor), _order(sort)
+    ids = select(Case.id).where(*conditions)
+    if sort.key == SortKey.ASSIGNEE:  # the only order that needs the staff user
+        ids = ids.outerjoin(User, Case.assignee_id == User.id)
+    ids = ids.order_by(*order).offset((page - 1) * page_size).limit(page_size)
     with uow:
-        total = uow.session.exec(select(func.count()).select_from(base.subquery())).one()
+        total = uow.session.exec(select(func.count()).select_from(Case).where(*conditions)).one()
         result = uow.session.exec(
-            base.order_by(Case.due_date, Case.registered_at, Case.id)  # ix_case_open_due
-            .offset((page - 1) * page_size).limit(page_size)
-        ).all()
+            select(Case, User.username).outerjoin(User, Case.assignee_id == User.id)
+            .where(col(Case.id).in_(ids.correlate(None))).order_by(*order)).all() if total else []
     on = today()
     name = (lambda value: value) if sees_personal_data(actor.role) else mask_name
     rows = [
@@ -284,11 +325,9 @@ class DisputeView:
     credit_approved_by: str | None  # who issued the credit note
 
 
-def _dispute(s, case: Case, role: Role) -> DisputeView | None:
+def _dispute(case: Case, invoice_number: str | None, note: CreditNote | None, role: Role) -> DisputeView | None:
     if case.invoice_id is None:
         return None
-    invoice_number = s.get(Invoice, case.invoice_id).invoice_number
-    note = s.exec(select(CreditNote).where(CreditNote.case_id == case.id)).first()
     # the customer's own words may name people or numbers: only roles that see personal data read them
     description = (case.data.get("description", "") if sees_personal_data(role)
                    else t("ui.case_dispute.description_hidden"))
@@ -296,6 +335,19 @@ def _dispute(s, case: Case, role: Role) -> DisputeView | None:
                        case.disputed_amount, case.credit_amount, case.credit_proposed_by,
                        note.number if note else None, note.issued_by if note else None)
 
+
+def _case_row(s, case_id: int):
+    """The case with what it names, in one statement: assignee, old contract and its holder, new
+    contract, the disputed invoice's number and the credit note the case issued."""
+    old, new, holder = aliased(Contract), aliased(Contract), aliased(Customer)
+    return s.exec(
+        select(Case, User.username, old.number, holder.name, new.number, Invoice.invoice_number, CreditNote)
+        .outerjoin(User, User.id == Case.assignee_id)
+        .outerjoin(old, old.id == Case.old_contract_id).outerjoin(holder, holder.id == old.customer_id)
+        .outerjoin(new, new.id == Case.new_contract_id)
+        .outerjoin(Invoice, Invoice.id == Case.invoice_id)
+        .outerjoin(CreditNote, CreditNote.case_id == Case.id)
+        .where(Case.id == case_id).order_by(CreditNote.id)).first()
 
 
 def _applicant(data: dict, role: Role) -> dict:
@@ -308,13 +360,25 @@ def _applicant(data: dict, role: Role) -> dict:
     return fields
 
 
+def _timeline(case_id: int):
+    """The case's audit events and comments in one statement (a comment's kind is NULL here)."""
+    events = select(AuditEvent.at, AuditEvent.actor, AuditEvent.role, AuditEvent.trigger, AuditEvent.from_state,
+                    AuditEvent.to_state, AuditEvent.reason, AuditEvent.details).where(AuditEvent.case_id == case_id)
+    comments = select(CaseComment.created_at, CaseComment.author, literal(""), null(), null(), null(),
+                      CaseComment.body, null()).where(CaseComment.case_id == case_id)
+    return union_all(events, comments)
+
+
 def case_view(*, uow, case_id: int, actor: Actor) -> CaseView:
+    """The case page: the case with what it names (one statement), its documents, audit events and
+    comments, and the guards' reads for the actions offered."""
     require_role(actor, READERS)
     with uow:
         s = uow.session
-        case = s.get(Case, case_id)
-        if case is None:
+        found = _case_row(s, case_id)
+        if found is None:
             raise NotFound()
+        case, assignee, old_number, holder, new_number, invoice_number, credit_note = found
         file_name = (lambda name: name) if sees_personal_data(actor.role) else mask_file_name
         # reasons are staff-written but may quote the customer (a CNP, a phone): the role's masking applies
         reason = free_text_for(actor.role)
@@ -327,18 +391,12 @@ def case_view(*, uow, case_id: int, actor: Actor) -> CaseView:
         current = {d.doc_type: d.status for d in docs if d.is_current}
         wf = engine.workflow_of(case)
         required = [(t, current.get(t, "missing")) for t in wf.required_documents(case.data["applicant_kind"])]
-        events = [TimelineEntry(e.at, e.actor, e.role, e.trigger, e.from_state, e.to_state,
-                                reason(e.reason, applicant) or None, e.details)
-                  for e in s.exec(select(AuditEvent).where(AuditEvent.case_id == case_id))]
         # internal notes may quote the customer: only roles that see personal data read them
         note = (lambda body: body) if sees_personal_data(actor.role) else (lambda body: t("ui.case.comment_hidden"))
-        comments = [TimelineEntry(c.created_at, c.author, "", "comment", None, None, note(c.body), {})
-                    for c in s.exec(select(CaseComment).where(CaseComment.case_id == case_id))]
-        old = s.get(Contract, case.old_contract_id) if case.old_contract_id else None
-        new = s.get(Contract, case.new_contract_id) if case.new_contract_id else None
-        holder = s.get(Customer, old.customer_id).name if old else ""
-        holder = holder if sees_personal_data(actor.role) else mask_name(holder)
-        assignee = s.get(User, case.assignee_id).username if case.assignee_id else None
+        timeline = [TimelineEntry(at, who, role, kind or "comment", before, after, note(text) if kind is None
+                                  else reason(text, applicant) or None, details or {})
+                    for at, who, role, kind, before, after, text, details in s.exec(_timeline(case_id))]
+        holder = (holder or "") if sees_personal_data(actor.role) else mask_name(holder or "")
         actions = engine.available_actions(s, case, actor)
         optional = [d.doc_type for d in wf.documents
                     if d.doc_type not in dict(required) and case.data["applicant_kind"] in d.applicant_kinds]
@@ -346,10 +404,10 @@ def case_view(*, uow, case_id: int, actor: Actor) -> CaseView:
             case.id, case.version, case.registration_number, case.case_type, case.state, case.channel,
             case.registered_at, case.due_date, case.deadline_name, case.sla_status,
             is_overdue(case.due_date, case.sla_status, today()), assignee, _applicant(case.data, actor.role),
-            holder, old.number if old else None, new.number if new else None, case.verified_by, required, docs,
-            actions, sorted(events + comments, key=lambda e: e.at, reverse=True),
+            holder, old_number, new_number, case.verified_by, required, docs,
+            actions, sorted(timeline, key=lambda e: e.at, reverse=True),
             workflow_dot(wf, case.state), case.state in wf.document_states, optional,
-            _dispute(s, case, actor.role),
+            _dispute(case, invoice_number, credit_note, actor.role),
         )
 
 

@@ -21,11 +21,13 @@ st.caption(t("ui.queue.subtitle") if context.is_worker(actor) else t("ui.queue.s
 show_flash()
 
 staff = queue.staff_list(actor)
+queue.sort_from_address()
 filters = queue.filter_bar(actor, staff)
-page = list_queue(uow=context.uow(), actor=actor, filters=filters,
+order = queue.sort_bar()
+page = list_queue(uow=context.uow(), actor=actor, filters=filters, sort=order,
                   page=st.session_state.get(queue.PAGE, 1), page_size=PAGE_SIZE)
 if not page.rows and page.page > 1:  # the filter shrank the list under the page we were on
-    page = list_queue(uow=context.uow(), actor=actor, filters=filters, page=1, page_size=PAGE_SIZE)
+    page = list_queue(uow=context.uow(), actor=actor, filters=filters, sort=order, page=1, page_size=PAGE_SIZE)
 
 if not page.rows:
     empty_state(t("ui.queue.empty_title"), t("ui.queue.empty_hint"))

@@ -13,20 +13,24 @@ from core.auth import Actor
 from core.errors import DomainError
 from core.i18n import t
 from core.models import Role, User
-from core.queries import QueueFilter, QueueRow
+from core.queries import QueueFilter, QueueRow, QueueSort, SortKey
 from core.services import cases
 from ui import context
 from ui.widgets import attempt, deadline_text, flash, plain
 from workflows import REGISTRY
 
 PAGE = "queue_page"
-OPEN = "queue_open"
 SEARCH = "queue_search"
 TYPE = "queue_type"
 STATE = "queue_state"
 ASSIGNEE = "queue_assignee"
 OVERDUE = "queue_overdue"
 CLOSED = "queue_closed"  # closed cases too
+SORT = "queue_sort"  # a SortKey; the database sorts every matching case (header clicks sort one page only)
+DESCENDING = "queue_descending"
+HEADER_SORT = "queue_header_sort"  # a header clicked last run: applied before the sort widgets are drawn
+HEADERS = {"number": SortKey.NUMBER, "type": SortKey.TYPE, "state": SortKey.STATE, "applicant": SortKey.APPLICANT,
+           "deadline": SortKey.DEADLINE, "assignee": SortKey.ASSIGNEE}  # the table's columns a clerk sorts by
 EXTRA = "queue_extra"  # the filters without a widget (set by the dashboard's click-throughs), as QueueFilter fields
 WIDGETS = (SEARCH, TYPE, STATE, ASSIGNEE, OVERDUE, CLOSED)
 TABLE_GENERATION = "queue_table_generation"  # bumped after a bulk action so the old selection clears
@@ -193,9 +197,41 @@ def filter_bar(actor: Actor, staff: list[tuple[str, str, str]]) -> QueueFilter:
     return filters
 
 
+def sort_from_address() -> None:
+    """Arriving on the queue, the order comes from the address (?sort=applicant&desc=1); call before
+    filter_bar, which rewrites the address."""
+    if (clicked := st.session_state.pop(HEADER_SORT, None)) is not None:  # the same header again: reversed
+        st.session_state[DESCENDING] = clicked == st.session_state.get(SORT) and not st.session_state[DESCENDING]
+        st.session_state.update({SORT: clicked, PAGE: 1})
+    if SORT in st.session_state:
+        return
+    key = validation.text_or_none(st.query_params.get("sort"), 16)
+    st.session_state[SORT] = SortKey(key) if key in set(SortKey) else SortKey.DEADLINE
+    st.session_state[DESCENDING] = st.query_params.get("desc") == "1"
+
+
+def sort_bar() -> QueueSort:
+    """The order on screen, written to the address beside the filters; a new order starts at page 1."""
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    key = left.selectbox(t("ui.queue_sort.label"), list(SortKey), key=SORT, on_change=_first_page,
+                         format_func=lambda v: t(f"ui.queue_sort.{v}"))
+    descending = right.toggle(t("ui.queue_sort.descending"), key=DESCENDING, on_change=_first_page)
+    chosen = QueueSort(SortKey(key), descending)
+    if chosen != QueueSort():
+        st.query_params.update({"sort": chosen.key.value, **({"desc": "1"} if descending else {})})
+    return chosen
+
+
+CASE_LINK = "case_detail?case={id}&number={number}"  # a real link: middle-click opens the case in a new tab
+
+
+def case_link(row: QueueRow) -> str:
+    return CASE_LINK.format(id=row.id, number=row.registration_number)
+
+
 def _frame(rows: list[QueueRow], staff_names: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({
-        "number": [r.registration_number for r in rows],
+        "number": [case_link(r) for r in rows],
         "type": [t(f"case_type.{r.case_type}") for r in rows],
         "state": [t(f"state.{r.state}") for r in rows],
         "applicant": [r.applicant_name for r in rows],
@@ -218,25 +254,29 @@ def selected(rows: list[QueueRow]) -> list[QueueRow]:
 
 
 def table(rows: list[QueueRow], staff_names: dict[str, str], selectable: bool) -> None:
-    """The page of cases; the registration number opens the case, overdue deadlines are red."""
+    """The page of cases in the order the database gave; the registration number is a link to the case,
+    overdue deadlines are red. A header click selects its column, which orders every matching case (the
+    grid's own sorting, disabled by column selection, would reorder this page only)."""
     frame = _frame(rows, staff_names)
     overdue = [r.overdue for r in rows]
     styled = frame.style.apply(
         lambda column: ["color: #b42318; font-weight: 600" if late else "" for late in overdue], subset=["deadline"])
-    st.dataframe(
-        styled, hide_index=True, width="stretch", height="content", key=_table_key(),
-        on_select="rerun" if selectable else "ignore", selection_mode="multi-row",
+    event = st.dataframe(
+        styled, hide_index=True, width="stretch", height="content", key=_table_key(), on_select="rerun",
+        selection_mode=["multi-row", "single-column"] if selectable else "single-column",
         column_config={
-            "number": st.column_config.ButtonColumn(t("ui.queue.col_number"), type="tertiary", key=OPEN,
-                                                    help=t("ui.queue.open_help"), pinned=True),
+            "number": st.column_config.LinkColumn(t("ui.queue.col_number"), display_text=r"number=(.+)$",
+                                                  help=t("ui.queue.open_help"), pinned=True),
             "type": t("ui.queue.col_type"), "state": t("ui.queue.col_state"), "applicant": t("ui.queue.col_applicant"),
             "deadline": t("ui.queue.col_deadline"), "assignee": t("ui.queue.col_assignee"),
             "pod": t("ui.queue.col_pod"), "payment_code": t("ui.queue.col_payment_code"),
         },
     )
-    clicked = st.session_state.get(OPEN)
-    if clicked is not None and 0 <= clicked["row"] < len(rows):
-        context.open_case(rows[clicked["row"]].id)
+    header = next((HEADERS[c] for c in event.selection.columns if c in HEADERS), None)
+    if header is not None:
+        st.session_state[HEADER_SORT] = header
+        st.session_state[TABLE_GENERATION] = st.session_state.get(TABLE_GENERATION, 0) + 1  # clears the click
+        st.rerun()
 
 
 def _after_bulk(messages: list[tuple[str, str]]) -> None:

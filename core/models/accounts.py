@@ -17,10 +17,15 @@ class CustomerKind(StrEnum):
 
 # A contract holder: a person identified by CNP or a company identified by CUI.
 class Customer(SQLModel, table=True):
+    # name search is LIKE '%…%': on PostgreSQL a pg_trgm GIN index answers it (migration 0015); SQLite keeps
+    # a plain index of the same name (it has no trigram index, and scans the folded column)
+    __table_args__ = (Index("ix_customer_search_name", "search_name", postgresql_using="gin",
+                            postgresql_ops={"search_name": "gin_trgm_ops"}),)
+
     id: int | None = Field(default=None, primary_key=True)
     kind: CustomerKind = code_field(10)
     name: str = Field(max_length=200)
-    search_name: str = Field(default="", index=True, max_length=200)  # casefolded, no diacritics
+    search_name: str = Field(default="", max_length=200)  # casefolded, no diacritics (ix_customer_search_name)
     national_id: str = Field(index=True, max_length=13)  # CNP or CUI, digits only
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=20)  # E.164

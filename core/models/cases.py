@@ -27,6 +27,11 @@ class Case(SQLModel, table=True):
         # the default queue: open cases by deadline
         Index("ix_case_open_due", "due_date", "registered_at", "id",
               sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
+        # queues that include closed cases, in the same order (migration 0015)
+        Index("ix_case_due_order", "due_date", "registered_at", "id"),
+        # name search (LIKE '%…%'): pg_trgm GIN on PostgreSQL, a plain index on SQLite (migration 0015)
+        Index("ix_service_case_search_name", "search_name", postgresql_using="gin",
+              postgresql_ops={"search_name": "gin_trgm_ops"}),
         # at most one open request per consumption place, even when two counters register at once
         # at most one open dispute per invoice
         Index("ux_case_open_invoice", "invoice_id", unique=True,
@@ -55,7 +60,7 @@ class Case(SQLModel, table=True):
     sla_paused_on: date | None = None
     # what the queue searches by, copied from the request
     applicant_name: str = Field(max_length=200)
-    search_name: str = Field(index=True, max_length=200)  # casefolded, without diacritics (search.fold)
+    search_name: str = Field(max_length=200)  # casefolded, without diacritics (search.fold); trigram-indexed
     payment_code: str | None = Field(default=None, index=True, max_length=9)
     client_code: str | None = Field(default=None, index=True, max_length=10)
     pod: str | None = Field(default=None, index=True, max_length=20)

@@ -83,12 +83,11 @@ def window_start(today: date) -> date:
 
 
 def copy_for(*, uow, contract_id: int, today: date) -> InvoiceCopy:
-    """The latest invoice (whatever its age) and every invoice issued in the 12 months up to `today`."""
+    """The latest invoice (whatever its age) and every invoice issued in the 12 months up to `today`:
+    the ledger's read (its statements) and nothing more."""
     ledger = account_ledger(uow=uow, actor=_HOLDER_READER, contract_id=contract_id)
-    with uow:
-        kwh = dict(uow.session.exec(select(Invoice.id, Invoice.kwh).where(Invoice.contract_id == contract_id)).all())
     filing = timedelta(days=settings.dispute_filing_calendar_days)
-    rows = [CopyRow(s.invoice_number, s.series, s.issue_date, s.due_date, kwh[s.invoice_id], s.total, s.open_amount,
+    rows = [CopyRow(s.invoice_number, s.series, s.issue_date, s.due_date, s.kwh, s.total, s.open_amount,
                     s.status, s.open_amount > 0 and today - s.issue_date <= filing)
             for s in reversed(ledger.invoices) if s.issue_date <= today]
     since = window_start(today)

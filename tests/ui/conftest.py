@@ -119,6 +119,11 @@ def table(at: AppTest, index: int = 0):
     return at.dataframe[index].value
 
 
+def numbers(frame) -> list[str]:
+    """The registration numbers the queue's case links show (ui.queue_widgets.CASE_LINK)."""
+    return [link.partition("number=")[2] for link in frame["number"]]
+
+
 def message_under(at: AppTest, key: str) -> str | None:
     """The error drawn right after the widget with `key`, in screen order (None if the next element is
     not an error)."""

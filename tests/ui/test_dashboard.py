@@ -7,7 +7,7 @@ import pytest
 
 from core.models import clock_at
 from tests.factories import make_account, register_case
-from tests.ui.conftest import table, texts
+from tests.ui.conftest import numbers, table, texts
 
 DASHBOARD = "pages/dashboard.py"
 
@@ -48,7 +48,7 @@ def test_see_in_queue_next_to_overdue_opens_the_queue_with_only_overdue_cases(uo
     assert not at.exception, at.exception
     assert at.title[0].value == "Coada de lucru"
     assert at.toggle(key="queue_overdue").value is True
-    assert list(table(at)["number"]) == [late.registration_number]
+    assert numbers(table(at)) == [late.registration_number]
 
 
 def test_a_state_chip_opens_the_queue_on_as_many_cases_as_it_counts(uow, open_app):
@@ -71,7 +71,7 @@ def test_an_age_chip_opens_the_queue_with_that_age_shown_as_a_chip_and_in_the_ad
     chips = at.pills(key="dashboard_go_age")
     assert list(chips.options) == ["0-2 zile: 1", "21+ zile: 1"]
     chips.set_value(1).run()
-    assert list(table(at)["number"]) == [late.registration_number]
+    assert numbers(table(at)) == [late.registration_number]
     assert at.query_params["age"] == "21-"
     assert at.button(key="queue_clear_age").label == "Vechime de cel puțin 21 zile lucrătoare"
     at.switch_page("pages/queue.py").run()  # AppTest's own page stays the dashboard until told otherwise

@@ -6,7 +6,7 @@ from core.queries import today
 from core.services import cases
 from core.services.disputes import open_dispute
 from tests.factories import CLERK, SUPERVISOR, current_version, invoice_for, make_account
-from tests.ui.conftest import message_under, texts
+from tests.ui.conftest import message_under, numbers, texts
 
 NEW = "pages/new_dispute.py"
 CASE = "pages/case_detail.py"
@@ -129,6 +129,6 @@ def test_the_queue_filters_disputes_and_offers_their_states(uow, open_app):
     case = disputed(uow, recent_invoice(uow), amount="20")
     at = open_app("clerk", "pages/queue.py")
     at.selectbox(key="queue_type").set_value("payment_dispute").run()
-    assert list(at.dataframe[0].value["number"]) == [case.registration_number]
+    assert numbers(at.dataframe[0].value) == [case.registration_number]
     states = at.selectbox(key="queue_state").options
     assert "În analiză" in states and "Depusă, așteaptă documente" not in states

@@ -8,7 +8,7 @@ from core.models import clock_at
 from core.queries import QueueFilter
 from core.services.disputes import open_dispute
 from tests.factories import CLERK, fire, invoice_for, make_account, register_case
-from tests.ui.conftest import APP, table, texts
+from tests.ui.conftest import APP, numbers, table, texts
 from ui.queue_widgets import from_params, to_params
 
 QUEUE = "pages/queue.py"
@@ -24,7 +24,7 @@ def two_cases(uow):
 def test_the_queue_lists_a_registered_case_with_its_state_and_deadline(uow, open_app):
     case = register_case(uow, make_account(uow), documents=())
     rows = table(open_app("clerk", QUEUE))
-    assert list(rows["number"]) == [case.registration_number]
+    assert numbers(rows) == [case.registration_number]
     assert rows["state"][0] == "Depusă, așteaptă documente"
     assert rows["applicant"][0] == "Ionescu Maria"
     assert "zile lucrătoare" in rows["deadline"][0]
@@ -34,9 +34,9 @@ def test_searching_by_name_or_pod_keeps_only_the_matching_case(uow, open_app):
     first, second = two_cases(uow)
     at = open_app("clerk", QUEUE)
     at.text_input(key="queue_search").input("vasilescu").run()
-    assert list(table(at)["number"]) == [second.registration_number]
+    assert numbers(table(at)) == [second.registration_number]
     at.text_input(key="queue_search").input("RO005E512345678").run()
-    assert list(table(at)["number"]) == [first.registration_number]
+    assert numbers(table(at)) == [first.registration_number]
 
 
 def test_a_search_without_results_shows_a_friendly_empty_state(uow, open_app):
@@ -58,7 +58,7 @@ def test_a_clerk_claims_the_selected_case_and_sees_it_under_mine(uow, open_app):
     assert f"Ați preluat cazul {first.registration_number}." in texts(at, "success")
     at.selectbox(key="queue_assignee").set_value("__me__").run()
     rows = table(at)
-    assert list(rows["number"]) == [first.registration_number] and rows["assignee"][0] == "Ana Popa"
+    assert numbers(rows) == [first.registration_number] and rows["assignee"][0] == "Ana Popa"
 
 
 def test_a_supervisor_assigns_both_cases_to_a_colleague_at_once(uow, open_app):
@@ -88,10 +88,10 @@ def test_a_shared_queue_address_opens_the_queue_with_its_filters(uow, browser):
     at.query_params.update({"all": "1", "type": "holder_change", "registered": "2020-01-01..2099-12-31"})
     at.run()
     assert at.toggle(key="queue_closed").value is True and at.selectbox(key="queue_type").value == "holder_change"
-    assert set(table(at)["number"]) == {first.registration_number, second.registration_number}
+    assert set(numbers(table(at))) == {first.registration_number, second.registration_number}
     assert at.button(key="queue_clear_registered").label == "Înregistrate 01.01.2020 – 31.12.2099"
     at.button(key="queue_clear_all").click().run()
-    assert list(table(at)["number"]) == [second.registration_number]
+    assert numbers(table(at)) == [second.registration_number]
     assert dict(at.query_params) == {}
 
 

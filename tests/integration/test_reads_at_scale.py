@@ -1,0 +1,185 @@
+"""Reads at national size, kept honest without a national-size database: how many statements each
+single-account read sends (a number that does not grow with the account's history), and which index
+each search and the "not reversed" check use (EXPLAIN on both databases).
+
+On PostgreSQL the plans are read with `enable_seqscan = off`: on a test-sized table the planner rightly
+prefers a scan, so the question asked is whether an index CAN answer the query; a condition no index
+serves (an OR across a join, `LIKE '%x%'` without a trigram index) still shows a Seq Scan then."""
+
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import event
+
+from core.errors import DomainError
+from core.ledger import account_ledger, find_accounts, invoice_detail
+from core.models import CreditNote, Customer, clock_at
+from core.online.invoice_copy import copy_for
+from core.queries import QueueFilter, case_view, list_queue
+from core.search import fold
+from core.services.payments import register_payment, reverse_payment
+from tests.factories import CLERK, COMPANY_CUI, NEW_HOLDER_CNP, SUPERVISOR, invoice_for, make_account, register_case
+
+MARCH_16 = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
+
+
+@contextmanager
+def sent(engine):
+    """The statements (SQL, parameters) sent to the database inside the block."""
+    statements: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def plan(engine, statement: str, parameters) -> str:
+    """The query plan of one statement as sent, as text (PostgreSQL: seq scans disabled, see above)."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            rows = conn.exec_driver_sql("EXPLAIN " + statement, parameters).all()
+            return "\n".join(row[0] for row in rows)
+        rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+        return "\n".join(row[-1] for row in rows)
+
+
+def plans_of(engine, read: Callable[[], object]) -> list[str]:
+    read()  # warm: the first connection's own queries are not the read's
+    with sent(engine) as statements:
+        read()
+    return [plan(engine, statement, parameters) for statement, parameters in statements]
+
+
+def statements_of(engine, read: Callable[[], object]) -> int:
+    read()
+    with sent(engine) as statements:
+        read()
+    return len(statements)
+
+
+def scans(plan_text: str, *tables: str) -> list[str]:
+    """The lines of a plan that read a whole table (PostgreSQL "Seq Scan on t", SQLite "SCAN t")."""
+    return [line for line in plan_text.splitlines() for table in tables
+            if f"Seq Scan on {table} " in f"{line} " or f"{line.strip()} ".startswith(f"SCAN {table} ")]
+
+
+def a_busy_account(uow):
+    """An account with a history: invoices, payments (one reversed), a credit note."""
+    contract = make_account(uow)
+    invoices = [invoice_for(uow, contract, total_kwh=100 + 10 * month, issue_date=date(2025, month, 5))
+                for month in range(1, 13)]
+    payments = [register_payment(uow=uow(), actor=CLERK, contract_id=contract.id, amount=Decimal("50.00"))
+                for _ in range(6)]
+    reverse_payment(uow=uow(), actor=SUPERVISOR, payment_id=payments[0].id, reason="Greșit")
+    with uow() as u:
+        u.session.add(CreditNote(number="NC-2026-000001", contract_id=contract.id, invoice_id=invoices[-1].id,
+                                 amount=Decimal("10.00"), reason="Index corectat", issued_by="supervisor",
+                                 issued_at=datetime(2026, 2, 25, 10, tzinfo=UTC)))
+        u.commit()
+    return contract, invoices, payments[0].id
+
+
+# ---- statements per single-account read ----
+
+def test_the_ledger_is_four_statements_however_long_the_history(uow, engine):
+    contract, _, _ = a_busy_account(uow)
+    with clock_at(MARCH_16):
+        ledger = account_ledger(uow=uow(), actor=CLERK, contract_id=contract.id)
+        count = statements_of(engine, lambda: account_ledger(uow=uow(), actor=CLERK, contract_id=contract.id))
+    assert len(ledger.invoices) == 12 and len(ledger.entries) == 12 + 7 + 1
+    assert count <= 4
+
+
+def test_an_invoice_detail_is_five_statements(uow, engine):
+    _, invoices, _ = a_busy_account(uow)
+    with clock_at(MARCH_16):
+        count = statements_of(engine, lambda: invoice_detail(uow=uow(), actor=CLERK, invoice_id=invoices[-1].id))
+    assert count <= 5
+
+
+def test_the_online_invoice_copy_reads_no_more_than_the_ledger(uow, engine):
+    contract, invoices, _ = a_busy_account(uow)
+    with clock_at(MARCH_16):
+        copy = copy_for(uow=uow(), contract_id=contract.id, today=MARCH_16.date())
+        count = statements_of(engine, lambda: copy_for(uow=uow(), contract_id=contract.id, today=MARCH_16.date()))
+    assert (copy.latest.invoice_number, copy.latest.kwh) == (invoices[-1].invoice_number, invoices[-1].kwh)
+    assert count <= 4
+
+
+def test_a_case_view_is_a_few_statements(uow, engine):
+    contract = make_account(uow)
+    case = register_case(uow, contract)
+    count = statements_of(engine, lambda: case_view(uow=uow(), case_id=case.id, actor=CLERK))
+    assert count <= 5, count
+
+
+# ---- searches: indexed lookups ----
+
+def two_accounts(uow):
+    """A person's account and a company's whose CUI has the shape of a payment code."""
+    person = make_account(uow)
+    company = make_account(uow, pod="RO005E512345679", national_id=NEW_HOLDER_CNP)
+    with uow() as u:
+        holder = u.session.get(Customer, company.customer_id)
+        holder.kind, holder.national_id = "company", COMPANY_CUI.rjust(9, "1")
+        holder.name, holder.search_name = "Ștefănescu Energie SRL", fold("Ștefănescu Energie SRL")
+        u.commit()
+    return person, company, COMPANY_CUI.rjust(9, "1")
+
+
+def test_a_code_that_may_be_a_payment_code_or_a_cui_is_found_both_ways_by_indexed_lookups(uow, engine):
+    person, company, cui = two_accounts(uow)
+    assert [r.contract_id for r in find_accounts(uow=uow(), actor=CLERK, text=person.payment_code).rows] == [
+        person.id]
+    found = find_accounts(uow=uow(), actor=CLERK, text=cui)
+    assert [r.contract_id for r in found.rows] == [company.id] and found.total == 1
+    plans = plans_of(engine, lambda: find_accounts(uow=uow(), actor=CLERK, text=cui))
+    assert len(plans) == 1  # the page and its count in one statement
+    assert scans(plans[0], "customer", "contract", "consumptionplace") == [], plans[0]
+
+
+def test_a_name_search_reads_the_trigram_index_on_postgresql(uow, engine):
+    _, company, _ = two_accounts(uow)
+    assert [r.contract_id for r in find_accounts(uow=uow(), actor=CLERK, text="stefanescu").rows] == [company.id]
+    if engine.dialect.name != "postgresql":
+        return  # SQLite has no trigram index: its LIKE reads the folded column of every customer
+    plan_text, = plans_of(engine, lambda: find_accounts(uow=uow(), actor=CLERK, text="stefanescu"))
+    assert "Bitmap Index Scan on ix_customer_search_name" in plan_text, plan_text
+
+
+def test_the_queue_search_by_a_code_or_a_name_reads_indexes(uow, engine):
+    contract = make_account(uow)
+    case = register_case(uow, contract)
+    for typed in (case.registration_number, contract.payment_code, "RO005E512345678", "ionescu"):
+        page = list_queue(uow=uow(), actor=CLERK, filters=QueueFilter(search=typed, open_only=False))
+        assert [r.id for r in page.rows] == [case.id], typed
+        searched = QueueFilter(search=typed, open_only=False)
+        plans = plans_of(engine, lambda: list_queue(uow=uow(), actor=CLERK, filters=searched))  # noqa: B023
+        for plan_text in plans:
+            assert scans(plan_text, "service_case") == [], (typed, plan_text)
+        if engine.dialect.name == "postgresql" and typed == "ionescu":
+            assert any("Bitmap Index Scan on ix_service_case_search_name" in p for p in plans), plans
+
+
+# ---- "is this payment reversed?" ----
+
+def test_the_not_reversed_checks_read_the_partial_unique_index(uow, engine):
+    _, _, reversed_once = a_busy_account(uow)
+
+    def reverse_again():
+        with pytest.raises(DomainError):
+            reverse_payment(uow=uow(), actor=SUPERVISOR, payment_id=reversed_once, reason="din nou")
+
+    plans = plans_of(engine, reverse_again)
+    assert any("ux_payment_reverses_once" in p for p in plans), plans
+    for plan_text in plans:
+        assert scans(plan_text, "payment") == [], plan_text
