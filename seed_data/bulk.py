@@ -61,13 +61,13 @@ from seed_data.accounts import (
     OVER_ESTIMATED,
     UNDER_ESTIMATED,
 )
-from seed_data.fake import COMPANY_WORDS, COUNTIES, METER_MAKERS, _ascii_slug
+from seed_data.fake import COMPANY_WORDS, COUNTIES, LOCALITIES, METER_MAKERS, _ascii_slug
 from seed_data.history import _payments_of, _seasonal, add_months
 from seed_data.sample_documents import sample_pdf
 from workflows import REGISTRY
 
 BATCH_ACCOUNTS = 2_000  # accounts generated and written per transaction
-POOL = 400  # names, streets and cities drawn once from Faker (per row it is the slowest part)
+POOL = 400  # names and streets drawn once from Faker (per row it is the slowest part)
 PHONES = 2_000
 # the bulk's consumption places use POD operator codes the scenario seed (seed_data.fake: 001-008) never uses
 POD_OPERATORS = range(9, 100)
@@ -125,7 +125,8 @@ class Sequences:
 
 @dataclass
 class Pools:
-    """Faker's names, streets and cities drawn once; valid CNP/CUI and phones made from the shared Random."""
+    """Faker's names and streets drawn once, towns from the demo seed's list; valid CNP/CUI and phones made from
+    the shared Random."""
 
     rng: random.Random
     used_ids: set[str]
@@ -148,7 +149,7 @@ class Pools:
         pools.male = sorted({faker.first_name_male() for _ in range(POOL)})
         pools.last = sorted({faker.last_name() for _ in range(POOL)})
         pools.streets = sorted({faker.street_name() for _ in range(POOL)})
-        pools.cities = sorted({faker.city() for _ in range(POOL // 4)})
+        pools.cities = list(LOCALITIES)  # towns whose county an e-invoice can name, as the demo seed's
         while len(pools.phones) < PHONES:
             number = f"+407{pools.rng.randint(2, 9)}{pools.rng.randrange(10**7):07d}"
             if phonenumbers.is_valid_number(phonenumbers.parse(number)):
