@@ -6,18 +6,33 @@ import pandas as pd
 import streamlit as st
 
 from core.dashboard import AGE_BUCKETS, Snapshot
-from core.i18n import t
+from core.i18n import current_language, t
 
 HEIGHT = 260
+ROW = alt.Step(28)  # a bar chart with one row per name grows with its rows: no label is dropped for lack of room
 LABEL_LIMIT = 260  # state names are long; Vega-Lite cuts labels at 180 px by default
 INTAKE, COMPLETED, OPEN, CREDITED = "#1f6feb", "#2da44e", "#d1242f", "#8250df"
+# Vega's number format per language (d3-format locales): axes read "2.400" and tooltips "35,46" in Romanian.
+# Streamlit's vega-embed takes embed options from the spec's usermeta, so each chart carries its locale.
+NUMBER_LOCALES = {
+    "ro": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " lei"]},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", " lei"]},
+}
 
 
 def _show(chart: alt.Chart | None) -> None:
     if chart is None:
         st.caption(t("ui.dashboard.no_data"))
     else:
-        st.altair_chart(chart.properties(height=HEIGHT), width="stretch")
+        if chart.height is alt.Undefined:
+            chart = chart.properties(height=HEIGHT)
+        locale = {"embedOptions": {"formatLocale": NUMBER_LOCALES[current_language()]}}
+        st.altair_chart(chart.properties(usermeta=locale), width="stretch")
+
+
+def _legend() -> alt.Legend:
+    """Above the chart, wrapped in two columns: a row of long state names would run past the chart's edge."""
+    return alt.Legend(orient="top", columns=2, labelLimit=LABEL_LIMIT)
 
 
 def _label(key: str) -> str:
@@ -42,10 +57,10 @@ def weekly(snap: Snapshot) -> None:
 
 def _by_type(frame: pd.DataFrame, value: str, title: str, label: str = "state") -> alt.Chart:
     """Horizontal bars, one per state, coloured by case type."""
-    return alt.Chart(frame).mark_bar().encode(
+    return alt.Chart(frame, height=ROW).mark_bar().encode(
         y=alt.Y(f"{label}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         x=alt.X(f"{value}:Q", title=title),
-        color=alt.Color("type:N", title=None, legend=alt.Legend(orient="top", labelLimit=LABEL_LIMIT)),
+        color=alt.Color("type:N", title=None, legend=_legend()),
         tooltip=[alt.Tooltip("type:N", title=_label("type")), alt.Tooltip(f"{label}:N", title=_label(label)),
                  alt.Tooltip(f"{value}:Q", title=title)],
     )
@@ -77,10 +92,10 @@ def workload(snap: Snapshot) -> None:
     """Stacked bars per assignee, one colour per state."""
     frame = pd.DataFrame([(w.assignee_name or _label("unassigned"), t(f"state.{w.state}"), w.count)
                           for w in snap.workload], columns=["assignee", "state", "cases"])
-    _show(alt.Chart(frame).mark_bar().encode(
-        y=alt.Y("assignee:N", title=None, sort="-x"),
+    _show(alt.Chart(frame, height=ROW).mark_bar().encode(
+        y=alt.Y("assignee:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         x=alt.X("sum(cases):Q", title=_label("cases")),
-        color=alt.Color("state:N", title=None, legend=alt.Legend(orient="top", columns=2, labelLimit=LABEL_LIMIT)),
+        color=alt.Color("state:N", title=None, legend=_legend()),
         tooltip=[alt.Tooltip("assignee:N", title=_label("assignee")), alt.Tooltip("state:N", title=_label("state")),
                  alt.Tooltip("cases:Q", title=_label("cases"))],
     ) if snap.workload else None)
