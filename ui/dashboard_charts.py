@@ -12,7 +12,7 @@ from core.ledger import format_lei
 HEIGHT = 260
 ROW = alt.Step(28)  # a bar chart with one row per name grows with its rows: no label is dropped for lack of room
 LABEL_LIMIT = 260  # state names are long; Vega-Lite cuts labels at 180 px by default
-LEGEND_LIMIT = 170  # two legend columns fit a half-width chart (a longer name ends in "…", not at the edge)
+LEGEND_LIMIT = 140  # two legend columns fit a half-width chart (a longer name ends in "…", not at the edge)
 INTAKE, COMPLETED, OPEN, CREDITED = "#1f6feb", "#2da44e", "#d1242f", "#8250df"
 
 
