@@ -9,11 +9,13 @@ from core.models import Role
 from core.reports.base import READERS as REPORT_READERS
 from ui import context
 from ui.bootstrap import bootstrap
+from ui.streamlit_texts import translate_streamlit_texts
 from ui.widgets import plain
 
 # an emoji favicon is drawn by the browser; a :material/...: one is fetched from fonts.gstatic.com
 st.set_page_config(page_title="Ghiseu", page_icon="⚡", layout="wide")
 context.apply_language()
+translate_streamlit_texts()
 
 
 def page(name: str, icon: str, **options) -> st.Page:
@@ -79,3 +81,4 @@ current = st.navigation(role_pages(actor.role, leave) if actor else signed_out_p
 sidebar(actor, leave)
 bootstrap()  # after the menu is drawn, so a first-start seeding shows its progress under the right menu
 current.run()
+context.keep_language_in_address()

@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.handover import handover_preview
 from core.i18n import t
+from core.people import with_names
 from core.queries import case_view
 from core.services.refunds import refund_line
 from ui import case_widgets as case
@@ -27,6 +28,7 @@ if view is None:
     st.stop()
 st.query_params["case"] = str(view.id)  # the address bar now links to this case
 case.remember_shown(view)
+view = with_names(uow=context.uow(), view=view)  # full names, not usernames
 
 case.header(view)
 show_flash()

@@ -3,7 +3,7 @@ them, everyone opens them. Analysts and admins read it with personal data masked
 
 import streamlit as st
 
-from core.i18n import t
+from core.i18n import t, t_plural
 from core.queries import list_queue
 from core.validation import url_int
 from ui import context
@@ -36,6 +36,6 @@ else:
         queue.toolbar(actor, queue.selected(page.rows), staff)
     queue.table(page.rows, {username: name for username, name, _ in staff}, selectable=context.is_worker(actor))
     left, right = st.columns([3, 2], vertical_alignment="center")
-    left.caption(t("ui.queue.count", total=page.total, page=page.page, pages=page.pages))
+    left.caption(t_plural("ui.queue.count", page.total, page=page.page, pages=page.pages))
     with right:
         st.pagination(page.pages, key=queue.PAGE, width="stretch")

@@ -3,7 +3,7 @@ CSV), the refunds sent to the bank with a button to confirm each payment, and th
 
 import streamlit as st
 
-from core.i18n import t
+from core.i18n import t, t_plural
 from core.ledger import format_lei
 from core.models import Role
 from core.services import cases
@@ -29,8 +29,8 @@ if desk.approved:
     if supervisor and st.button(t("ui.refunds.export", count=len(desk.approved)), key="refunds_export",
                                 type="primary", icon=":material/file_export:"):
         if export := attempt(lambda: export_payment_order(uow=context.uow(), actor=actor)):
-            flash(t("ui.refunds.exported_done", message_id=export.message_id, count=export.transfers,
-                    total=format_lei(export.total)))
+            flash(t_plural("ui.refunds.exported_done", export.transfers, message_id=export.message_id,
+                           total=format_lei(export.total)))
             st.rerun()
 else:
     st.caption(t("ui.refunds.none_approved"))

@@ -225,7 +225,7 @@ def _review(doc: DocumentView, actor: Actor) -> None:
     if approve.button(t("ui.case.approve"), key=f"case_approve_{doc.id}", icon=":material/check:", type="primary"):
         if attempt(lambda: documents.review_document(uow=context.uow(), document_id=doc.id, approve=True,
                                                      actor=actor, expected_version=_expected())):
-            _saved(t("ui.case.approved", document=t(f"document.{doc.doc_type}")))
+            _saved(t(f"ui.doc_approved.{doc.doc_type}"))
     why = reason.text_input(t("ui.case.reject_reason"), key=f"case_reject_reason_{doc.id}",
                             placeholder=t("ui.case.reject_reason_hint"))
     if reject.button(t("ui.case.reject"), key=f"case_reject_{doc.id}", icon=":material/close:"):
@@ -235,7 +235,7 @@ def _review(doc: DocumentView, actor: Actor) -> None:
                        field_errors=errors)
         show_field_errors(errors, "reason")
         if done:
-            _saved(t("ui.case.rejected", document=t(f"document.{doc.doc_type}")))
+            _saved(t(f"ui.doc_rejected.{doc.doc_type}"))
 
 
 def _upload(view: CaseView, actor: Actor, doc_type: str) -> None:
@@ -249,7 +249,7 @@ def _upload(view: CaseView, actor: Actor, doc_type: str) -> None:
             actor=actor, expected_version=_expected()), field_errors=errors)
         show_field_errors(errors, "file")
         if done:
-            _saved(t("ui.case.uploaded", document=t(f"document.{doc_type}")))
+            _saved(t(f"ui.doc_received.{doc_type}"))
 
 
 def _upload_many(view: CaseView, actor: Actor, doc_type: str, count: int) -> None:

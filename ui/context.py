@@ -79,7 +79,16 @@ def apply_language() -> str:
     if language not in LANGUAGES:
         language = st.session_state[LANGUAGE] = settings.language
     set_language(language)
+    keep_language_in_address()
     return language
+
+
+def keep_language_in_address() -> None:
+    """Writes ?lang= into the address (a reload opens a new session, which reads it back). Called again
+    after the page ran: a page that rewrites its own parameters (the queue's filters) drops it."""
+    language = st.session_state.get(LANGUAGE, settings.language)
+    if st.query_params.get("lang") != language:
+        st.query_params["lang"] = language
 
 
 def open_case(case_id: int) -> None:

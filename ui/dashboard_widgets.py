@@ -77,7 +77,8 @@ def go_row(key: str, choices: list[tuple[str, QueueFilter]]) -> None:
     on exactly the cases that number counts."""
     if not choices:
         return
-    picked = st.pills(_label("see_in_queue"), range(len(choices)), format_func=lambda i: choices[i][0], key=key)
+    picked = st.pills(_label("see_in_queue"), range(len(choices)), format_func=lambda i: choices[i][0], key=key,
+                     wrap=True)  # in a column the chips would otherwise stay on one row, cut at its edge
     if picked is not None:
         queue.open_queue(choices[picked][1])
 

@@ -11,7 +11,7 @@ import streamlit as st
 from core.auth import Actor
 from core.config import settings
 from core.documents import preview_pages
-from core.i18n import t
+from core.i18n import t, t_plural
 from core.invoice_pdf import invoice_pdf
 from core.ledger import (
     ContractInfo,
@@ -105,7 +105,7 @@ def search_results(page: Page) -> None:
         **{name: t(f"ui.ledger.col_{name}") for name in ("status", "holder", "payment_code", "client_code", "pod",
                                                          "address")},
     })
-    st.caption(t("ui.ledger.results", shown=len(page.rows), total=page.total)
+    st.caption(t_plural("ui.ledger.results", page.total, shown=len(page.rows))
                + (f" {t('ui.ledger.results_more')}" if page.total > len(page.rows) else ""))
 
 

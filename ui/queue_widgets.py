@@ -11,7 +11,7 @@ import streamlit as st
 from core import queries, validation
 from core.auth import Actor
 from core.errors import DomainError
-from core.i18n import t
+from core.i18n import t, t_plural
 from core.models import Role, User
 from core.queries import QueueFilter, QueueRow, QueueSort, SortKey
 from core.services import cases
@@ -313,7 +313,7 @@ def toolbar(actor: Actor, selected: list[QueueRow], staff: list[tuple[str, str, 
             count = attempt(lambda: cases.assign_cases(uow=context.uow(), case_ids=[r.id for r in selected],
                                                        assignee=to, actor=actor))
             if count:
-                _after_bulk([("success", t("ui.queue.assigned", count=count, name=plain(colleagues[to])))])
+                _after_bulk([("success", t_plural("ui.queue.assigned", count, name=plain(colleagues[to])))])
 
 
 def staff_list(actor: Actor) -> list[tuple[str, str, str]]:

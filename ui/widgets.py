@@ -80,8 +80,9 @@ def deadline_text(due: date | None, overdue: bool, sla_status: str = "running") 
     when = due.strftime("%d.%m.%Y")
     if sla_status == "stopped":
         return when
-    if overdue:
-        return f"{when} · {t('ui.deadline.overdue', days=working_days(working_days_late(due, today())))}"
+    if overdue:  # passed over a weekend or a public holiday: late, but not yet by a working day
+        late = working_days_late(due, today())
+        return f"{when} · {t('ui.deadline.overdue', days=working_days(late)) if late else t('ui.deadline.passed')}"
     if sla_status == "paused":
         return f"{when} · {t('ui.deadline.paused')}"
     left = working_days_late(today(), due)  # working days from today up to the due date

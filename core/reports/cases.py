@@ -1,9 +1,10 @@
 """The cases report: one row per case registered in the period, with the moment each state was first
-reached (from the audit trail, pivoted in SQL), the cycle time in working days, the deadline and who
-assigned, verified and issued."""
+reached (from the audit trail, pivoted in SQL; a column only for a state some case reached), the cycle time
+in working days, the deadline and who assigned, verified and issued (staff members' names, not usernames)."""
 
 from sqlalchemy import case as when
 from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from core import xlsx
@@ -29,10 +30,13 @@ def case_conditions(period: Period, filters: Filters) -> list:
     return conditions
 
 
-def states_shown(filters: Filters) -> list[tuple[str, str]]:
-    """(workflow, state) pairs that get a "reached on" column: the chosen type's, else every type's."""
+def states_shown(session: Session, conditions: list, filters: Filters) -> list[tuple[str, str]]:
+    """(workflow, state) pairs that get a "reached on" column: the chosen type's (else every type's) states
+    that at least one of the period's cases reached, in the workflow's order; a column nobody reached is noise."""
     chosen = [REGISTRY[filters.case_type]] if filters.case_type else list(REGISTRY.values())
-    return [(wf.name, str(state)) for wf in chosen for state in wf.states]
+    reached = set(session.exec(select(AuditEvent.workflow, AuditEvent.to_state).distinct().where(
+        col(AuditEvent.case_id).in_(select(Case.id).where(*conditions)))).all())
+    return [(wf.name, str(state)) for wf in chosen for state in wf.states if (wf.name, str(state)) in reached]
 
 
 def _columns(states: list[tuple[str, str]], several: bool) -> list[Column]:
@@ -53,8 +57,9 @@ def _reached_title(workflow: str, state: str, several: bool) -> str:
 
 
 def build(session: Session, actor: Actor, period: Period, filters: Filters) -> list[Table]:
-    states = states_shown(filters)
     conditions = case_conditions(period, filters)
+    states = states_shown(session, conditions, filters)
+    verifier, issuer = aliased(User), aliased(User)
     ev = AuditEvent
     pivot = (select(ev.case_id,
                     *[func.min(when(((ev.workflow == wf) & (ev.to_state == state), ev.at))).label(f"r{i}")
@@ -64,10 +69,13 @@ def build(session: Session, actor: Actor, period: Period, filters: Filters) -> l
     statement = (
         select(Case.registration_number, Case.case_type, Case.state, Case.applicant_name,
                Case.data["phone"].as_string(), Case.registered_at, Case.closed_at, Case.due_date, Case.sla_status,
-               Case.sla_paused_on, User.username, Case.verified_by, pivot.c.issuer,
+               Case.sla_paused_on, User.display_name, func.coalesce(verifier.display_name, Case.verified_by),
+               func.coalesce(issuer.display_name, pivot.c.issuer),
                *[pivot.c[f"r{i}"] for i in range(len(states))])
         .join(pivot, pivot.c.case_id == Case.id, isouter=True)
         .join(User, User.id == Case.assignee_id, isouter=True)
+        .join(verifier, verifier.username == Case.verified_by, isouter=True)
+        .join(issuer, issuer.username == pivot.c.issuer, isouter=True)
         .where(*conditions).order_by(Case.id))
     columns = _columns(states, several=len({wf for wf, _ in states}) > 1)
     return [Table("cases", columns, _rows(session, statement, actor), count(session, statement))]

@@ -7,7 +7,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from core import totp
-from core.i18n import t
+from core.i18n import t, t_plural
 from core.models import utcnow
 from core.services.users import DEMO_TOTP_SECRET
 from tests.e2e.conftest import READY
@@ -94,4 +94,4 @@ def find_in_queue(page: Page, base: str, number: str) -> None:
     search.fill(number)
     search.press("Enter")
     settle(page)
-    expect(page.get_by_text(t("ui.queue.count", total=1, page=1, pages=1))).to_be_visible()
+    expect(page.get_by_text(t_plural("ui.queue.count", 1, page=1, pages=1))).to_be_visible()

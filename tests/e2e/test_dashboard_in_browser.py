@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from core import dashboard
 from core.auth import Actor
 from core.db import UnitOfWork, get_engine
-from core.i18n import t
+from core.i18n import t, t_plural
 from core.models import Role
 from core.queries import today
 from tests.e2e.steps import settle, sign_in
@@ -21,7 +21,7 @@ def overdue_total(db_url: str) -> int:
 
 
 def queue_count(total: int) -> str:
-    return t("ui.queue.count", total=total, page=1, pages=-(-total // 25))
+    return t_plural("ui.queue.count", total, page=1, pages=-(-total // 25))
 
 
 def test_a_supervisor_reads_the_dashboard_and_opens_the_overdue_cases_in_the_queue(page, app_server):

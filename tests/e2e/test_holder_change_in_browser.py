@@ -40,7 +40,7 @@ def test_a_clerk_verifies_a_seeded_case_and_a_supervisor_issues_the_contract(pag
         scan.write_bytes(sample_pdf(doc_type, ["Adus la ghiseu"]))
         upload(page, t("document." + doc_type), [scan])
         click(page, t("ui.case.upload_submit"))
-        expect(page.get_by_text(t("ui.case.uploaded", document=t("document." + doc_type)))).to_be_visible()
+        expect(page.get_by_text(t("ui.doc_received." + doc_type))).to_be_visible()
     expect(page.get_by_text(t("state.documents_received")).first).to_be_visible()
 
     approvals = page.get_by_role("button", name=t("ui.case.approve"), exact=True)

@@ -62,7 +62,7 @@ def test_a_credit_left_by_a_handover_is_refunded_to_the_iban_the_customer_gives(
     page.goto(f"{base}/refunds")
     settle(page)
     click(page, t("ui.refunds.export", count=1))
-    expect(page.get_by_text(re.compile("Ordinul GHS-.* a fost generat: 1 restituiri"))).to_be_visible()
+    expect(page.get_by_text(re.compile("Ordinul GHS-.* a fost generat: 1 restituire"))).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("button", name=t("ui.refunds.download_xml")).first.click()
     with open(download.value.path(), "rb") as xml:

@@ -21,7 +21,7 @@ def test_a_clerk_opening_a_bombs_preview_is_told_why_there_is_none_while_the_app
     sign_in(page, base, "clerk", "clerk-demo", f"case_detail?case={case_id}")
     upload(page, t("document." + missing[0]), [bomb])
     click(page, t("ui.case.upload_submit"))
-    expect(page.get_by_text(t("ui.case.uploaded", document=t("document." + missing[0])))).to_be_visible()
+    expect(page.get_by_text(t("ui.doc_received." + missing[0]))).to_be_visible()
 
     no_preview = page.get_by_text(t("files.no_preview", reason=t("files.no_preview_reason.too_slow")))
     started = time.monotonic()

@@ -15,7 +15,7 @@ from core.models import AccessToken, AuditEvent, Case, CaseDocument, OutboxMessa
 from core.online import access
 from core.online.access import ChallengeRequired
 from core.online.uploads import INVALID, open_upload, upload_for_token
-from core.services import cases, documents
+from core.services import cases, documents, intake
 from seed_data.sample_documents import sample_image, sample_pdf
 from tests.factories import (
     CLERK,
@@ -24,6 +24,7 @@ from tests.factories import (
     count,
     current_version,
     fire,
+    holder_change_form,
     make_account,
     refused,
     register_case,
@@ -251,3 +252,11 @@ def test_no_new_link_when_nothing_is_awaited_from_the_customer(uow):
         cases.resend_upload_link(uow=uow(), case_id=case.id, expected_version=current_version(uow, case.id),
                                  actor=CLERK)
     assert count(uow, AccessToken) == 0
+
+
+def test_the_link_emailed_to_an_english_speaking_applicant_opens_the_upload_page_in_english(uow):
+    case = intake.register_holder_change(uow=uow(), actor=customer_actor(), form=holder_change_form(
+        make_account(uow)), uploads=[], channel="online", language="en")
+    with uow() as u:
+        body = u.session.exec(select(OutboxMessage.body).where(OutboxMessage.case_id == case.id)).one()
+    assert f"/upload?token={emailed_token(uow, case.id)}&lang=en" in body

@@ -122,7 +122,7 @@ def test_a_supervisor_who_proposed_a_credit_sees_the_approval_disabled_with_its_
     at = open_app("supervisor", CASE, case_id=case.id)
     assert at.button(key="case_action_approve_credit").disabled
     assert "Ați propus acest credit; trebuie aprobat de alt supervizor." in texts(at, "caption")
-    assert "Credit propus" in texts(at) and "propus de supervisor" in texts(at, "caption")
+    assert "Credit propus" in texts(at) and "propus de Elena Dumitru" in texts(at, "caption")
 
 
 def test_the_queue_filters_disputes_and_offers_their_states(uow, open_app):

@@ -36,7 +36,7 @@ def registered_link(open_app, uow) -> tuple[str, str]:
     """Registers a request through the form; (registration number, token of the link on screen)."""
     at = fill(open_app(page=FORM), make_account(uow))
     number = re.search(r"SCT-[\d-]+", texts(at, "success")).group()
-    return number, at.get("link_button")[0].proto.url.split("token=")[1]
+    return number, at.get("link_button")[0].proto.url.split("token=")[1].split("&")[0]
 
 
 def open_upload_page(open_app, token: str):

@@ -92,7 +92,7 @@ def test_a_shared_queue_address_opens_the_queue_with_its_filters(uow, browser):
     assert at.button(key="queue_clear_registered").label == "Înregistrate 01.01.2020 – 31.12.2099"
     at.button(key="queue_clear_all").click().run()
     assert numbers(table(at)) == [second.registration_number]
-    assert dict(at.query_params) == {}
+    assert dict(at.query_params) == {"lang": "ro"}  # only the language is left
 
 
 def test_the_queue_address_carries_every_filter_and_reads_back_the_same():
@@ -117,3 +117,9 @@ def test_a_dispute_waiting_for_the_customer_past_its_old_deadline_reads_suspende
     assert table(at)["deadline"][0] == f"{case.due_date:%d.%m.%Y} · suspendat"
     at.toggle(key="queue_overdue").set_value(True).run()
     assert not at.dataframe
+
+
+def test_the_count_under_the_queue_takes_the_singular_for_one_case(uow, open_app):
+    register_case(uow, make_account(uow), documents=())
+    at = open_app("clerk", QUEUE)
+    assert "1 caz · pagina 1 din 1" in texts(at, "caption")

@@ -33,7 +33,7 @@ def test_the_supervisor_exports_the_payment_order_then_confirms_the_payment(uow,
     assert not at.exception, at.exception
     next(b for b in at.button if b.label == "Generează ordinul de plată (1)").click().run()
     assert not at.exception, at.exception
-    assert "a fost generat: 1 restituiri, total 89,54 lei" in texts(at, "success")
+    assert "a fost generat: 1 restituire, total 89,54 lei" in texts(at, "success")
     assert [b.label for b in at.get("download_button")] == ["Descarcă XML (pain.001)", "Descarcă CSV"]
     next(b for b in at.button if b.label == "Confirmă plata").click().run()
     assert not at.exception, at.exception

@@ -123,7 +123,7 @@ def test_the_dashboard_chips_show_staff_names_as_text(open_app, holder_change):
 def test_the_public_upload_page_shows_the_applicants_name_file_names_and_reasons_as_text(uow, open_app,
                                                                                         holder_change):
     with uow() as u:
-        token = issue_upload_link(u.session, u.session.get(Case, holder_change.id)).split("token=")[1]
+        token = issue_upload_link(u.session, u.session.get(Case, holder_change.id)).split("token=")[1].split("&")[0]
         u.commit()
     at = open_app(page=UPLOAD)
     at.query_params["token"] = token
