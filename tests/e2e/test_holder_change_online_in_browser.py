@@ -13,7 +13,7 @@ from seed_data.sample_documents import sample_document
 from tests.e2e.steps import click, find_in_queue, settle, upload
 from tests.factories import NEW_HOLDER_CNP, PERSON_DOCS
 
-LINK = re.compile(r"http://\S+/upload\?token=[\w-]+")
+LINK = re.compile(r"http://\S+/upload\?token=[\w-]+(?:&lang=\w+)?")  # the link carries the language
 
 
 def free_contract(db_url: str) -> tuple[Contract, ConsumptionPlace]:
