@@ -6,29 +6,20 @@ Progress on stderr. A bad date or range exits with status 2; a refused document 
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
 from core.config import settings
 from core.db import UnitOfWork, get_engine
 from core.errors import DomainError
-from core.i18n import t
-from core.reports.base import Period
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(t("reports.bad_date", value=value)) from None
+from core.reports.base import Period, cli_day
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m core.efactura", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser("export", help="write the XML of every document issued in a period")
-    export.add_argument("--from", dest="date_from", type=_day, required=True, metavar="YYYY-MM-DD")
-    export.add_argument("--to", dest="date_to", type=_day, required=True, metavar="YYYY-MM-DD")
+    export.add_argument("--from", dest="date_from", type=cli_day, required=True, metavar="YYYY-MM-DD")
+    export.add_argument("--to", dest="date_to", type=cli_day, required=True, metavar="YYYY-MM-DD")
     export.add_argument("--out", required=True, type=Path, metavar="DIR")
     export.add_argument("--no-check", action="store_true", help="skip the official rules (faster; not for sending)")
     check = commands.add_parser("validate", help="check XML files against the official rules")

@@ -4,29 +4,21 @@ message and exit status 2 (nothing is written)."""
 
 import argparse
 import sys
-from datetime import date
 
 from core.auth import Actor
 from core.config import settings
 from core.db import UnitOfWork, get_engine
 from core.errors import DomainError
-from core.i18n import t
 from core.models import Role
 from core.reports import REPORTS, Filters, Period, get_report, run_report
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(t("reports.bad_date", value=value)) from None
+from core.reports.base import cli_day
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m core.reports", description=__doc__.splitlines()[0])
     parser.add_argument("report", help=", ".join(REPORTS))
-    parser.add_argument("--from", dest="date_from", type=_day, required=True, metavar="YYYY-MM-DD")
-    parser.add_argument("--to", dest="date_to", type=_day, required=True, metavar="YYYY-MM-DD")
+    parser.add_argument("--from", dest="date_from", type=cli_day, required=True, metavar="YYYY-MM-DD")
+    parser.add_argument("--to", dest="date_to", type=cli_day, required=True, metavar="YYYY-MM-DD")
     parser.add_argument("--out", required=True, metavar="FILE")
     parser.add_argument("--role", choices=("analyst", "supervisor"), default="analyst",
                         help="whose view: analysts get personal data masked (default)")

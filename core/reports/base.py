@@ -1,6 +1,7 @@
 """What every report shares: who may run one, its period and filters, its columns, and rows streamed
 from SQL in batches (a server-side cursor on PostgreSQL), never a whole table in memory."""
 
+import argparse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -75,6 +76,14 @@ class Report:
     def tables(self, session: Session, actor: Actor, period: Period, filters: Filters) -> list[Table]:
         require_role(actor, READERS)
         return self.build(session, actor, period, filters)
+
+
+def cli_day(value: str) -> date:
+    """A command line's YYYY-MM-DD argument (the reports' and the e-Factura export's), refused in words."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("reports.bad_date", value=value)) from None
 
 
 def stream(session: Session, statement) -> Iterator:
