@@ -23,10 +23,10 @@ from core.online.invoice_copy import pdf_for
 from core.services.cases import fire_trigger
 from core.services.payments import register_payment
 from core.services.users import ensure_demo_users
+from core.workflow import registry
 from seed_data import bulk
 from seed_data.builder import is_seeded
 from seed_data.checks import check_sample
-from workflows import REGISTRY
 
 CLERK = Actor("clerk", Role.CLERK, "Ana Popa")
 SUPERVISOR = Actor("supervisor", Role.SUPERVISOR, "Elena Dumitru")
@@ -147,7 +147,7 @@ def _by_id(uow, contract_id: int):
 def _transitions(uow, keys: int) -> list[Callable[[], object]]:
     """Open holder-change cases in their first state moved on by a clerk (each case once): the first
     unguarded trigger a clerk may fire there (today: reject, with a reason)."""
-    wf = REGISTRY["holder_change"]
+    wf = registry.latest("holder_change")
     trigger = next(tr for tr in wf.transitions if str(wf.initial) in map(str, tr.source) and CLERK.role in tr.roles
                    and not tr.guards)
     with uow() as u:

@@ -1,6 +1,6 @@
 """Queues customer messages in the outbox, rendered from the catalog in the customer's language.
 Helpers only: the caller's transaction commits them together with the change that caused them.
-Amounts are passed as Decimal and written as every screen writes them (core.ledger.format_lei)."""
+Amounts are passed as Decimal and written as every screen writes them (core.money.format_lei)."""
 
 from decimal import Decimal
 
@@ -8,12 +8,11 @@ from sqlmodel import Session
 
 from core.i18n import t
 from core.models import OutboxMessage
+from core.money import format_lei
 
 
 def _queue(session: Session, channel: str, recipient: str, template: str, lang: str, case_id: int | None,
            params: dict) -> OutboxMessage:
-    from core.ledger import format_lei  # here: the ledger reads the queue, whose engine queues messages
-
     params = {name: format_lei(value) if isinstance(value, Decimal) else value for name, value in params.items()}
     message = OutboxMessage(
         channel=channel,

@@ -25,7 +25,6 @@ from sqlalchemy.engine import Connection, Engine
 from stdnum.ro import cnp, cui
 
 from core import audit, payment_days
-from core import engine as workflow_engine
 from core.config import settings
 from core.invoice_lines import Charged, estimate_lines, reading_lines, totals, vat_rate_on
 from core.models import (
@@ -52,7 +51,8 @@ from core.models import (
 )
 from core.search import fold
 from core.services.users import DEMO_USERS
-from core.workflow_spec import Transition, Workflow
+from core.workflow import deadlines, registry
+from core.workflow.spec import Transition, Workflow
 from seed_data.accounts import (
     COMPANY_SHARE,
     DEBTOR_SHARE,
@@ -64,7 +64,6 @@ from seed_data.accounts import (
 from seed_data.fake import COMPANY_WORDS, COUNTIES, LOCALITIES, METER_MAKERS, _ascii_slug
 from seed_data.history import _payments_of, _seasonal, add_months
 from seed_data.sample_documents import sample_pdf
-from workflows import REGISTRY
 
 BATCH_ACCOUNTS = 2_000  # accounts generated and written per transaction
 POOL = 400  # names and streets drawn once from Faker (per row it is the slowest part)
@@ -490,7 +489,7 @@ def _settle(ids: Ids, table: Table, invoices: list[dict], payments: list[dict]) 
 def workflow_paths() -> list[tuple[Workflow, str, list[Transition]]]:
     """Every state of every workflow with the shortest run of transitions from registration to it."""
     found = []
-    for wf in REGISTRY.values():
+    for wf in registry.latest_workflows():
         paths = {str(wf.initial): [wf.transition("register")]}
         frontier = [str(wf.initial)]
         while frontier:
@@ -557,7 +556,7 @@ def _cases(pools: Pools, ids: Ids, sequences: Sequences, holders: list[Holder], 
         for tr in path:
             with clock_at(at):
                 if tr.sla:
-                    workflow_engine._apply_sla(deadline, wf, tr.sla)
+                    deadlines.apply_sla(deadline, wf, tr.sla)
             actor, role = _actor(tr, rng)
             events.append(dict(id=ids.take(event_t), case_id=case_id, subject=None, at=utc(at), actor=actor,
                                role=role, trigger=tr.trigger, from_state=previous, to_state=str(tr.dest),

@@ -1,6 +1,6 @@
 """Sending documents to RO e-Factura: `workflows/efactura_submission.py` run on `EfacturaSubmission` rows.
 
-The case engine (core/engine.py) runs on `Case` rows; binding it to another table would need a refactor
+The case engine (core/workflow/engine.py) runs on `Case` rows; binding it to another table would need a refactor
 (issue 13 unifies them), so this small runner drives the same declarative table with `transitions` the way
 the engine does (one shared machine, bound per use, `auto_transitions=False`) and records each step with
 `core.audit.record_action`.

@@ -29,10 +29,11 @@ from core.models import (
     LineKind,
     clock_at,
 )
+from core.workflow.registry import workflow_of
 from seed_data import __main__ as seed_command
 from seed_data.builder import build, is_seeded
 from tests.settlement_invariants import check_contract
-from workflows import REGISTRY, holder_change
+from workflows import holder_change
 
 ACCOUNTS, CASES = 40, 20  # the first thirteen cases take every scenario once
 NOW = datetime(2026, 3, 16, 9, 30, tzinfo=UTC)  # a pinned clock: the same dataset on every run
@@ -80,7 +81,7 @@ def test_every_state_change_has_an_audit_event(uow):
         events = rows(uow, select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id))
         state = None
         for event in events:
-            if REGISTRY[case.case_type].transition(event.trigger):
+            if workflow_of(case).transition(event.trigger):
                 assert event.from_state == state, (case.registration_number, event.trigger)
             else:
                 assert event.from_state == event.to_state == state, (case.registration_number, event.trigger)
