@@ -30,7 +30,7 @@ def _defer_foreign_keys() -> None:
 def upgrade() -> None:
     """Upgrade schema."""
     with op.batch_alter_table('service_case', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('deadline_missed_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('deadline_missed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
     _defer_foreign_keys()
     with op.batch_alter_table('creditnote', schema=None) as batch_op:
         batch_op.alter_column('invoice_id', existing_type=sa.Integer(), nullable=True)
@@ -40,7 +40,7 @@ def upgrade() -> None:
         sa.Column('case_id', sa.Integer(), nullable=False),
         sa.Column('deadline_name', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column('due_date', sa.Date(), nullable=False),
-        sa.Column('sent_at', sa.DateTime(), nullable=False),
+        sa.Column('sent_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(['case_id'], ['service_case.id']),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('case_id', 'deadline_name', 'due_date', name='ux_casereminder_deadline'),
@@ -56,7 +56,7 @@ def upgrade() -> None:
         sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=False),
         sa.Column('contract_id', sa.Integer(), nullable=False),
         sa.Column('credit_note_id', sa.Integer(), nullable=True),
-        sa.Column('paid_at', sa.DateTime(), nullable=False),
+        sa.Column('paid_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(['case_id'], ['service_case.id']),
         sa.ForeignKeyConstraint(['contract_id'], ['contract.id']),
         sa.ForeignKeyConstraint(['credit_note_id'], ['creditnote.id']),
