@@ -4,11 +4,10 @@ right amount and settled like a credit note, and two workers at once never doubl
 
 from datetime import UTC, date, datetime
 
-import pytest
 from sqlmodel import select
 
 from core import timed_jobs
-from core.models import AuditEvent, Case, Compensation, CreditNote, OutboxMessage, PaymentAllocation, clock_at
+from core.models import AuditEvent, Compensation, CreditNote, OutboxMessage, PaymentAllocation, clock_at
 from core.services import cases
 from core.services.disputes import open_dispute
 from tests.concurrency import at_once
@@ -153,9 +152,41 @@ def test_two_workers_at_once_never_double_a_reminder_a_cancellation_a_mark_or_a_
     assert count(uow, Compensation) == count(uow, CreditNote) == len(messages(uow, "compensation.paid")) == 2
 
 
-@pytest.mark.parametrize("workers", [2])
-def test_two_workers_at_once_send_one_reminder(uow, workers):
+def test_two_workers_at_once_send_one_reminder(uow):
     request_without_documents(uow)
-    results = at_once(workers, lambda _n: run(uow, date(2026, 11, 16)))
+    results = at_once(2, lambda _n: run(uow, date(2026, 11, 16)))
     assert sum(r["documents reminders"] for r in results) == 1
     assert len(messages(uow, "holder_change.documents_reminder")) == 1
+
+
+def test_the_case_page_the_sla_report_and_the_dashboard_show_the_compensation(uow):
+    from io import BytesIO
+
+    import openpyxl
+
+    from core import dashboard
+    from core.dashboard import DashboardFilter
+    from core.reports import Filters, Period, run_report
+    from core.services.timed import case_timed
+    from tests.factories import SUPERVISOR
+
+    waiting = request_without_documents(uow)
+    case_id, _ = dispute(uow, pod="RO005E512345602", national_id="2850505400014")
+    move(uow, case_id, "reject", at(date(2026, 12, 17), 9), reason="Indexul a fost citit corect.")
+    with clock_at(at(date(2026, 11, 10))):
+        ahead = case_timed(uow=uow(), actor=CLERK, case_id=waiting).ahead
+    assert [(e.kind, e.on) for e in ahead] == [("reminder", date(2026, 11, 16)), ("auto_cancel", date(2026, 11, 24))]
+    run(uow, date(2026, 12, 17), 12)
+    with clock_at(at(date(2026, 12, 18))):
+        paid = case_timed(uow=uow(), actor=CLERK, case_id=case_id).compensation
+    assert (str(paid.amount), paid.days_late, paid.paid_on) == ("200.00", 2, date(2026, 12, 17))
+    board = dashboard.compensation_paid(uow=uow(), actor=SUPERVISOR,
+                                        filters=DashboardFilter(date(2026, 12, 1), date(2026, 12, 31)))
+    assert [(r.month, r.deadline_kind, r.cases, str(r.amount)) for r in board] == [
+        (date(2026, 12, 1), "payment_dispute.answer", 1, "200.00")]
+    out = BytesIO()
+    run_report(uow=uow(), actor=SUPERVISOR, name="sla", period=Period(date(2026, 12, 14), date(2026, 12, 20)),
+               filters=Filters(), out=out)
+    header, *values = list(openpyxl.load_workbook(BytesIO(out.getvalue())).worksheets[1].iter_rows(values_only=True))
+    week = next(dict(zip(header, v, strict=True)) for v in values if v[0] == "Contestație factură")
+    assert (week["Închise cu depășire"], week["Compensate"], week["Compensații (lei)"]) == (1, 1, 200)
