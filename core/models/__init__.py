@@ -47,7 +47,8 @@ from core.models.users import STAFF_ROLES, Role, User
 
 __all__ = [
     "AccessToken", "DeliveryChannel", "DeliveryConsent", "IntentStatus", "LookupAttempt", "LookupChallenge",
-    "PaymentIntent", "TokenPurpose", "AuditEvent", "AuditHead", "AuditVerification", "Case", "CaseComment", "CaseReminder", "Compensation",
+    "PaymentIntent", "TokenPurpose", "AuditEvent", "AuditHead", "AuditVerification", "Case", "CaseComment",
+    "CaseReminder", "Compensation",
     "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote", "ContractStatus", "Customer", "CustomerKind",
     "DocumentContent", "DocumentPreview", "DocumentStatus", "EfacturaSubmission", "Invoice",
     "InvoiceKind", "InvoiceLine", "LineKind", "NumberSequence",
