@@ -29,7 +29,7 @@ from email.utils import format_datetime, parseaddr
 from sqlalchemy import ColumnElement, and_, delete, func, or_, update
 from sqlmodel import col, select
 
-from core import audit, signin, staff_sessions
+from core import audit, signin, staff_sessions, timed_jobs
 from core.config import settings
 from core.db import UnitOfWork, create_schema, get_engine
 from core.efactura import submission as efactura_submission
@@ -246,6 +246,8 @@ def main() -> None:
         record_heartbeat(uow=UnitOfWork(), worker=name, started_at=started, interval_seconds=args.interval,
                          channels=senders)
         for what, count in housekeeping(uow=UnitOfWork()).items():
+            log.info("%s: %d", what, count)
+        for what, count in timed_jobs.run_due(uow=UnitOfWork(), now=utcnow()).items():  # before delivery
             log.info("%s: %d", what, count)
         for channel, send in senders.items():
             counts = deliver_due(uow=UnitOfWork(), send=send, channel=channel)
