@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from core import allocation, engine, numbers
+from core import allocation, numbers
 from core.auth import SYSTEM
 from core.config import settings
 from core.i18n import t
@@ -24,6 +24,7 @@ from core.money import money
 from core.outbox import queue_email
 from core.overdue import due_at_close
 from core.workdays import local_time, working_days_late
+from core.workflow import engine
 
 ZERO = Decimal("0.00")
 

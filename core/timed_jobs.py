@@ -22,13 +22,15 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from core import compensation, engine
+import core.workflow.subscribers  # noqa: F401  the jobs fire transitions: their subscribers must listen
+from core import compensation
 from core.auth import SYSTEM
 from core.config import settings
 from core.i18n import t
 from core.models import Case, CaseReminder, SlaStatus, clock_at, utcnow
 from core.overdue import overdue_clause
 from core.workdays import local_time, working_days_before
+from core.workflow import engine, events, notifications
 from workflows.holder_change import State
 
 log = logging.getLogger("ghiseu.timed_jobs")
@@ -90,7 +92,7 @@ def send_reminders(*, uow, now: datetime) -> int:
             .on_conflict_do_nothing().returning(CaseReminder.id)).scalar()
         if marker is None:
             return False  # another worker sent it
-        engine.notify(session, case, "documents_reminder")
+        notifications.notify(session, case, "documents_reminder")
         engine.record_event(session, case, SYSTEM, "documents_reminder", from_state=case.state,
                             due_date=case.due_date.isoformat())
         return True
@@ -133,8 +135,9 @@ def mark_missed_deadlines(*, uow, now: datetime) -> int:
         case = _claim(session, case_id, *missed, deadline_missed_at=now)
         if case is None:
             return False
-        engine.record_event(session, case, SYSTEM, "deadline_missed", from_state=case.state,
-                            deadline=case.deadline_name, due_date=case.due_date.isoformat())
+        details = {"deadline": case.deadline_name, "due_date": case.due_date.isoformat()}
+        engine.record_event(session, case, SYSTEM, "deadline_missed", from_state=case.state, **details)
+        events.publish(session, [events.DeadlineMissed(case=case, trigger="deadline_missed", details=details)])
         return True
 
     return _each(uow, ids, mark)

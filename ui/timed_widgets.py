@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.dashboard import compensation_paid
 from core.i18n import t
-from core.ledger import format_lei
+from core.money import format_lei
 from core.services.timed import case_timed
 from ui import context
 from ui.widgets import attempt
