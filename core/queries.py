@@ -502,7 +502,7 @@ def outbox_state(*, uow, actor: Actor) -> OutboxState:
     now = utcnow()
     with uow:
         s = uow.session
-        waiting = dict(s.exec(select(OutboxMessage.status, func.count()).where(  # ix_outbox_status_next
+        waiting = dict(s.exec(select(OutboxMessage.status, func.count()).where(  # ix_outbox_claim_order
             col(OutboxMessage.status).in_([OutboxStatus.QUEUED, OutboxStatus.FAILED]))
             .group_by(OutboxMessage.status)).all())
         sent = s.exec(select(func.count()).select_from(OutboxMessage).where(  # ix_outbox_sent_at

@@ -27,6 +27,7 @@ from core.models import (
     InvoiceKind,
     InvoiceLine,
     LineKind,
+    OutboxMessage,
     clock_at,
 )
 from core.workflow.registry import workflow_of
@@ -58,6 +59,13 @@ def test_the_build_reports_its_counts_and_the_database_then_counts_as_seeded(see
     assert seeded["contracts"] == ACCOUNTS + len(issued)  # each issued case adds the new holder's contract
     assert min(seeded["invoices"], seeded["payments"], seeded["documents"], seeded["audit_events"]) > 0
     assert is_seeded(engine)
+
+
+@pytest.mark.usefixtures("seeded")
+def test_the_demo_leaves_nothing_for_the_worker_to_mail_and_no_live_link_in_its_messages(uow):
+    messages = rows(uow, select(OutboxMessage))
+    assert messages and {m.status for m in messages} == {"sent"}
+    assert not any(re.search(r"token=[A-Za-z0-9_-]", m.body) for m in messages)
 
 
 @pytest.mark.usefixtures("seeded")
