@@ -1,8 +1,9 @@
 """Page loads as a clerk sees them (issue 15 item 9): a real `streamlit run server.py` on the default demo
 data, Debian's chromium driven by Playwright. A full load is a new tab opening the page's address (a new
 Streamlit session: the cookie is read, the staff session resumed, the menu built, the page run); a
-navigation is a click on the page's sidebar link in a session already open. Each is timed from the action
-until the page's own title is on screen and Streamlit reports the script run finished. Prints p50 / max per
+navigation is a click on the page's sidebar link in a session already open. Each is timed on the page's own
+clock (from the navigation start, or from the click event, so Playwright's own checks before clicking are
+not counted) until the page's own title is on screen and Streamlit reports the script run finished. Prints p50 / max per
 page, beside a baseline saved by an earlier run (`--save` / `--baseline`) and the goals, with the load average.
 
     python -m bench pages [--runs 5] [--database-url sqlite:////tmp/x/ghiseu.db] [--save after.json]
@@ -16,7 +17,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from core.i18n import t
@@ -29,13 +29,15 @@ _RENDERED = """title => {
   const app = document.querySelector('[data-testid=stApp]');
   const heading = document.querySelector('[data-testid=stMain] h1');
   return app && app.dataset.testScriptState === 'notRunning' && heading && heading.innerText.trim() === title
-    && !document.querySelector('[data-testid=stMain] [data-stale=true]');
+    && !document.querySelector('[data-testid=stMain] [data-stale=true]') && performance.now();
 }"""
+# the click's time on the page's clock, recorded before Streamlit handles it
+_CLICKS = "document.addEventListener('click', () => { window.__clicked = performance.now(); }, true)"
 
 
 def _wait_rendered(page, title: str) -> float:
-    page.wait_for_function(_RENDERED, arg=title, timeout=60_000, polling=10)
-    return time.perf_counter()
+    """The page's clock (ms since its navigation started) when the title shows and the run has ended."""
+    return page.wait_for_function(_RENDERED, arg=title, timeout=60_000, polling=10).json_value()
 
 
 def _title(page) -> str:
@@ -71,16 +73,16 @@ def measure(base: str, runs: int) -> dict[str, dict[str, list[float]]]:
         for _ in range(runs):
             for path, label in PAGES.items():
                 tab = context.new_page()  # a new tab: a new Streamlit session, signed in by the cookie
-                started = time.perf_counter()
+                tab.add_init_script(_CLICKS)
                 tab.goto(f"{base}/{path}")
-                timings[path]["load"].append((_wait_rendered(tab, loaded[path]) - started) * 1000)
+                timings[path]["load"].append(_wait_rendered(tab, loaded[path]))
                 # through the menu to another page and back, timing the way back
                 other = "ledger" if label == "queue" else "queue"
                 _open_from_menu(tab, other)
                 _wait_rendered(tab, reached[other])
-                started = time.perf_counter()
                 _open_from_menu(tab, label)
-                timings[path]["navigation"].append((_wait_rendered(tab, reached[label]) - started) * 1000)
+                rendered = _wait_rendered(tab, reached[label])
+                timings[path]["navigation"].append(rendered - tab.evaluate("window.__clicked"))
                 tab.close()
         browser.close()
     return timings
