@@ -39,6 +39,7 @@ ACCOUNTS_PER_TRANSACTION = 200
 # the demo's first accounts and cases go through the services (every scenario once, effects included); the
 # volume after them comes from the bulk loader
 SCENARIO_ACCOUNTS, SCENARIO_CASES = 14, 13
+SCENARIO_SHARE = 0.5  # of the demo's progress bar, before the bulk-loaded volume
 ACCOUNTS_SHARE = 0.85  # of the progress bar; the cases take the rest
 COUNTED: dict[str, type[SQLModel]] = {
     "customers": Customer, "contracts": Contract, "invoices": Invoice, "payments": Payment, "cases": Case,
@@ -99,10 +100,12 @@ def build_demo(engine: Engine, *, accounts: int = settings.seed_accounts, cases:
     report = progress or (lambda fraction, label: None)
     few_accounts = min(accounts, SCENARIO_ACCOUNTS)
     few_cases = min(cases, SCENARIO_CASES, few_accounts)
+    # the two parts took about as long each on the default demo (README); without volume the first is all
+    share = SCENARIO_SHARE if accounts > few_accounts else 1.0
     build(engine, accounts=few_accounts, cases=few_cases, seed=seed,
-          progress=lambda fraction, label: report(0.5 * fraction, label))
+          progress=lambda fraction, label: report(share * fraction, label))
     bulk.load(engine, accounts=accounts - few_accounts, cases=cases - few_cases, seed=seed,
-              progress=lambda fraction, label: report(0.5 + 0.5 * fraction, label))
+              progress=lambda fraction, label: report(share + (1 - share) * fraction, label))
     return _count_rows(engine)
 
 
