@@ -1,14 +1,14 @@
 """Contestație nouă: a customer's dispute about one invoice, taken at the counter or by phone. Reached
 from a link naming the invoice (?invoice=<id>) or by its invoice ID; core.services.disputes checks every
 field and the invoice's own rules at once, each message appears under its field, nothing is saved until
-all pass."""
+all pass. From the account page (?contract=<id>&place=<POD>) the clerk picks one of that contract's invoices."""
 
 import streamlit as st
 
 from core.i18n import t
 from core.ledger import invoice_detail
 from core.services.disputes import open_dispute
-from ui import context
+from ui import account_link, context
 from ui import dispute_form as dispute
 from ui.widgets import attempt, empty_state
 
@@ -31,6 +31,8 @@ if created:
 
 st.caption(t("ui.new_dispute.subtitle"))
 invoice_id = dispute.invoice_requested()
+if invoice_id is None and (linked := account_link.linked_account(actor)) is not None:
+    invoice_id = account_link.invoice_choice(linked)
 if invoice_id is None:
     empty_state(t("ui.new_dispute.empty_title"), t("ui.new_dispute.empty_hint"), icon=":material/receipt_long:")
     dispute.invoice_search(actor)
