@@ -52,9 +52,10 @@ with st.form("dispute_form", border=True, enter_to_submit=False):
 
 if submitted:
     errors: dict[str, str] = {}
-    case = attempt(lambda: open_dispute(
-        uow=context.uow(), actor=actor, invoice_id=invoice.id, form=form.values,
-        uploads=dispute.evidence(form), channel=form.channel, language="ro"), where=top, field_errors=errors)
+    with st.spinner(t("ui.spinner.dispute")):  # evidence files are checked and stored
+        case = attempt(lambda: open_dispute(
+            uow=context.uow(), actor=actor, invoice_id=invoice.id, form=form.values,
+            uploads=dispute.evidence(form), channel=form.channel, language="ro"), where=top, field_errors=errors)
     dispute.show_errors(form, errors, top)
     if case:
         st.session_state[dispute.CREATED] = (case.id, case.registration_number)

@@ -41,9 +41,10 @@ with st.form("intake_form", border=True, enter_to_submit=False):
 
 if submitted:
     errors: dict[str, str] = {}
-    case = attempt(lambda: register_holder_change(
-        uow=context.uow(), actor=actor, form=form.values, uploads=form.upload_list(), channel=form.channel,
-        language="ro"), field_errors=errors)
+    with st.spinner(t("ui.spinner.registering")):  # documents are checked and stored: often over a second
+        case = attempt(lambda: register_holder_change(
+            uow=context.uow(), actor=actor, form=form.values, uploads=form.upload_list(), channel=form.channel,
+            language="ro"), field_errors=errors)
     form.show_errors(errors)
     if errors:  # the first field with a message may be scrolled out of sight
         st.error(t("error.validation"), icon=":material/error:")
