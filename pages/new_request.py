@@ -4,8 +4,8 @@ From the account page (?contract=<id>&place=<POD>) the place and the invoice cod
 
 import streamlit as st
 
-from core.i18n import t
 from core.models import CustomerKind
+from core.platform.i18n import t
 from core.services.intake import register_holder_change
 from ui import account_link, context, intake_form
 from ui.widgets import attempt

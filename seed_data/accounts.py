@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from core.invoice_lines import VAT_RATES
+from core.accounts.invoice_lines import VAT_RATES
 from core.models import CustomerKind, clock_at
 from core.services.accounts import create_account
 from seed_data.fake import Fake, Party

@@ -5,10 +5,10 @@ a link that fails any check fills nothing and says so."""
 
 import streamlit as st
 
-from core.errors import DomainError
-from core.i18n import t
-from core.ledger import Ledger, account_ledger, format_lei
-from core.validation import FieldError, pod, url_int
+from core.accounts.ledger import Ledger, account_ledger, format_lei
+from core.platform.errors import DomainError
+from core.platform.i18n import t
+from core.platform.validation import FieldError, pod, url_int
 from ui import context
 
 _FILLED = "account_link_filled"  # (page, contract id) already filled: later reruns keep what the clerk typed

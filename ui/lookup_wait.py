@@ -7,7 +7,7 @@ import time
 
 import streamlit as st
 
-from core.i18n import t, t_plural
+from core.platform.i18n import t, t_plural
 
 SOLVED_PER_SECOND = 750_000  # chromium's solver on a busy two-core machine (README "Public lookups": 4M in 2.7 s mean)
 ROUND_TRIP_SECONDS = 1  # the solution back to the server and the lookup sent again

@@ -5,9 +5,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from core.db import UnitOfWork, get_engine
-from core.i18n import t
 from core.models import ConsumptionPlace, Contract, ContractStatus
+from core.platform.db import UnitOfWork, get_engine
+from core.platform.i18n import t
 from tests.e2e.steps import settle, sign_in
 
 
