@@ -9,7 +9,7 @@ from core.online.holder_change import request_holder_change
 from core.platform.i18n import current_language, t
 from core.staff.masking import mask_email
 from core.workflow import registry
-from ui import context, intake_form, public, upload_widgets
+from ui import context, intake_form, lookup_wait, public, upload_widgets
 from workflows import holder_change
 
 PREFIX = "holder_online"
@@ -30,7 +30,8 @@ with st.form(f"{PREFIX}_form", border=True, enter_to_submit=False):
     st.markdown(f"##### {t('ui.holder_online.documents_title')}")
     st.caption(t("ui.holder_online.documents_hint"))
     st.markdown("\n".join(f"- {t(f'document.{doc_type}')}" for doc_type in documents))
-    submitted = st.form_submit_button(t("ui.holder_online.submit"), type="primary", icon=":material/send:")
+    submitted = st.form_submit_button(t("ui.holder_online.submit"), type="primary", icon=":material/send:",
+                                      disabled=lookup_wait.waiting(PREFIX))
 
 errors: dict[str, str] = {}
 result = public.lookup(PREFIX, submitted, lambda solution: request_holder_change(

@@ -9,10 +9,11 @@ from core.accounts.ledger import account_ledger, find_accounts, place_ledger
 from core.platform.i18n import t
 from core.platform.validation import url_int
 from core.staff.masking import sees_personal_data
-from ui import context
+from ui import account_link, context
 from ui import ledger_widgets as ledger
 from ui.cashier import cashier
 from ui.widgets import attempt, empty_state, plain, show_flash
+from workflows import holder_change, payment_dispute
 
 actor = context.actor()
 if (linked := url_int(st.query_params.get("contract"))) is not None:  # deep link: ?contract=<id>
@@ -62,6 +63,12 @@ with head:
     ledger.summary(shown)
     cashier(shown, actor)
     ledger.cards(shown)
+    starts = [(page, label, icon) for page, label, icon, workflow in (  # only for those who may register them
+        ("pages/new_request.py", "ui.account_link.start_holder_change", ":material/swap_horiz:", holder_change),
+        ("pages/new_dispute.py", "ui.account_link.start_dispute", ":material/gavel:", payment_dispute))
+        if actor.role in workflow.WORKFLOW.transition("register").roles]
+    for where, (page, label, icon) in zip(st.columns(4), starts):  # noqa: B905 (fewer links than columns)
+        where.page_link(page, label=t(label), icon=icon, query_params=account_link.link_params(shown))
 with download_cell:
     ledger.download_ledger(actor, ledgers)
 for item in ledgers:

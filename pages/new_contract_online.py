@@ -8,7 +8,7 @@ from core.models import CustomerKind
 from core.platform.i18n import current_language, t
 from core.services.contracting import register_new_contract
 from core.staff.auth import customer_actor
-from ui import context, contract_form
+from ui import context, contract_form, lookup_wait
 from ui.public import lookup, visitor
 
 st.title(t("ui.contract.title"), anchor=False)
@@ -21,7 +21,8 @@ kind = st.segmented_control(t("ui.contract.applicant_kind"), list(CustomerKind),
                             default=CustomerKind.PERSON, format_func=lambda v: t(f"customer_kind.{v}"))
 with st.form("contract_form", border=True, enter_to_submit=False):
     form = contract_form.form_fields(kind)
-    submitted = st.form_submit_button(t("ui.contract.submit"), type="primary", icon=":material/send:")
+    submitted = st.form_submit_button(t("ui.contract.submit"), type="primary", icon=":material/send:",
+                                      disabled=lookup_wait.waiting("contract"))
 
 errors: dict[str, str] = {}
 case = lookup("contract", submitted, lambda solution: register_new_contract(

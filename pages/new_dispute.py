@@ -1,14 +1,14 @@
 """Contestație nouă: a customer's dispute about one invoice, taken at the counter or by phone. Reached
 from a link naming the invoice (?invoice=<id>) or by its invoice ID; core.services.disputes checks every
 field and the invoice's own rules at once, each message appears under its field, nothing is saved until
-all pass."""
+all pass. From the account page (?contract=<id>&place=<POD>) the clerk picks one of that contract's invoices."""
 
 import streamlit as st
 
 from core.accounts.ledger import invoice_detail
 from core.platform.i18n import t
 from core.services.disputes import open_dispute
-from ui import context
+from ui import account_link, context
 from ui import dispute_form as dispute
 from ui.widgets import attempt, empty_state
 
@@ -31,6 +31,8 @@ if created:
 
 st.caption(t("ui.new_dispute.subtitle"))
 invoice_id = dispute.invoice_requested()
+if invoice_id is None and (linked := account_link.linked_account(actor)) is not None:
+    invoice_id = account_link.invoice_choice(linked)
 if invoice_id is None:
     empty_state(t("ui.new_dispute.empty_title"), t("ui.new_dispute.empty_hint"), icon=":material/receipt_long:")
     dispute.invoice_search(actor)
@@ -50,9 +52,10 @@ with st.form("dispute_form", border=True, enter_to_submit=False):
 
 if submitted:
     errors: dict[str, str] = {}
-    case = attempt(lambda: open_dispute(
-        uow=context.uow(), actor=actor, invoice_id=invoice.id, form=form.values,
-        uploads=dispute.evidence(form), channel=form.channel, language="ro"), where=top, field_errors=errors)
+    with st.spinner(t("ui.spinner.dispute")):  # evidence files are checked and stored
+        case = attempt(lambda: open_dispute(
+            uow=context.uow(), actor=actor, invoice_id=invoice.id, form=form.values,
+            uploads=dispute.evidence(form), channel=form.channel, language="ro"), where=top, field_errors=errors)
     dispute.show_errors(form, errors, top)
     if case:
         st.session_state[dispute.CREATED] = (case.id, case.registration_number)

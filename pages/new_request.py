@@ -1,12 +1,13 @@
 """Cerere nouă: a holder change taken at the counter or by phone. Every field is checked by
-core.services.intake at once; each message appears under its field and nothing is saved until all pass."""
+core.services.intake at once; each message appears under its field and nothing is saved until all pass.
+From the account page (?contract=<id>&place=<POD>) the place and the invoice codes come filled in."""
 
 import streamlit as st
 
 from core.models import CustomerKind
 from core.platform.i18n import t
 from core.services.intake import register_holder_change
-from ui import context, intake_form
+from ui import account_link, context, intake_form
 from ui.widgets import attempt
 
 actor = context.actor()
@@ -26,6 +27,12 @@ if created:
     st.stop()
 
 st.caption(t("ui.intake.subtitle"))
+if (linked := account_link.linked_account(actor)) is not None:
+    account_link.fill_once("new_request", linked, {
+        "intake_pod": linked.place.pod, "intake_payment_code": linked.contract.payment_code,
+        "intake_client_code": linked.contract.client_code})
+    st.info(t("ui.account_link.holder_change_for", contract=linked.contract.number, pod=linked.place.pod),
+            icon=":material/link:")
 kind = st.segmented_control(t("ui.intake.applicant_kind"), list(CustomerKind), key="intake_kind", required=True,
                             default=CustomerKind.PERSON, format_func=lambda v: t(f"customer_kind.{v}"))
 with st.form("intake_form", border=True, enter_to_submit=False):
@@ -34,9 +41,10 @@ with st.form("intake_form", border=True, enter_to_submit=False):
 
 if submitted:
     errors: dict[str, str] = {}
-    case = attempt(lambda: register_holder_change(
-        uow=context.uow(), actor=actor, form=form.values, uploads=form.upload_list(), channel=form.channel,
-        language="ro"), field_errors=errors)
+    with st.spinner(t("ui.spinner.registering")):  # documents are checked and stored: often over a second
+        case = attempt(lambda: register_holder_change(
+            uow=context.uow(), actor=actor, form=form.values, uploads=form.upload_list(), channel=form.channel,
+            language="ro"), field_errors=errors)
     form.show_errors(errors)
     if errors:  # the first field with a message may be scrolled out of sight
         st.error(t("error.validation"), icon=":material/error:")

@@ -8,7 +8,7 @@ from core.accounts.money import format_lei
 from core.online import payments
 from core.platform.i18n import current_language, t
 from core.staff.auth import customer_actor
-from ui import context
+from ui import context, lookup_wait
 from ui import pay_widgets as pay
 from ui.public import lookup, visitor
 from ui.widgets import attempt, flash, show_field_errors, show_flash
@@ -29,7 +29,8 @@ with st.form("pay_lookup", enter_to_submit=True):
     code = st.text_input(t("ui.pay.payment_code"), key="pay_code", max_chars=9, help=t("ui.pay.payment_code_help"))
     email = st.text_input(t("ui.pay.email"), key="pay_email", max_chars=254)
     email_error, refusal = st.empty(), st.empty()
-    submitted = st.form_submit_button(t("ui.pay.lookup"), type="primary", icon=":material/search:")
+    submitted = st.form_submit_button(t("ui.pay.lookup"), type="primary", icon=":material/search:",
+                                      disabled=lookup_wait.waiting("pay"))
 if submitted:
     st.session_state.pop(pay.FOUND, None)
 found = lookup("pay", submitted, lambda solution: payments.amounts_due(
@@ -65,6 +66,7 @@ def start() -> payments.StartedPayment:
 
 
 if st.button(t("ui.pay.pay", amount=format_lei(amount)), type="primary", icon=":material/credit_card:"):
-    started = attempt(start)
+    with st.spinner(t("ui.spinner.pay")):  # a round trip to the processor
+        started = attempt(start)
     if started:
         pay.go_to(started.url)

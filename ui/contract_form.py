@@ -5,12 +5,14 @@ import streamlit as st
 
 from core.models import Case
 from core.platform.i18n import t
+from core.staff.masking import mask_email
 from core.workflow.registry import workflow_of
 from ui import intake_form
 from ui.intake_form import Form
+from ui.widgets import plain
 
 PREFIX = "contract"  # widget and session keys of this page
-CREATED = "contract_created"  # what the confirmation shows: number, e-mail, documents deadline, documents
+CREATED = "contract_created"  # what the confirmation shows: number, masked e-mail, documents deadline, documents
 
 
 def form_fields(kind: str) -> Form:
@@ -34,16 +36,16 @@ def remember(case: Case) -> None:
     """Keeps what the confirmation shows, for the run after the form is gone."""
     due = case.due_date.strftime("%d.%m.%Y") if case.due_date else ""
     documents = workflow_of(case).required_documents(case.data["applicant_kind"])
-    st.session_state[CREATED] = (case.registration_number, case.data["email"], due, documents)
+    st.session_state[CREATED] = (case.registration_number, mask_email(case.data["email"]), due, documents)
 
 
 def confirmation() -> None:
     number, email, due, documents = st.session_state[CREATED]
     with st.container(border=True):
         st.success(t("ui.contract.created", number=number), icon=":material/task_alt:")
-        st.markdown(t("ui.contract.created_hint", email=email))
+        st.markdown(t("ui.contract.created_hint", email=plain(email)))
         st.markdown(f"##### {t('ui.contract.documents_title')}")
-        st.markdown("\n".join(f"- {t(f'document.{doc_type}')}" for doc_type in documents))
+        st.markdown("\n".join(f"- {t(f'ui.contract.document.{doc_type}')}" for doc_type in documents))
         st.caption(t("ui.contract.documents_hint", due_date=due))
         st.button(t("ui.contract.another"), icon=":material/add_home:", on_click=start_over)
 

@@ -7,7 +7,7 @@ import streamlit as st
 from core.online import access
 from core.online.invoice_copy import holder_check
 from core.platform.i18n import t
-from ui import context, public
+from ui import context, lookup_wait, public
 
 
 def _key(prefix: str) -> str:
@@ -27,7 +27,8 @@ def found_contract(prefix: str, service: str) -> int | None:
         national_id = id_column.text_input(t("ui.lookup.national_id"), key=f"{prefix}_national_id", max_chars=15,
                                            help=t("ui.lookup.national_id_help"))
         refusal = st.empty()
-        submitted = st.form_submit_button(t("ui.lookup.submit"), type="primary", icon=":material/search:")
+        submitted = st.form_submit_button(t("ui.lookup.submit"), type="primary", icon=":material/search:",
+                                          disabled=lookup_wait.waiting(prefix))
     contract_id = public.lookup(prefix, submitted, lambda solution: access.find_contract(
         uow=context.uow(), who=public.visitor(), service=service, payment_code=code,
         matches=holder_check(national_id), solution=solution), where=refusal)

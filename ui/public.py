@@ -9,7 +9,7 @@ from typing import TypeVar
 import streamlit as st
 
 from core.online import access
-from ui import proof_of_work
+from ui import lookup_wait, proof_of_work
 from ui.widgets import attempt
 
 T = TypeVar("T")
@@ -31,6 +31,7 @@ def lookup(prefix: str, submitted: bool, call: Callable[[str | None], T], where=
     pending = f"{prefix}_challenge"
     solution = None
     if pending in st.session_state:
+        lookup_wait.countdown(prefix, st.session_state[pending])
         solution = proof_of_work.solution(st.session_state[pending], key=f"{prefix}_solver")
         if solution is None:
             return None
@@ -46,6 +47,8 @@ def lookup(prefix: str, submitted: bool, call: Callable[[str | None], T], where=
     result = attempt(send, where=where, field_errors=field_errors)
     if isinstance(result, access.ChallengeRequired):
         st.session_state[pending] = result.challenge
+        lookup_wait.started(prefix)
         st.rerun()  # the solver shows on the next run
     st.session_state.pop(pending, None)
+    st.session_state.pop(f"{pending}_since", None)
     return result

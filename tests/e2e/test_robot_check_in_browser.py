@@ -56,3 +56,29 @@ def look_up_again(page, payment_code: str, national_id: str) -> None:
     page.get_by_label(t("ui.lookup.payment_code"), exact=True).fill(payment_code)
     page.get_by_label(t("ui.lookup.national_id"), exact=True).fill(national_id)
     page.get_by_role("button", name=t("ui.lookup.submit"), exact=True).click()
+
+
+@pytest.mark.browser
+def test_while_the_check_runs_the_button_is_disabled_and_a_romanian_countdown_shows(browser, strict_server):
+    """Every browser here shares the address that already failed, so this lookup is checked at once."""
+    base, db_url = strict_server
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ro-RO")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{base}/invoice_copy")
+    page.wait_for_selector(READY, timeout=180_000)
+    payment_code, cnp, newest = recently_billed(db_url)
+    page.evaluate("""() => {  // whether the countdown was ever on screen while the button was disabled
+        window.sawWaiting = false;
+        new MutationObserver(() => {
+            const text = document.body.innerText;
+            const button = [...document.querySelectorAll("button")].find((b) => b.innerText.includes("Caută"));
+            window.sawWaiting ||= /mai durează cel mult \\d+ (de )?secund|aproape gata/.test(text)
+                && !!button && button.disabled;
+        }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    }""")
+    look_up_again(page, payment_code, cnp)
+    expect(page.get_by_role("heading", name=t("ui.invoice_copy.latest"))).to_be_visible()
+    expect(page.get_by_text(newest).first).to_be_visible()
+    assert page.evaluate("window.sawWaiting")
+    context.close()

@@ -66,7 +66,9 @@ def test_a_valid_request_shows_its_number_and_the_documents_to_send(uow, open_ap
     assert not at.error, [e.value for e in at.error]
     number = texts(at, "success").split("numărul ")[1].rstrip(".")
     assert number.startswith("CTR-")
-    assert "maria.ionescu@example.com" in texts(at) and "Oferta de furnizare aleasă" in texts(at)
+    assert "m***@example.com" in texts(at) and "maria.ionescu" not in texts(at)  # masked as the holder change
+    assert "Oferta de furnizare aleasă" in texts(at) and "Actul dumneavoastră de identitate" in texts(at)
+    assert "noului titular" not in texts(at) and "la predare" not in texts(at)  # no holder-change wording
     assert count(uow, Case) == 1 and count(uow, OutboxMessage) == 1
     next(b for b in at.button if b.label == "Trimite altă cerere").click().run()
     assert at.text_input(key="contract_pod").value == ""
