@@ -7,26 +7,32 @@ import argparse
 import random
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
+import pandas as pd
+from sqlalchemy import func
 from sqlmodel import select
 
 from core import dashboard, queries
 from core.auth import Actor
 from core.db import UnitOfWork, create_schema, get_engine
+from core.efactura.export import export_period
 from core.ledger import account_ledger, find_accounts, invoice_detail
 from core.models import Case, Contract, Customer, Invoice, Role
 from core.online.invoice_copy import pdf_for
+from core.reports import REPORTS, Filters, Period, run_report
 from core.services.cases import fire_trigger
 from core.services.payments import register_payment
 from core.services.users import ensure_demo_users
+from core.workflow import registry
 from seed_data import bulk
 from seed_data.builder import is_seeded
 from seed_data.checks import check_sample
-from workflows import REGISTRY
 
 CLERK = Actor("clerk", Role.CLERK, "Ana Popa")
 SUPERVISOR = Actor("supervisor", Role.SUPERVISOR, "Elena Dumitru")
@@ -132,11 +138,40 @@ def run(engine, keys: int) -> list[tuple[str, list[float], float | None]]:
         figure = getattr(dashboard, name)
         measure(f"dashboard: {name}", [lambda f=figure: f(uow=uow(), actor=SUPERVISOR, filters=period)] * 5,
                 {f"dashboard: {name}": DASHBOARD_GOAL})
+    _reports_and_exports(engine, uow, measure, rng.choice(contracts)[0], today)
     measure("register a payment", [lambda c=c: register_payment(uow=uow(), actor=CLERK, contract_id=c[0],
                                                                 amount=Decimal("10.00")) for c in pick(contracts)],
             GOALS)
     measure("fire a transition", _transitions(uow, keys), GOALS)
     return [(name, spent, goal.get(name) if isinstance(goal, dict) else goal) for name, spent, goal in results]
+
+
+def _reports_and_exports(engine, uow, measure, contract_id: int, today) -> None:
+    """Every report's Excel export for the last 30 days, the e-Factura XML of the newest issue day (unvalidated:
+    bench/efactura_export.py times the rules), and the naive ledger: both whole tables through pandas."""
+    month = Period(today - timedelta(days=30), today)
+    with tempfile.TemporaryDirectory() as scratch:
+        for name in REPORTS:
+            measure(f"report: {name} (Excel, 30 days)", [lambda n=name: run_report(
+                uow=uow(), actor=SUPERVISOR, name=n, period=month, filters=Filters(),
+                out=f"{scratch}/{n}.xlsx")], None)
+        with uow() as u:
+            day = u.session.exec(select(func.max(Invoice.issue_date))).one()
+            documents = u.session.exec(select(func.count()).where(Invoice.issue_date == day)).one()
+        if day is not None:
+            measure(f"e-Factura export: newest issue day ({documents:,} invoices)", [lambda: export_period(
+                uow=uow(), period=Period(day, day), out=Path(scratch) / "efactura", check=False)], None)
+    measure("account ledger: naive pandas (whole tables)", [lambda: _pandas_ledger(engine, contract_id)] * 3, None)
+
+
+def _pandas_ledger(engine, contract_id: int) -> pd.DataFrame:
+    """The baseline a quick script would write: read the invoice and payment tables whole, filter in pandas."""
+    with engine.connect() as connection:
+        invoices = pd.read_sql("SELECT id, contract_id, issue_date, total FROM invoice", connection)
+        payments = pd.read_sql("SELECT id, contract_id, paid_at, amount FROM payment", connection)
+    mine = invoices[invoices.contract_id == contract_id]
+    paid = payments[payments.contract_id == contract_id]
+    return pd.concat([mine.assign(amount=mine.total), paid.assign(amount=-paid.amount)]).sort_values("id")
 
 
 def _by_id(uow, contract_id: int):
@@ -147,7 +182,7 @@ def _by_id(uow, contract_id: int):
 def _transitions(uow, keys: int) -> list[Callable[[], object]]:
     """Open holder-change cases in their first state moved on by a clerk (each case once): the first
     unguarded trigger a clerk may fire there (today: reject, with a reason)."""
-    wf = REGISTRY["holder_change"]
+    wf = registry.latest("holder_change")
     trigger = next(tr for tr in wf.transitions if str(wf.initial) in map(str, tr.source) and CLERK.role in tr.roles
                    and not tr.guards)
     with uow() as u:

@@ -42,8 +42,16 @@ class Settings(BaseSettings):
     supplier_name: str = "Ghiseu Energie SA (demo)"
     supplier_iban: str = DEMO_SUPPLIER_IBAN
     supplier_bic: str = "DEMOROB1"
-    missed_deadline_compensation: Decimal = Decimal("100.00")
-    missed_deadline_per_day: Decimal = Decimal("50.00")
+    # timed jobs (core.timed_jobs) and missed-deadline compensation (core.compensation; README "Timed jobs")
+    documents_reminder_days: int = Field(default=5, ge=1)  # working days before the deadline: missing documents
+    # regulated deadlines ("<workflow>.<deadline>") -> [lei once, lei per working day late] (DESIGN.md §3,
+    # unverified); a deadline not listed is never compensated. JSON in the environment.
+    missed_deadline_compensation: dict[str, tuple[Decimal, Decimal]] = {
+        "holder_change.contract": (Decimal("100.00"), Decimal("50.00")),
+        "new_contract.contract": (Decimal("100.00"), Decimal("50.00")),
+        "payment_dispute.answer": (Decimal("100.00"), Decimal("50.00")),
+    }
+    compensation_scan_days: int = Field(default=30, ge=1)  # calendar days back the worker looks for late closings
 
     # billing
     tariff_kwh_net: Decimal = Decimal("0.7400")  # lei per kWh without VAT (unverified)

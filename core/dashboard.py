@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 from core import allocation
 from core.auth import Actor, require_role
 from core.masking import mask_name, sees_personal_data
-from core.models import AuditEvent, Case, CreditNote, Invoice, PaymentDay, Role, User, utcnow
+from core.models import AuditEvent, Case, Compensation, CreditNote, Invoice, PaymentDay, Role, User, utcnow
 from core.money import money
 from core.queries import (
     FINAL_STATES,
@@ -394,3 +394,31 @@ def _snapshot(r: _Read) -> Snapshot:
 snapshot = _public(_snapshot)
 snapshot.__doc__ = "Every figure of the dashboard from one read transaction, stamped with when it was read."
 
+
+
+@dataclass(frozen=True)
+class CompensationMonth:
+    month: date  # the first day of the Bucharest month
+    deadline_kind: str  # "<workflow>.<deadline>" (core.compensation)
+    cases: int
+    amount: Decimal
+
+
+def _compensation(r: _Read) -> list[CompensationMonth]:
+    """Missed-deadline compensation credited in the period, per local month and deadline kind (hourly SQL
+    groups, gathered per month here, as the weekly flow)."""
+    kinds = defaultdict(lambda: [0, Decimal("0.00")])
+    key = r.hour(Compensation.paid_at).label("hour")
+    rows = r.session.exec(
+        select(key, Compensation.deadline_kind, func.count(), func.sum(Compensation.amount))
+        .join(Case, Case.id == Compensation.case_id)
+        .where(*r.in_period(Compensation.paid_at), *r.of_type(Case.case_type))
+        .group_by(key, Compensation.deadline_kind)).all()
+    for hour, kind, cases, amount in rows:
+        slot = kinds[(_local_day(hour).replace(day=1), kind)]
+        slot[0] += cases
+        slot[1] += money(amount)
+    return [CompensationMonth(month, kind, cases, amount) for (month, kind), (cases, amount) in sorted(kinds.items())]
+
+
+compensation_paid = _public(_compensation)

@@ -11,8 +11,9 @@ from fpdf.fonts import FontFace
 
 from core.config import settings
 from core.i18n import t
-from core.ledger import InvoiceDetail, format_lei
+from core.ledger import InvoiceDetail
 from core.models import utcnow
+from core.money import format_lei
 from core.workdays import local_time
 
 FONTS = Path(__file__).parent / "assets" / "fonts"

@@ -63,12 +63,6 @@ class EntryKind(StrEnum):
     CREDIT_NOTE = "credit_note"
 
 
-def format_lei(amount: Decimal) -> str:
-    """Romanian money text: 1.234,56 lei (thousands with dots, bani after a comma)."""
-    grouped = f"{money(amount):,.2f}"
-    return grouped.replace(",", " ").replace(".", ",").replace(" ", ".") + " lei"
-
-
 def entry_detail(entry: "Entry") -> str:
     """The invoice kind or the payment channel, in the current language."""
     if entry.kind == EntryKind.INVOICE:

@@ -28,7 +28,11 @@ def deadline_missed(due: date | None, sla_status: str, paused_on: date | None, c
     moved by the pause it was closed in, as the customer's answer on that day would have moved it."""
     if closed_at is None:
         return is_overdue(due, sla_status, on)
-    closed_on = local_time(closed_at).date()
+    return is_overdue(due_at_close(due, paused_on, closed_at), SlaStatus.RUNNING, local_time(closed_at).date())
+
+
+def due_at_close(due: date | None, paused_on: date | None, closed_at: datetime) -> date | None:
+    """A closed case's deadline as it stood on its closing day: moved by the pause it was closed in."""
     if due is not None and paused_on is not None:
-        due = extend_by_pause(due, paused_on, closed_on)
-    return is_overdue(due, SlaStatus.RUNNING, closed_on)
+        return extend_by_pause(due, paused_on, local_time(closed_at).date())
+    return due

@@ -11,10 +11,8 @@ from sqlalchemy import exists, func, literal, null, union, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
-from core import engine
 from core.auth import Actor, require_role
 from core.config import settings
-from core.diagram import workflow_dot
 from core.errors import NotFound
 from core.i18n import t
 from core.masking import (
@@ -50,12 +48,13 @@ from core.overdue import is_overdue, overdue_clause
 from core.search import fold
 from core.validation import SEARCH_MAX, length_of, text_or_none
 from core.workdays import add_working_days, day_bounds, is_working_day, local_time
-from workflows import REGISTRY
+from core.workflow import engine, registry
+from core.workflow.diagram import workflow_dot
 
 BACK_OFFICE = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
 # who may read the queue and a case; analysts (and admins) read them with personal data masked
 READERS = (*BACK_OFFICE, Role.ANALYST)
-FINAL_STATES = tuple(sorted({s for wf in REGISTRY.values() for s in wf.final_states}))
+FINAL_STATES = tuple(sorted({s for wf in registry.tables() for s in wf.final_states}))
 DUE_SOON_DAYS = 2
 
 
@@ -503,7 +502,7 @@ def outbox_state(*, uow, actor: Actor) -> OutboxState:
     now = utcnow()
     with uow:
         s = uow.session
-        waiting = dict(s.exec(select(OutboxMessage.status, func.count()).where(  # ix_outbox_status_next
+        waiting = dict(s.exec(select(OutboxMessage.status, func.count()).where(  # ix_outbox_claim_order
             col(OutboxMessage.status).in_([OutboxStatus.QUEUED, OutboxStatus.FAILED]))
             .group_by(OutboxMessage.status)).all())
         sent = s.exec(select(func.count()).select_from(OutboxMessage).where(  # ix_outbox_sent_at

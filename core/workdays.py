@@ -66,3 +66,8 @@ def working_days_late(due: date, today: date) -> int:
     if today <= due:
         return 0
     return _calendar().get_working_days_count(due + timedelta(days=1), today)
+
+
+def working_days_before(day: date, days: int) -> date:
+    """The working day `days` working days before `day` (a reminder ahead of a deadline)."""
+    return _calendar().get_nth_working_day(day, -days)

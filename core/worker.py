@@ -8,7 +8,10 @@ outbox page (development: read the e-mail or the SMS code there). Each pass star
 heartbeat (core.models.WorkerHeartbeat), which the outbox page reads; it also gives up card payments
 the processor never answered, forgets public lookup records past their retention, and once a day
 verifies the audit chain (core.audit). With EFACTURA_API_URL set it also reports invoices and credit notes to
-RO e-Factura (core.efactura.submission: prepare, upload, poll, download the answer)."""
+RO e-Factura (core.efactura.submission: prepare, upload, poll, download the answer).
+Throughput: a batch is taken in (priority, created) order, so receipts and codes overtake a backlog
+(core.outbox.priority_of); one SMTP connection carries a whole batch (smtp_session); and the loop keeps
+delivering while messages are due, resting only when a pass found nothing to send."""
 
 import argparse
 import email.policy
@@ -20,16 +23,17 @@ import smtplib
 import socket
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime, timedelta
 from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, update
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, update
 from sqlmodel import col, select
 
-from core import audit, signin, staff_sessions
+from core import audit, signin, staff_sessions, timed_jobs
 from core.config import settings
 from core.db import UnitOfWork, create_schema, get_engine
 from core.efactura import submission as efactura_submission
@@ -63,15 +67,50 @@ def _set_subject(mail: EmailMessage, subject: str) -> None:
         mail.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode(linesep=mail.policy.linesep))
 
 
-def smtp_sender(message: OutboxMessage) -> None:
-    """One e-mail over SMTP (STARTTLS and login when configured)."""
-    mail = email_message(message)
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.outbox_send_timeout_seconds) as smtp:
+def _smtp_connection() -> smtplib.SMTP:
+    """A connection to the relay, STARTTLS and login done when configured."""
+    smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.outbox_send_timeout_seconds)
+    try:
         if settings.smtp_starttls:
             smtp.starttls()
         if settings.smtp_user:
             smtp.login(settings.smtp_user, settings.smtp_password or "")
-        smtp.send_message(mail)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def smtp_sender(message: OutboxMessage) -> None:
+    """One e-mail over a connection of its own."""
+    with _smtp_connection() as smtp:
+        smtp.send_message(email_message(message))
+
+
+@contextmanager
+def smtp_session() -> Iterator[Sender]:
+    """A sender that keeps one connection for every message of a batch (connect, STARTTLS and login are most
+    of a message's cost against a real relay). After a failed message the connection is dropped (RSET after
+    an error is not trusted) and the next message opens a new one."""
+    held: list[smtplib.SMTP] = []
+
+    def send(message: OutboxMessage) -> None:
+        if not held:
+            held.append(_smtp_connection())
+        try:
+            held[0].send_message(email_message(message))
+        except BaseException:
+            held.pop().close()
+            raise
+
+    try:
+        yield send
+    finally:
+        if held:
+            try:
+                held[0].quit()
+            except (OSError, smtplib.SMTPException):
+                held[0].close()
 
 
 def sms_gateway_sender(message: OutboxMessage) -> None:
@@ -87,11 +126,12 @@ def sms_gateway_sender(message: OutboxMessage) -> None:
         pass
 
 
-def configured_senders() -> dict[str, Sender]:
-    """The channels whose transport is configured; the others' messages wait in the outbox."""
-    senders = {"email": smtp_sender} if settings.smtp_host else {}
+def configured_senders() -> dict[str, Callable[[], AbstractContextManager[Sender]]]:
+    """The channels whose transport is configured, each as a context giving the sender of one batch; the
+    other channels' messages wait in the outbox."""
+    senders = {"email": smtp_session} if settings.smtp_host else {}
     if settings.sms_gateway_url:
-        senders["sms"] = sms_gateway_sender
+        senders["sms"] = lambda: nullcontext(sms_gateway_sender)
     return senders
 
 
@@ -102,8 +142,7 @@ def deliver_due(*, uow, send: Sender, channel: str = "email", batch: int = 50) -
     still this worker's. A message whose last attempt died mid-send is marked failed, never resent."""
     counts = {"sent": 0, "retry": 0, "failed": _fail_lost_last_attempts(uow=uow, channel=channel)}
     with uow:
-        ids = list(uow.session.exec(select(OutboxMessage.id).where(_claimable(channel, utcnow()))
-                                    .order_by(OutboxMessage.id).limit(batch)))
+        ids = list(uow.session.exec(due_batch(channel, batch)))
     for message_id in ids:
         message = _claim(uow=uow, message_id=message_id, channel=channel)
         if message is None:
@@ -117,6 +156,13 @@ def deliver_due(*, uow, send: Sender, channel: str = "email", batch: int = 50) -
         if outcome:
             counts[outcome] += 1
     return counts
+
+
+def due_batch(channel: str, batch: int) -> Select:
+    """The ids of the next messages to try: transactional before bulk, oldest first, read in that order
+    from the partial index ix_outbox_claim_order (no sort of the whole queue)."""
+    return (select(OutboxMessage.id).where(_claimable(channel, utcnow()))
+            .order_by(OutboxMessage.priority, OutboxMessage.created_at, OutboxMessage.id).limit(batch))
 
 
 def _free(now: datetime) -> ColumnElement[bool]:
@@ -247,14 +293,28 @@ def main() -> None:
                          channels=senders)
         for what, count in housekeeping(uow=UnitOfWork()).items():
             log.info("%s: %d", what, count)
-        for channel, send in senders.items():
-            counts = deliver_due(uow=UnitOfWork(), send=send, channel=channel)
-            log.info("%s: sent %d, to retry %d, failed %d", channel, counts["sent"], counts["retry"], counts["failed"])
+        for what, count in timed_jobs.run_due(uow=UnitOfWork(), now=utcnow()).items():  # before delivery
+            log.info("%s: %d", what, count)
+        rest_until = time.monotonic() + args.interval
+        while deliver_pass(senders) and time.monotonic() < rest_until:
+            pass  # due messages left: the next batch now, the heartbeat and housekeeping again after the interval
         if settings.efactura_api_url:
             log.info("e-Factura: %s", efactura_submission.worker_pass(uow=UnitOfWork()))
         if args.once:
             return
-        time.sleep(args.interval)
+        time.sleep(max(0.0, rest_until - time.monotonic()))
+
+
+def deliver_pass(senders) -> bool:
+    """One batch per configured channel; whether any message was tried (then more may be due)."""
+    tried = 0
+    for channel, session in senders.items():
+        with session() as send:
+            counts = deliver_due(uow=UnitOfWork(), send=send, channel=channel)
+        tried += counts["sent"] + counts["retry"]
+        if counts["sent"] or counts["retry"] or counts["failed"]:
+            log.info("%s: sent %d, to retry %d, failed %d", channel, counts["sent"], counts["retry"], counts["failed"])
+    return tried > 0
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from core.services.refunds import refund_line
 from ui import case_widgets as case
 from ui import context, line_widgets
 from ui.refund_widgets import refund_card
+from ui.timed_widgets import timed_card
 from ui.widgets import attempt, empty_state, show_flash
 
 actor = context.actor()
@@ -36,6 +37,7 @@ main, side = st.columns([2.4, 1], gap="medium")
 with side:
     case.actions_panel(view, actor)
     case.checklist(view)
+    timed_card(view.id)
 with main:
     if view.dispute:
         case.dispute_card(view)

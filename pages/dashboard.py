@@ -10,6 +10,7 @@ from ui import context
 from ui import dashboard_charts as charts
 from ui import dashboard_widgets as board
 from ui.efactura_widgets import backlog_tiles as submission_backlog
+from ui.timed_widgets import compensation_table
 
 actor = context.actor()
 st.title(t("ui.dashboard.title"), anchor=False)
@@ -59,4 +60,5 @@ with right:
 st.subheader(t("ui.dashboard.payments_title"), anchor=False)
 charts.payments(snap)
 
+compensation_table(actor, filters)
 submission_backlog(actor)

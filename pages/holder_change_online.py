@@ -8,6 +8,7 @@ from core.i18n import current_language, t
 from core.masking import mask_email
 from core.models import CustomerKind
 from core.online.holder_change import request_holder_change
+from core.workflow import registry
 from ui import context, intake_form, public, upload_widgets
 from workflows import holder_change
 
@@ -23,7 +24,7 @@ if created:
 st.caption(t("ui.holder_online.subtitle"))
 kind = st.segmented_control(t("ui.intake.applicant_kind"), list(CustomerKind), key=f"{PREFIX}_kind", required=True,
                             default=CustomerKind.PERSON, format_func=lambda v: t(f"customer_kind.{v}"))
-documents = holder_change.WORKFLOW.required_documents(kind)
+documents = registry.latest(holder_change.WORKFLOW.name).required_documents(kind)
 with st.form(f"{PREFIX}_form", border=True, enter_to_submit=False):
     form = intake_form.form_fields(kind, prefix=PREFIX, at_counter=False)
     st.markdown(f"##### {t('ui.holder_online.documents_title')}")

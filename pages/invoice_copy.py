@@ -5,7 +5,7 @@ of each, and a dispute on any of them. A closed contract left with credit offers
 import streamlit as st
 
 from core.i18n import current_language, t
-from core.ledger import format_lei
+from core.money import format_lei
 from core.online.invoice_copy import CopyRow, ask_refund, copy_for, dispute_invoice, pdf_for, refund_offer, xml_for
 from core.queries import today
 from core.services.disputes import CATEGORIES

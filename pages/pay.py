@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.auth import customer_actor
 from core.i18n import current_language, t
-from core.ledger import format_lei
+from core.money import format_lei
 from core.online import payments
 from ui import context
 from ui import pay_widgets as pay

@@ -6,15 +6,21 @@ sequences and the audit chain continue from what is there, and are advanced past
 
 import hashlib
 import json
+import multiprocessing
 import random
+import re
 import sys
 import time
+import traceback
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from decimal import Decimal
+from functools import lru_cache
+from operator import itemgetter
+from queue import Empty
 from types import SimpleNamespace
 
 from faker import Faker
@@ -25,9 +31,8 @@ from sqlalchemy.engine import Connection, Engine
 from stdnum.ro import cnp, cui
 
 from core import audit, payment_days
-from core import engine as workflow_engine
 from core.config import settings
-from core.invoice_lines import Charged, estimate_lines, reading_lines, totals, vat_rate_on
+from core.invoice_lines import Charged, Line, estimate_lines, reading_lines, vat_rate_on
 from core.models import (
     AuditEvent,
     AuditHead,
@@ -42,6 +47,7 @@ from core.models import (
     Invoice,
     InvoiceKind,
     InvoiceLine,
+    LineKind,
     NumberSequence,
     Payment,
     PaymentAllocation,
@@ -52,7 +58,8 @@ from core.models import (
 )
 from core.search import fold
 from core.services.users import DEMO_USERS
-from core.workflow_spec import Transition, Workflow
+from core.workflow import deadlines, registry
+from core.workflow.spec import Transition, Workflow
 from seed_data.accounts import (
     COMPANY_SHARE,
     DEBTOR_SHARE,
@@ -64,7 +71,6 @@ from seed_data.accounts import (
 from seed_data.fake import COMPANY_WORDS, COUNTIES, LOCALITIES, METER_MAKERS, _ascii_slug
 from seed_data.history import _payments_of, _seasonal, add_months
 from seed_data.sample_documents import sample_pdf
-from workflows import REGISTRY
 
 BATCH_ACCOUNTS = 2_000  # accounts generated and written per transaction
 POOL = 400  # names and streets drawn once from Faker (per row it is the slowest part)
@@ -210,33 +216,69 @@ class Holder:
     last_invoice: tuple[int, Decimal] | None  # (id, total) of the newest positive invoice
 
 
-class Writer:
-    """Rows into one database: COPY on PostgreSQL, executemany on SQLite; counts rows for the progress line."""
+NULL = "\\N"
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
-    def __init__(self, connection: Connection):
-        self.connection = connection
-        self.postgres = connection.dialect.name == "postgresql"
-        self.counts: Counter[str] = Counter()
 
-    def write(self, table: Table, rows: list[dict]) -> None:
-        if not rows:
-            return
-        self.counts[table.name] += len(rows)
-        if not self.postgres:
-            self.connection.execute(table.insert(), rows)
-            return
-        names = [c.name for c in table.columns]
-        json_columns = {c.name for c in table.columns if c.type.__class__.__name__ == "JSON"}
-        cursor = self.connection.connection.driver_connection.cursor()
-        with cursor.copy(f'COPY "{table.name}" ({", ".join(names)}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row([json.dumps(row[n]) if n in json_columns else row.get(n) for n in names])
+_SPECIAL = re.compile(r"[\\\t\n\r]").search
+
+
+def _escaped(value: str) -> str:
+    """COPY's text escapes, looked for first: translating every string was most of the formatting time."""
+    return value.translate(_ESCAPES) if _SPECIAL(value) else value
+
+
+def _json_text(value) -> str:
+    return _escaped(json.dumps(value, ensure_ascii=False))
+
+
+class _TextOf(dict):
+    """COPY's text form of a value by its exact type (an enum, say, resolves once through its bases)."""
+
+    def __missing__(self, kind: type) -> Callable[[object], str]:
+        found = next(self[base] for base in kind.__mro__[1:] if base in self)
+        self[kind] = found
+        return found
+
+
+TEXT_OF = _TextOf({
+    type(None): lambda _: NULL, bool: lambda v: "t" if v else "f", int: str, Decimal: str,
+    str: _escaped, date: date.isoformat, datetime: datetime.isoformat,
+    dict: _json_text, list: _json_text, bytes: lambda v: "\\\\x" + v.hex()})
+
+
+def copy_text(table: Table, rows: list[dict]) -> tuple[list[str], str]:
+    """The columns the rows carry (the others take their server default) and the rows as COPY text lines:
+    formatted here rather than by psycopg's row encoder, which was a third of the load's time."""
+    names = [c.name for c in table.columns if c.name in rows[0]]
+    values, text_of = itemgetter(*names), TEXT_OF
+    return names, "".join(["\t".join([text_of[v.__class__](v) for v in values(row)]) + "\n" for row in rows])
+
+
+@dataclass
+class Chunk:
+    """One transaction's rows: dicts per table (SQLite) or COPY text (PostgreSQL), and how many per table."""
+
+    tables: dict[str, list[dict] | tuple[list[str], str]]
+    counts: dict[str, int]
+    accounts_done: int
+
+
+@dataclass
+class Done:
+    """What the generator hands back once: the advanced counters, the daily payments summary, the audit head."""
+
+    sequences: dict[str, int]
+    days: dict[tuple[date, str], list]
+    head: tuple[int, str]
 
 
 def load(engine: Engine, *, accounts: int, cases: int, seed: int, now: datetime | None = None,
          progress: Progress | None = None) -> dict[str, int]:
     """Appends `accounts` billed accounts and `cases` cases (on as many of them) to the database; returns the
-    rows written per table."""
+    rows written per table. On PostgreSQL the rows are generated in a second process while this one copies
+    them in, the loaded tables' foreign keys and plain indexes set aside for the load and restored (and so
+    checked) after it."""
     if cases > accounts:
         raise ValueError("every case needs an account of its own: cases must not exceed accounts")
     if accounts <= 0:
@@ -244,45 +286,115 @@ def load(engine: Engine, *, accounts: int, cases: int, seed: int, now: datetime 
     now = now or utcnow()
     report = progress or stderr_progress()
     with engine.begin() as connection:
-        ids, sequences, pools = _prepare(connection, seed)
-        writer = Writer(connection)
-        if writer.postgres:
-            dropped = _drop_indexes(connection)
-    holders: list[Holder] = []
-    days: dict[tuple[date, str], list] = defaultdict(lambda: [0, Decimal(0)])  # the daily payments summary
+        postgres = connection.dialect.name == "postgresql"
+        ids, sequences, pools, head = _prepare(connection, seed)
+        set_aside = _set_aside(connection) if postgres else []
+    chunks = _generate(pools, ids, sequences, head, accounts=accounts, cases=cases, now=now, as_text=postgres)
+    counts: Counter[str] = Counter()
     started = time.perf_counter()
+    try:
+        for item in (_in_child(chunks) if postgres else chunks):
+            if isinstance(item, Done):
+                done = item
+                continue
+            with engine.begin() as connection:
+                _fast_session(connection)
+                _write(connection, item.tables)
+            counts.update(item.counts)
+            rows = sum(counts.values())
+            report(0.9 * item.accounts_done / accounts, f"Conturi: {item.accounts_done} din {accounts}, "
+                   f"{rows} rânduri, {rows / (time.perf_counter() - started):,.0f} rânduri/s")
+    finally:
+        if set_aside:
+            report(0.95, "Se refac indexurile și cheile străine")
+            with engine.begin() as connection:
+                connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '512MB'")
+                for statement in set_aside:
+                    connection.exec_driver_sql(statement)
+    with engine.begin() as connection:
+        sequences.values = done.sequences
+        sequences.store(connection)
+        for (day, channel), (count, amount) in sorted(done.days.items()):
+            payment_days.add_to_day(connection, day, channel, count, amount)
+        _store_head(connection, *done.head)
+        if postgres:
+            _advance_serials(connection)
+    if postgres:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE " + ", ".join(f'"{t.name}"' for t in TABLES))
+    rows, seconds = sum(counts.values()), time.perf_counter() - started
+    report(1.0, f"Gata: {rows} rânduri în {seconds:.1f} s ({rows / seconds:,.0f} rânduri/s)")
+    return dict(counts)
+
+
+def _generate(pools: Pools, ids: Ids, sequences: Sequences, head: tuple[int, str], *, accounts: int, cases: int,
+              now: datetime, as_text: bool) -> Iterator[Chunk | Done]:
+    """The accounts a batch at a time, then the cases, then what the counters and the summaries became."""
+    by_name = {t.name: t for t in TABLES}
+    holders: list[Holder] = []
+    days: dict[tuple[date, str], list] = defaultdict(lambda: [0, Decimal(0)])
+
+    def chunk(tables: dict[Table, list[dict]], done: int) -> Chunk:
+        kept = {t.name: rows for t, rows in tables.items() if rows}
+        text = {name: copy_text(by_name[name], rows) for name, rows in kept.items()} if as_text else kept
+        return Chunk(text, {name: len(rows) for name, rows in kept.items()}, done)
+
     for start in range(0, accounts, BATCH_ACCOUNTS):
         count = min(BATCH_ACCOUNTS, accounts - start)
-        with engine.begin() as connection:
-            _fast_sqlite(connection)
-            writer.connection = connection
-            batch = _accounts(pools, ids, sequences, count, now)
-            for table, rows in batch.tables.items():
-                writer.write(table, rows)
-            _count_days(days, batch.tables.get(Payment.__table__, []))
-            holders += batch.holders[:max(cases - len(holders), 0)]
-        rows = sum(writer.counts.values())
-        report(0.9 * (start + count) / accounts, f"Conturi: {start + count} din {accounts}, "
-               f"{rows} rânduri, {rows / (time.perf_counter() - started):,.0f} rânduri/s")
-    with engine.begin() as connection:
-        writer.connection = connection
-        tables = _cases(pools, ids, sequences, holders, now, connection)
-        for table, rows in tables.items():
-            writer.write(table, rows)
-        sequences.store(connection)
-        for (day, channel), (count, amount) in sorted(days.items()):
-            payment_days.add_to_day(connection, day, channel, count, amount)
-        if writer.postgres:
-            report(0.95, "Se refac indexurile")
-            _rebuild_indexes(connection, dropped)
-            _advance_serials(connection)
-    if writer.postgres:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("ANALYZE"))
-    rows = sum(writer.counts.values())
-    report(1.0, f"Gata: {rows} rânduri în {time.perf_counter() - started:.1f} s "
-           f"({rows / (time.perf_counter() - started):,.0f} rânduri/s)")
-    return dict(writer.counts)
+        batch = _accounts(pools, ids, sequences, count, now)
+        _count_days(days, batch.tables.get(Payment.__table__, []))
+        holders += batch.holders[:max(cases - len(holders), 0)]
+        yield chunk(batch.tables, start + count)
+    tables, head = _cases(pools, ids, sequences, holders, now, head)
+    yield chunk(tables, accounts)
+    yield Done(sequences.values, dict(days), head)
+
+
+def _in_child(items: Iterator[Chunk | Done]) -> Iterator[Chunk | Done]:
+    """`items` produced by a forked process, two chunks ahead of the one being copied: generating and copying
+    each keep a core busy. An error there is raised here."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue(maxsize=2)
+
+    def produce() -> None:
+        try:
+            for item in items:
+                queue.put(item)
+        except BaseException:  # noqa: BLE001 - whatever stopped the generator is the parent's error
+            queue.put(RuntimeError("bulk generator failed:\n" + traceback.format_exc()))
+        queue.put(None)
+
+    child = context.Process(target=produce, name="bulk-generator", daemon=True)
+    child.start()
+    try:
+        while True:
+            try:
+                item = queue.get(timeout=5)
+            except Empty:
+                if not child.is_alive():
+                    raise RuntimeError(f"bulk generator exited with code {child.exitcode}") from None
+                continue
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        if child.is_alive():
+            child.terminate()
+        child.join()
+
+
+def _write(connection: Connection, tables: dict[str, list[dict] | tuple[list[str], str]]) -> None:
+    by_name = {t.name: t for t in TABLES}
+    for name, rows in tables.items():
+        if isinstance(rows, list):
+            connection.execute(by_name[name].insert(), rows)
+            continue
+        columns, lines = rows
+        cursor = connection.connection.driver_connection.cursor()
+        with cursor.copy(f'COPY "{name}" ({", ".join(columns)}) FROM STDIN') as copy:
+            copy.write(lines)
 
 
 def _count_days(days: dict[tuple[date, str], list], payments: list[dict]) -> None:
@@ -296,32 +408,45 @@ def stderr_progress() -> Progress:
     return lambda fraction, label: print(f"[{fraction:4.0%}] {label}", file=sys.stderr, flush=True)
 
 
-def _prepare(connection: Connection, seed: int) -> tuple[Ids, Sequences, Pools]:
+def _prepare(connection: Connection, seed: int) -> tuple[Ids, Sequences, Pools, tuple[int, str]]:
     used_ids = set(connection.execute(select(Customer.__table__.c.national_id)).scalars())
     used_pods = set(connection.execute(select(ConsumptionPlace.__table__.c.pod)).scalars())
-    return Ids(connection), Sequences(connection), Pools.make(seed, used_ids, used_pods)
+    head_t = AuditHead.__table__
+    head = connection.execute(select(head_t.c.seq, head_t.c.hash).where(head_t.c.id == 1)).first()
+    return (Ids(connection), Sequences(connection), Pools.make(seed, used_ids, used_pods),
+            tuple(head) if head else (0, audit.GENESIS))
 
 
-def _fast_sqlite(connection: Connection) -> None:
-    """The load writes big transactions; SQLite need not wait for the disk between them (a crash mid-load
-    leaves a demo database to seed again)."""
+def _fast_session(connection: Connection) -> None:
+    """The load writes big transactions; neither database need wait for the disk between them (a crash
+    mid-load leaves a demo database to seed again)."""
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("PRAGMA synchronous = OFF")
         connection.exec_driver_sql("PRAGMA cache_size = -200000")
+    else:
+        connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
 
 
-def _drop_indexes(connection: Connection) -> list:
-    """The loaded tables' non-unique indexes: maintained row by row they slow COPY; built once after, they
-    cost a sort each. Unique ones stay (they are what keeps a reused database consistent)."""
-    dropped = [index for table in TABLES for index in table.indexes if not index.unique]
-    for index in dropped:
-        connection.exec_driver_sql(f'DROP INDEX IF EXISTS "{index.name}"')
-    return dropped
-
-
-def _rebuild_indexes(connection: Connection, dropped: list) -> None:
-    for index in dropped:
-        index.create(connection, checkfirst=True)
+def _set_aside(connection: Connection) -> list[str]:
+    """Drops the loaded tables' foreign keys and non-unique indexes, as PostgreSQL's catalog defines them
+    (whatever the migrations built), and returns the statements that restore them: checked row by row they
+    slow COPY; built once after, each costs a sort, and each restored key checks every row in one join.
+    Unique indexes stay (they are what keeps a reused database consistent)."""
+    names = [t.name for t in TABLES]
+    keys = connection.execute(text(
+        "SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k "
+        "JOIN pg_class c ON c.oid = k.conrelid WHERE k.contype = 'f' AND c.relname = ANY(:names) "
+        "AND c.relnamespace = current_schema()::regnamespace ORDER BY k.conname"), {"names": names}).all()
+    indexes = connection.execute(text(
+        "SELECT x.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+        "JOIN pg_class x ON x.oid = i.indexrelid WHERE c.relname = ANY(:names) AND NOT i.indisunique "
+        "AND c.relnamespace = current_schema()::regnamespace ORDER BY x.relname"), {"names": names}).all()
+    for table, name, _ in keys:
+        connection.exec_driver_sql(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+    for name, _ in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    return [definition for _, definition in indexes] + [
+        f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}' for table, name, definition in keys]
 
 
 def _advance_serials(connection: Connection) -> None:
@@ -407,7 +532,9 @@ def _account(pools: Pools, ids: Ids, sequences: Sequences, now: datetime, rows: 
         else:
             lines = estimate_lines(kwh=max(new_index - last_billed, 0), period_start=period_start,
                                    period_end=period_end, issue_date=issue_date, unit_price=price)
-        sums = totals(lines)
+        amounts = [_line_amounts(line.kwh, line.unit_price_net, line.vat_rate) for line in lines]
+        value_net, vat = sum(a[0] for a in amounts), sum(a[1] for a in amounts)
+        kwh = sum(line.kwh for line in lines)
         invoice_id, n = ids.take(invoice_t), sequences.take("invoice")
         invoice = dict(
             id=invoice_id, invoice_number=f"{10_000_000_000 + n:011d}",
@@ -415,20 +542,20 @@ def _account(pools: Pools, ids: Ids, sequences: Sequences, now: datetime, rows: 
             customer_id=customer_id, kind=(InvoiceKind.REGULARISATION if regularise else InvoiceKind.ESTIMATE).value,
             issue_date=issue_date, due_date=issue_date + timedelta(days=settings.invoice_due_days),
             period_start=period_start, period_end=period_end, old_index=last_billed, new_index=new_index,
-            kwh=sums.kwh, value_net=sums.value_net, vat_rate=vat_rate_on(issue_date), vat=sums.vat, total=sums.total,
+            kwh=kwh, value_net=value_net, vat_rate=vat_rate_on(issue_date), vat=vat, total=value_net + vat,
             balance_at_issue=None, correspondence_address=address, issued_by="billing", created_at=utc(issued_at))
         invoices.append(invoice)
         rows[line_t] += [dict(id=ids.take(line_t), invoice_id=invoice_id, position=p, kind=line.kind.value,
                               period_start=line.period_start, period_end=line.period_end, kwh=line.kwh,
-                              unit_price_net=line.unit_price_net, value_net=line.value_net, vat_rate=line.vat_rate,
-                              vat=line.vat, total=line.total) for p, line in enumerate(lines, start=1)]
+                              unit_price_net=line.unit_price_net, value_net=a[0], vat_rate=line.vat_rate,
+                              vat=a[1], total=a[2]) for p, (line, a) in enumerate(zip(lines, amounts, strict=True), 1)]
         if regularise:
             last_read = last_billed = new_index
             charged = []
         else:
             last_billed = new_index
-            charged.append(Charged(period_start, period_end, sums.kwh, invoice["vat_rate"]))
-        for k, (paid_at, amount, channel) in enumerate(_payments_of(rng, sums.total, issued_at, pays_until), 1):
+            charged.append(Charged(period_start, period_end, kwh, invoice["vat_rate"]))
+        for k, (paid_at, amount, channel) in enumerate(_payments_of(rng, invoice["total"], issued_at, pays_until), 1):
             if paid_at < now:
                 payments.append(dict(
                     id=None, contract_id=contract_id, amount=amount, paid_at=utc(paid_at), channel=channel,
@@ -447,6 +574,14 @@ def _account(pools: Pools, ids: Ids, sequences: Sequences, now: datetime, rows: 
     newest = next(((i["id"], i["total"]) for i in reversed(invoices) if i["total"] > 0), None)
     return Holder(str(rows[customer_t][-1]["kind"]), name, first, last, national_id, email, phone, address,
                   contract_id, place_id, pod, payment_code, client_code, newest)
+
+
+@lru_cache(maxsize=1 << 18)
+def _line_amounts(kwh: int, unit_price: Decimal, rate: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+    """A line's (net, VAT, total) by core.invoice_lines.Line's own rounding, once per (kWh, price, rate): the
+    Decimal arithmetic per line was the slowest part of generating rows."""
+    line = Line(LineKind.CONSUMPTION, date.min, date.min, kwh, unit_price, rate)
+    return line.value_net, line.vat, line.total
 
 
 def _balances_at_issue(invoices: list[dict], payments: list[dict]) -> None:
@@ -490,7 +625,7 @@ def _settle(ids: Ids, table: Table, invoices: list[dict], payments: list[dict]) 
 def workflow_paths() -> list[tuple[Workflow, str, list[Transition]]]:
     """Every state of every workflow with the shortest run of transitions from registration to it."""
     found = []
-    for wf in REGISTRY.values():
+    for wf in registry.latest_workflows():
         paths = {str(wf.initial): [wf.transition("register")]}
         frontier = [str(wf.initial)]
         while frontier:
@@ -513,7 +648,7 @@ def _actor(tr: Transition, rng: random.Random) -> tuple[str, str]:
 
 
 def _cases(pools: Pools, ids: Ids, sequences: Sequences, holders: list[Holder], now: datetime,
-           connection: Connection) -> dict[Table, list[dict]]:
+           head: tuple[int, str]) -> tuple[dict[Table, list[dict]], tuple[int, str]]:
     """Cases spread over every (workflow, state), each with the audit events of its run and, where its
     workflow asks for documents, the documents, all of them the same sample PDF's bytes. The state, the
     deadline and the audit trail are the engine's; effects (a new contract, a credit note, a refund
@@ -521,7 +656,7 @@ def _cases(pools: Pools, ids: Ids, sequences: Sequences, holders: list[Holder], 
     place_t, content_t, case_t, document_t, event_t = (TABLES[1], TABLES[7], TABLES[8], TABLES[9], TABLES[10])
     rng, out = pools.rng, {place_t: [], content_t: [], case_t: [], document_t: [], event_t: []}
     if not holders:
-        return out
+        return out, head
     pdf = sample_pdf("id_card", ["Document demonstrativ"])
     content_id = ids.take(content_t)
     out[content_t].append({"id": content_id, "data": pdf})
@@ -557,7 +692,7 @@ def _cases(pools: Pools, ids: Ids, sequences: Sequences, holders: list[Holder], 
         for tr in path:
             with clock_at(at):
                 if tr.sla:
-                    workflow_engine._apply_sla(deadline, wf, tr.sla)
+                    deadlines.apply_sla(deadline, wf, tr.sla)
             actor, role = _actor(tr, rng)
             events.append(dict(id=ids.take(event_t), case_id=case_id, subject=None, at=utc(at), actor=actor,
                                role=role, trigger=tr.trigger, from_state=previous, to_state=str(tr.dest),
@@ -581,18 +716,15 @@ def _cases(pools: Pools, ids: Ids, sequences: Sequences, holders: list[Holder], 
                 status=str(DocumentStatus.PENDING if state in waiting else DocumentStatus.APPROVED),
                 is_current=True, replaces_id=None, uploaded_by=STAFF_BY_ROLE[Role.CLERK], uploaded_at=utc(registered),
                 reviewed_by=None, reviewed_at=None, review_reason=None))
-    _chain(connection, events)
+    seq, previous = head
+    last = audit.chain_rows(events, previous=previous, first_seq=seq + 1)  # linked after the chain's head
     out[event_t] = events
-    return out
+    return out, (seq + len(events), last)
 
 
-def _chain(connection: Connection, events: list[dict]) -> None:
-    """Links the loaded events after the chain's head (core.audit.chain_rows) and moves the head to them."""
-    head_t = AuditHead.__table__
-    found = connection.execute(select(head_t.c.seq, head_t.c.hash).where(head_t.c.id == 1)).first()
-    seq, previous = found if found else (0, audit.GENESIS)
-    last = audit.chain_rows(events, previous=previous, first_seq=seq + 1)
-    values = {"id": 1, "seq": seq + len(events), "hash": last}
+def _store_head(connection: Connection, seq: int, last: str) -> None:
+    """The audit head moved to the last loaded event."""
+    values = {"id": 1, "seq": seq, "hash": last}
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    connection.execute(insert(head_t).values(**values).on_conflict_do_update(index_elements=["id"], set_=values))
-
+    connection.execute(insert(AuditHead.__table__).values(**values)
+                       .on_conflict_do_update(index_elements=["id"], set_=values))

@@ -13,7 +13,7 @@ from core.auth import Actor
 from core.db import UnitOfWork
 from core.ledger import account_ledger
 from core.models import Case, Contract, CreditNote, Invoice, Payment, PaymentAllocation, Role
-from workflows import REGISTRY
+from core.workflow.registry import workflow_of
 
 CHECKER = Actor("supervisor", Role.SUPERVISOR, "Verificare")
 ZERO = Decimal("0.00")
@@ -75,7 +75,7 @@ def check_case(engine: Engine, case_id: int) -> list[str]:
     trail ends in that state."""
     with UnitOfWork(engine) as uow:
         case = uow.session.get(Case, case_id)
-        wf = REGISTRY[case.case_type]
+        wf = workflow_of(case)
         last = uow.session.exec(select(audit.AuditEvent.to_state).where(audit.AuditEvent.case_id == case_id)
                                 .order_by(audit.AuditEvent.seq.desc()).limit(1)).first()
     problems = []

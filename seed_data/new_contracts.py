@@ -11,11 +11,11 @@ from sqlmodel import select
 
 from core.auth import BILLING, Actor
 from core.db import UnitOfWork
-from core.effects import close_contract
 from core.models import ConsumptionPlace, Contract, CustomerKind, clock_at
 from core.services.contracting import register_new_contract
 from core.services.intake import RIGHT_OF_USE
 from core.workdays import local_time
+from core.workflow.effects import close_contract
 from seed_data.accounts import Account
 from seed_data.fake import Fake
 from seed_data.holder_changes import ALL, NONE, SOME, CasePlan, CaseRunner, later_moments

@@ -18,7 +18,6 @@ from sqlmodel import SQLModel
 
 from core.auth import SYSTEM, customer_actor
 from core.billing import record_payment
-from core.effects import close_contract
 from core.errors import DomainError
 from core.models import CaseDocument, Contract, CustomerKind
 from core.online import access, delivery, payments
@@ -29,6 +28,7 @@ from core.queries import list_queue
 from core.services import cases, contracting, disputes, documents, intake
 from core.services.accounts import open_account
 from core.services.payments import register_payment, reverse_payment
+from core.workflow.effects import close_contract
 from seed_data.sample_documents import sample_pdf
 from tests.factories import (
     CLERK,

@@ -19,11 +19,17 @@ class RecordingPeer:
     port: int
     accepted: list[EmailMessage] = field(default_factory=list)
     received: list[bytes] = field(default_factory=list)  # each message's bytes as they came over the wire
+    connections: list[tuple] = field(default_factory=list)  # the client's (host, port) of each accepted message
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_DATA(self, _server, _session, envelope) -> str:
+    refused_recipients: set[str] = field(default_factory=set)  # answered 554, as a relay refusing a message
+
+    async def handle_DATA(self, _server, session, envelope) -> str:
+        if self.refused_recipients.intersection(envelope.rcpt_tos):
+            return "554 Transaction failed"
         message = email.message_from_bytes(envelope.content, policy=email.policy.SMTP)
         with self._lock:
+            self.connections.append(session.peer)
             self.accepted.append(message)
             self.received.append(envelope.content)
         return "250 Message accepted for delivery"

@@ -2,6 +2,8 @@
 demo data. Runs once per process and database URL; every later rerun only takes the cached engine."""
 
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -44,6 +46,27 @@ def bootstrap() -> Engine:
     return db.engine
 
 
+@dataclass
+class SeedClock:
+    """What the first-start bar says: the step, the time spent and the time left estimated from the rate
+    measured so far (no promise made in advance: a busy machine seeds several times slower). The bar never
+    moves back, though the builder's phases report their own fractions."""
+    clock: Callable[[], float] = time.monotonic
+    started: float = field(init=False)
+    done: float = field(init=False, default=0.0)
+
+    def __post_init__(self) -> None:
+        self.started = self.clock()
+
+    def text(self, fraction: float, step: str) -> str:
+        self.done = max(self.done, min(max(fraction, 0.0), 1.0))
+        elapsed = self.clock() - self.started
+        if self.done < 0.05 or elapsed < 1:  # too little measured yet to extrapolate from
+            return t("ui.bootstrap.measuring", step=step, elapsed=round(elapsed))
+        left = elapsed * (1 - self.done) / self.done
+        return t("ui.bootstrap.eta", step=step, elapsed=round(elapsed), left=max(1, round(left)))
+
+
 def _seed_if_empty(engine: Engine) -> None:
     from seed_data import builder  # imported only when seeding: the app runs without the seed package
 
@@ -55,8 +78,11 @@ def _seed_if_empty(engine: Engine) -> None:
         st.caption(t("ui.bootstrap.hint"))
         bar = st.progress(0.0, text=t("ui.bootstrap.starting"))
 
+    seed_clock = SeedClock()
+
     def progress(fraction: float, step: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=step)
+        text = seed_clock.text(fraction, step)
+        bar.progress(seed_clock.done, text=text)
 
     builder.build_demo(engine, accounts=settings.seed_accounts, cases=settings.seed_cases,
                        seed=settings.seed_random_seed, progress=progress)

@@ -4,12 +4,12 @@ one service with the version the page showed (a stale copy is refused with a cle
 import streamlit as st
 
 from core.auth import Actor
-from core.engine import ActionOption
 from core.i18n import t
-from core.ledger import format_lei
+from core.money import format_lei
 from core.queries import CaseView, DocumentView, TimelineEntry
 from core.services import cases, documents
 from core.validation import url_int
+from core.workflow.engine import ActionOption
 from ui import context
 from ui.widgets import (
     attempt,

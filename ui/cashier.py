@@ -5,8 +5,9 @@ import streamlit as st
 
 from core.auth import Actor
 from core.i18n import t
-from core.ledger import EntryKind, Ledger, format_lei
+from core.ledger import EntryKind, Ledger
 from core.models import Role
+from core.money import format_lei
 from core.services.payments import register_payment, reverse_payment
 from ui import context
 from ui.widgets import attempt, flash, show_field_errors

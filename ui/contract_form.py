@@ -5,9 +5,9 @@ import streamlit as st
 
 from core.i18n import t
 from core.models import Case
+from core.workflow.registry import workflow_of
 from ui import intake_form
 from ui.intake_form import Form
-from workflows import new_contract
 
 PREFIX = "contract"  # widget and session keys of this page
 CREATED = "contract_created"  # what the confirmation shows: number, e-mail, documents deadline, documents
@@ -33,7 +33,7 @@ def form_fields(kind: str) -> Form:
 def remember(case: Case) -> None:
     """Keeps what the confirmation shows, for the run after the form is gone."""
     due = case.due_date.strftime("%d.%m.%Y") if case.due_date else ""
-    documents = new_contract.WORKFLOW.required_documents(case.data["applicant_kind"])
+    documents = workflow_of(case).required_documents(case.data["applicant_kind"])
     st.session_state[CREATED] = (case.registration_number, case.data["email"], due, documents)
 
 

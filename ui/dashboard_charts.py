@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.dashboard import AGE_BUCKETS, Snapshot
 from core.i18n import current_language, t
-from core.ledger import format_lei
+from core.money import format_lei
 
 HEIGHT = 260
 ROW = alt.Step(28)  # a bar chart with one row per name grows with its rows: no label is dropped for lack of room

@@ -13,12 +13,12 @@ from core.auth import Actor
 from core.config import settings
 from core.dashboard import DashboardFilter, DeadlineList, Snapshot
 from core.i18n import t
-from core.ledger import format_lei
+from core.money import format_lei
 from core.queries import QueueFilter, today
+from core.workflow import registry
 from ui import context, report_widgets
 from ui import queue_widgets as queue
 from ui.widgets import deadline_text, local, plain
-from workflows import REGISTRY
 
 PERIOD, TYPE = "dashboard_period", "dashboard_type"
 TTL_SECONDS = 60
@@ -36,7 +36,7 @@ def filter_bar() -> DashboardFilter:
     left, right = st.columns([2, 1], vertical_alignment="bottom")
     chosen = left.date_input(_label("period"), value=(start, end), max_value=end, key=PERIOD, format="DD.MM.YYYY")
     days = [d for d in (chosen if isinstance(chosen, tuple | list) else [chosen]) if d] or [start, end]
-    case_type = right.selectbox(_label("type"), ["", *REGISTRY], key=TYPE,
+    case_type = right.selectbox(_label("type"), ["", *registry.names()], key=TYPE,
                                 format_func=lambda v: t(f"case_type.{v}") if v else _label("all_types"))
     return DashboardFilter(days[0], days[-1], case_type or None)  # a range still being picked: its first day
 

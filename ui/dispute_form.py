@@ -6,7 +6,8 @@ import streamlit as st
 
 from core.errors import DomainError
 from core.i18n import t
-from core.ledger import InvoiceDetail, format_lei
+from core.ledger import InvoiceDetail
+from core.money import format_lei
 from core.queries import find_invoice
 from core.services.disputes import CATEGORIES
 from core.validation import url_int

@@ -9,6 +9,7 @@ import streamlit as st
 from core.i18n import t
 from core.models import CustomerKind
 from core.services.intake import RIGHT_OF_USE
+from core.workflow import registry
 from workflows import holder_change
 
 CREATED = "intake_created"  # (case id, registration number, state) of the request just registered
@@ -85,7 +86,7 @@ def form_fields(kind: str, prefix: str = "intake", at_counter: bool = True) -> F
 
     st.markdown(f"##### {t('ui.intake.section_documents')}")
     st.caption(t("ui.intake.documents_hint"))
-    for doc_type in holder_change.WORKFLOW.required_documents(kind):
+    for doc_type in registry.latest(holder_change.WORKFLOW.name).required_documents(kind):
         form.uploads[doc_type] = st.file_uploader(t(f"document.{doc_type}"), type=UPLOAD_TYPES,
                                                   key=f"{prefix}_doc_{doc_type}", help=t("ui.intake.upload_help"))
         form.slots[f"doc_{doc_type}"] = st.empty()

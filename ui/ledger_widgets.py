@@ -21,9 +21,9 @@ from core.ledger import (
     Ledger,
     channel_label,
     entry_detail,
-    format_lei,
 )
 from core.ledger_export import export_ledger
+from core.money import format_lei
 from core.queries import Page
 from ui import context
 from ui.widgets import plain

@@ -7,7 +7,7 @@ import streamlit as st
 from core.handover import HandoverPreview
 from core.i18n import t
 from core.invoice_lines import StoredLine
-from core.ledger import format_lei
+from core.money import format_lei
 
 COLUMNS = ("kind", "period", "kwh", "unit_price", "value", "vat_rate", "vat", "total")
 

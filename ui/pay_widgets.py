@@ -6,8 +6,8 @@ import json
 import streamlit as st
 
 from core.i18n import t
-from core.ledger import format_lei
 from core.models import IntentStatus
+from core.money import format_lei
 from core.online.payments import AmountsDue, PaymentOutcome, PayWhat
 
 FOUND = "pay_found"  # the AmountsDue of this session's last successful lookup

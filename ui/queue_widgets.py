@@ -15,9 +15,9 @@ from core.i18n import t, t_plural
 from core.models import Role, User
 from core.queries import QueueFilter, QueueRow, QueueSort, SortKey
 from core.services import cases
+from core.workflow import registry
 from ui import context
 from ui.widgets import attempt, deadline_text, flash, plain
-from workflows import REGISTRY
 
 PAGE = "queue_page"
 SEARCH = "queue_search"
@@ -88,7 +88,7 @@ def from_params(params: Mapping[str, str]) -> QueueFilter:
         return validation.text_or_none(params.get(name), max_length)
 
     return QueueFilter(
-        case_type=get("type") if get("type") in REGISTRY else None, state=get("state"),
+        case_type=get("type") if get("type") in registry.names() else None, state=get("state"),
         assignee=get("assignee", validation.length_of(User.username)), overdue_only=get("overdue") == "1",
         search=get("q", validation.SEARCH_MAX) or "", open_only=get("all") != "1",
         due_soon_only=get("due_soon") == "1", category=get("category"),
@@ -177,9 +177,9 @@ def filter_bar(actor: Actor, staff: list[tuple[str, str, str]]) -> QueueFilter:
     search = st.text_input(t("ui.queue.search"), placeholder=t("ui.queue.search_hint"), key=SEARCH,
                            icon=":material/search:", on_change=_first_page)
     c1, c2, c3, c4 = st.columns([2, 2, 2, 1.6], vertical_alignment="bottom")
-    case_type = c1.selectbox(t("ui.queue.type"), [ANY, *REGISTRY], key=TYPE, on_change=_type_changed,
+    case_type = c1.selectbox(t("ui.queue.type"), [ANY, *registry.names()], key=TYPE, on_change=_type_changed,
                              format_func=lambda v: labels[ANY] if v == ANY else t(f"case_type.{v}"))
-    chosen = [REGISTRY[case_type]] if case_type else REGISTRY.values()
+    chosen = registry.tables(case_type or None)
     states = list(dict.fromkeys(s for wf in chosen for s in wf.states))
     if st.session_state.get(STATE, ANY) not in states:  # a state of another type (set before this run)
         st.session_state[STATE] = ANY

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core.i18n import t
-from core.ledger import format_lei
+from core.money import format_lei
 from core.services.refunds import ExportLine, RefundLine, payment_order_file
 from ui import context
 from ui.widgets import plain

@@ -12,9 +12,9 @@ from core.auth import Actor
 from core.i18n import t
 from core.queries import today
 from core.reports import REPORTS, Filters, Period, run_report
+from core.workflow import registry
 from core.xlsx import local_naive
 from ui import context
-from workflows import REGISTRY
 
 REPORT, PERIOD, CASE_TYPE = "reports_name", "reports_period", "reports_case_type"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,7 +30,7 @@ def choices() -> tuple[str, Period, Filters] | None:
                                format="DD.MM.YYYY")
     case_type = None
     if REPORTS[name].case_type_filter:
-        case_type = right.selectbox(t("ui.reports.case_type"), [None, *REGISTRY], key=CASE_TYPE,
+        case_type = right.selectbox(t("ui.reports.case_type"), [None, *registry.names()], key=CASE_TYPE,
                                     format_func=lambda c: t(f"case_type.{c}") if c else t("ui.reports.all_types"))
     if not isinstance(chosen, tuple | list) or len(chosen) != 2:
         st.info(t("ui.reports.pick_period"), icon=":material/date_range:")

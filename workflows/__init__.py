@@ -1,6 +1,6 @@
-"""Workflow definitions as data. Each module holds one declarative table; REGISTRY names them."""
+"""Workflow definitions as data. Each module holds one declarative table (a new version of a table is a new
+module beside the old one); TABLES lists those `core.workflow.registry` runs."""
 
 from workflows import holder_change, new_contract, payment_dispute, refund
 
-REGISTRY = {wf.name: wf for wf in (holder_change.WORKFLOW, new_contract.WORKFLOW, payment_dispute.WORKFLOW,
-                                   refund.WORKFLOW)}
+TABLES = (holder_change.WORKFLOW, new_contract.WORKFLOW, payment_dispute.WORKFLOW, refund.WORKFLOW)

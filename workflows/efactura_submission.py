@@ -5,7 +5,7 @@ engine runs on `Case` rows; issue 13 unifies them). Every step is done by the wo
 from enum import StrEnum
 
 from core.models import Role
-from core.workflow_spec import Sla, SlaAction, Transition, Workflow
+from core.workflow.spec import Sla, SlaAction, Transition, Workflow
 
 WORKER = frozenset({Role.SYSTEM})
 

@@ -3,7 +3,7 @@
 from enum import StrEnum
 
 from core.models import CustomerKind, Role
-from core.workflow_spec import DocumentRequirement, Sla, SlaAction, Transition, Workflow
+from core.workflow.spec import DocumentRequirement, Sla, SlaAction, Transition, Workflow
 
 PERSON, COMPANY = CustomerKind.PERSON.value, CustomerKind.COMPANY.value
 STAFF = frozenset({Role.CLERK, Role.SUPERVISOR})
@@ -57,7 +57,7 @@ WORKFLOW = Workflow(
             frozenset({Role.SUPERVISOR}),
             guards=("not_the_verifier", "old_contract_active", "handover_index_not_below_meter",
                     "handover_index_within_consumption"),
-            sla=Sla(SlaAction.STOP), effects=("issue_new_contract", "email_final_invoice", "close_case"),
+            sla=Sla(SlaAction.STOP), effects=("issue_new_contract", "close_case"),
             notify=("contract_issued",),
         ),
         Transition(
@@ -70,7 +70,8 @@ WORKFLOW = Workflow(
             sla=Sla(SlaAction.STOP), effects=("close_case",), notify=("rejected",),
         ),
         Transition(
-            "cancel", OPEN, State.CANCELLED, STAFF, requires=("reason",),
+            # the system actor too: the worker cancels a request whose documents never came (core.timed_jobs)
+            "cancel", OPEN, State.CANCELLED, STAFF | {Role.SYSTEM}, requires=("reason",),
             sla=Sla(SlaAction.STOP), effects=("close_case",), notify=("cancelled",),
         ),
         Transition(

@@ -4,7 +4,7 @@ for information (the deadline pauses meanwhile), and uphold it with a credit not
 from enum import StrEnum
 
 from core.models import CustomerKind, Role
-from core.workflow_spec import DocumentRequirement, Sla, SlaAction, Transition, Workflow
+from core.workflow.spec import DocumentRequirement, Sla, SlaAction, Transition, Workflow
 
 STAFF = frozenset({Role.CLERK, Role.SUPERVISOR})
 INTAKE = frozenset({Role.CLERK, Role.SUPERVISOR, Role.CUSTOMER, Role.SYSTEM})

@@ -6,7 +6,7 @@ file, and the bank's confirmation records the refund as a negative payment."""
 from enum import StrEnum
 
 from core.models import Role
-from core.workflow_spec import Sla, SlaAction, Transition, Workflow
+from core.workflow.spec import Sla, SlaAction, Transition, Workflow
 
 STAFF = frozenset({Role.CLERK, Role.SUPERVISOR})
 SUPERVISOR = frozenset({Role.SUPERVISOR})

@@ -1,6 +1,6 @@
 """Sending documents to RO e-Factura: `workflows/efactura_submission.py` run on `EfacturaSubmission` rows.
 
-The case engine (core/engine.py) runs on `Case` rows; binding it to another table would need a refactor
+The case engine (core/workflow/engine.py) runs on `Case` rows; binding it to another table would need a refactor
 (issue 13 unifies them), so this small runner drives the same declarative table with `transitions` the way
 the engine does (one shared machine, bound per use, `auto_transitions=False`) and records each step with
 `core.audit.record_action`.
@@ -128,7 +128,9 @@ def _sources(since: date):
     start = datetime.combine(since, time(), ZoneInfo(settings.timezone)).astimezone(UTC)
     return ((Invoice, (Invoice.issue_date >= since,), EfacturaSubmission.invoice_id, invoice_documents,
              lambda row: (row.issue_date, {"invoice_id": row.id})),
-            (CreditNote, (CreditNote.issued_at >= start,), EfacturaSubmission.credit_note_id, credit_note_documents,
+            # a credit note naming no invoice is a compensation (core.compensation): it corrects no invoice's VAT
+            (CreditNote, (CreditNote.issued_at >= start, col(CreditNote.invoice_id).is_not(None)),
+             EfacturaSubmission.credit_note_id, credit_note_documents,
              lambda row: (local_time(row.issued_at).date(), {"credit_note_id": row.id})))
 
 

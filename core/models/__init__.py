@@ -42,11 +42,13 @@ from core.models.payment_days import PaymentDay
 from core.models.previews import DocumentPreview
 from core.models.refunds import Refund, RefundExport
 from core.models.staff_access import SignInAttempt, StaffSession
+from core.models.timed import CaseReminder, Compensation
 from core.models.users import STAFF_ROLES, Role, User
 
 __all__ = [
     "AccessToken", "DeliveryChannel", "DeliveryConsent", "IntentStatus", "LookupAttempt", "LookupChallenge",
     "PaymentIntent", "TokenPurpose", "AuditEvent", "AuditHead", "AuditVerification", "Case", "CaseComment",
+    "CaseReminder", "Compensation",
     "CaseDocument", "ConsumptionPlace", "Contract", "CreditNote", "ContractStatus", "Customer", "CustomerKind",
     "DocumentContent", "DocumentPreview", "DocumentStatus", "EfacturaSubmission", "Invoice",
     "InvoiceKind", "InvoiceLine", "LineKind", "NumberSequence",

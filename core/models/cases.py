@@ -73,6 +73,7 @@ class Case(SQLModel, table=True):
     new_contract_id: int | None = Field(default=None, foreign_key="contract.id")
     verified_by: str | None = Field(default=None, max_length=64)
     closed_at: datetime | None = None
+    deadline_missed_at: datetime | None = None  # set once, by the worker, when a running deadline went past
     data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
     @declared_attr

@@ -30,13 +30,14 @@ class PaymentAllocation(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)  # aging as of a past day: what settled since
 
 
-# A credit issued on an invoice (an upheld dispute); it settles that invoice first (allocation rows),
-# then the oldest open ones, and lowers the balance.
+# A credit on an account: issued on an invoice (an upheld dispute), it settles that invoice first (allocation
+# rows), then the oldest open ones; without one (a missed-deadline compensation, core.compensation: no VAT
+# correction, so not an e-invoice) the oldest open ones. Either lowers the balance.
 class CreditNote(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, max_length=20)
     contract_id: int = Field(foreign_key="contract.id", index=True)
-    invoice_id: int = Field(foreign_key="invoice.id", index=True)
+    invoice_id: int | None = Field(default=None, foreign_key="invoice.id", index=True)
     case_id: int | None = Field(default=None, foreign_key="service_case.id")
     amount: Decimal = money_field()
     reason: str = Field(max_length=1000)

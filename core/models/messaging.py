@@ -19,8 +19,10 @@ class OutboxStatus(StrEnum):
 # claims it (claimed_by, until claimed_until) in a committed UPDATE that also counts the attempt, sends it
 # outside any transaction, and records the outcome only while the claim is still its own.
 class OutboxMessage(SQLModel, table=True):
-    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),
-                      Index("ix_outbox_sent_at", "sent_at"))  # "sent in the last hour" without a scan
+    __table_args__ = (Index("ix_outbox_sent_at", "sent_at"),  # "sent in the last hour" without a scan
+                      # the worker's batch (queued messages of a channel, transactional first, oldest first) read
+                      # in order, and the outbox page's counts per status (0018; it replaced status, next_attempt_at)
+                      Index("ix_outbox_claim_order", "status", "channel", "priority", "created_at", "id"))
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=8)  # email, sms
@@ -29,6 +31,7 @@ class OutboxMessage(SQLModel, table=True):
     body: str = Field(max_length=5000)
     template: str = Field(max_length=60)
     case_id: int | None = Field(default=None, foreign_key="service_case.id", index=True)
+    priority: int = 1  # 0 transactional, 1 bulk: set from the template by core.outbox.priority_of
     status: OutboxStatus = code_field(8, default=OutboxStatus.QUEUED)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow)

@@ -23,8 +23,8 @@ from core.auth import Actor, require_role
 from core.billing import record_payment
 from core.config import settings
 from core.errors import DomainError, ValidationFailed
-from core.ledger import format_lei
 from core.models import Contract, IntentStatus, Invoice, Payment, PaymentIntent, Role, utcnow
+from core.money import format_lei
 from core.online import access
 from core.online.processor import Checkout, MalformedNotification, Notification, Processor, Result, processor
 from core.outbox import queue_email

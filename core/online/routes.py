@@ -17,7 +17,7 @@ from starlette.routing import Route
 from core.config import settings
 from core.db import UnitOfWork
 from core.i18n import LANGUAGES, t
-from core.ledger import format_lei
+from core.money import format_lei
 from core.online import payments
 from core.online.limits import BodyLimit
 from core.online.processor import (

@@ -12,7 +12,6 @@ from sqlmodel import Session, select
 from core.auth import customer_actor
 from core.config import settings
 from core.documents import check_upload
-from core.engine import workflow_of
 from core.errors import DomainError, ValidationFailed
 from core.models import AccessToken, Case, CaseDocument, DocumentStatus, TokenPurpose, utcnow
 from core.online import access
@@ -20,6 +19,7 @@ from core.online.links import token_hash
 from core.row_lock import lock_row
 from core.services.intake import attach_document, receive_if_complete
 from core.validation import FieldError, text_or_none
+from core.workflow.registry import workflow_of
 
 SERVICE = "upload"
 INVALID = "online.upload.invalid_link"  # the same words for an unknown, expired or revoked link

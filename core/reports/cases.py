@@ -16,7 +16,7 @@ from core.overdue import deadline_missed
 from core.queries import today
 from core.reports.base import Column, Filters, Period, Report, Table, count, label, name_for, stream, yes_no
 from core.workdays import working_days_between
-from workflows import REGISTRY
+from core.workflow import registry
 
 ISSUE = "issue_contract"  # the event whose actor issued the new contract
 
@@ -33,10 +33,11 @@ def case_conditions(period: Period, filters: Filters) -> list:
 def states_shown(session: Session, conditions: list, filters: Filters) -> list[tuple[str, str]]:
     """(workflow, state) pairs that get a "reached on" column: the chosen type's (else every type's) states
     that at least one of the period's cases reached, in the workflow's order; a column nobody reached is noise."""
-    chosen = [REGISTRY[filters.case_type]] if filters.case_type else list(REGISTRY.values())
+    chosen = registry.tables(filters.case_type or None)
     reached = set(session.exec(select(AuditEvent.workflow, AuditEvent.to_state).distinct().where(
         col(AuditEvent.case_id).in_(select(Case.id).where(*conditions)))).all())
-    return [(wf.name, str(state)) for wf in chosen for state in wf.states if (wf.name, str(state)) in reached]
+    pairs = dict.fromkeys((wf.name, str(state)) for wf in chosen for state in wf.states)  # versions share states
+    return [pair for pair in pairs if pair in reached]
 
 
 def _columns(states: list[tuple[str, str]], several: bool) -> list[Column]:

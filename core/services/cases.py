@@ -2,11 +2,12 @@
 
 from sqlmodel import Session, select
 
-from core import engine, validation
+from core import validation
 from core.auth import Actor, require_role
 from core.errors import DomainError, NotFound, StaleCase, ValidationFailed
 from core.models import Case, CaseComment, Role, User
 from core.online.links import revoke_links
+from core.workflow import engine, notifications
 
 STAFF = (Role.CLERK, Role.SUPERVISOR)
 
@@ -80,7 +81,7 @@ def resend_upload_link(*, uow, case_id: int, expected_version: int, actor: Actor
             raise DomainError("upload_link.nothing_awaited")
         revoked = revoke_links(uow.session, case)
         engine.record_event(uow.session, case, actor, "resend_upload_link", revoked_links=revoked)
-        engine.notify(uow.session, case, "upload_link")
+        notifications.notify(uow.session, case, "upload_link")
         uow.commit()
         return case
 

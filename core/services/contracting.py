@@ -7,12 +7,13 @@ from sqlmodel import Session, col, select
 from core import validation
 from core.auth import Actor, require_role
 from core.errors import ValidationFailed
-from core.guards import place_is_contracted
 from core.models import Case, ConsumptionPlace, Role
 from core.online import access
 from core.row_lock import lock_row
 from core.services import intake
 from core.services.intake import COMMON_RULES, check_uploads
+from core.workflow import registry
+from core.workflow.guards import place_is_contracted
 from workflows import new_contract
 
 SERVICE = "new_contract"  # as the lookup limits count it
@@ -72,7 +73,7 @@ def register_new_contract(*, uow, actor: Actor, form: dict, uploads: list[tuple[
     """Validates everything first, then writes the case with its registration number, documents, audit
     events and confirmation e-mail in one transaction. Given `who` (a public visitor), the place lookup
     counts as a lookup attempt: past the limits it needs `solution`, a solved challenge (core.online.access)."""
-    wf = new_contract.WORKFLOW
+    wf = registry.latest(new_contract.WORKFLOW.name)  # new cases run the latest version
     require_role(actor, wf.transition("register").roles)
     clean = clean_form(form)
     checked = check_uploads(list(uploads), set(wf.required_documents(clean["applicant_kind"])))

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from core import allocation, engine, numbers, validation
+from core import allocation, numbers, validation
 from core.auth import Actor, require_role
 from core.config import settings
 from core.documents import check_upload
@@ -18,6 +18,7 @@ from core.search import fold
 from core.services.intake import attach_document, optional_email
 from core.validation import FieldError
 from core.workdays import local_time
+from core.workflow import engine, registry
 from workflows import payment_dispute
 
 CATEGORIES = ("wrong_reading", "estimated_consumption", "payment_not_recorded", "double_billing", "wrong_tariff",
@@ -53,7 +54,7 @@ def _check_invoice(session: Session, invoice: Invoice, amount: Decimal, today: d
 def open_dispute(*, uow, actor: Actor, invoice_id: int, form: dict, uploads: list[tuple[str, bytes]] = (),
                  channel: str = "counter", language: str = "ro") -> Case:
     """A dispute by a clerk for a customer (and later by the customer online) against one invoice."""
-    wf = payment_dispute.WORKFLOW
+    wf = registry.latest(payment_dispute.WORKFLOW.name)  # new cases run the latest version
     require_role(actor, wf.transition("register").roles)
     clean = validation.collect(form, RULES)
     email = optional_email(form.get("email"))

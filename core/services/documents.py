@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from core import audit, engine, validation
+from core import audit, validation
 from core.auth import Actor, require_role
 from core.documents import cached_preview, check_upload, render_preview, save_preview, store
 from core.errors import DomainError, NotFound, ValidationFailed
@@ -11,6 +11,7 @@ from core.preview_sandbox import Preview
 from core.services.cases import STAFF, load_case
 from core.services.intake import attach_document, receive_if_complete
 from core.validation import FieldError
+from core.workflow import engine
 
 
 def upload_document(*, uow, case_id: int, doc_type: str, file_name: str, data: bytes, actor: Actor,

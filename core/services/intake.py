@@ -3,7 +3,7 @@ current contract matched, then case, documents, audit and confirmation e-mail in
 
 from sqlmodel import Session, col, select
 
-from core import engine, numbers, validation
+from core import numbers, validation
 from core.auth import Actor, require_role
 from core.config import settings
 from core.documents import CheckedFile, check_upload, store
@@ -23,7 +23,8 @@ from core.row_lock import lock_row
 from core.search import address_matches, fold
 from core.validation import FieldError
 from core.workdays import local_time
-from core.workflow_spec import Workflow
+from core.workflow import engine, registry
+from core.workflow.spec import Workflow
 from workflows import holder_change
 
 RIGHT_OF_USE = ("owner", "co_owner", "heir", "spouse", "tenant", "other")
@@ -143,7 +144,7 @@ def register_holder_change(*, uow, actor: Actor, form: dict, uploads: list[tuple
                            channel: str = "counter", language: str = "ro") -> Case:
     """Validates everything first, then writes the case with its registration number, documents,
     audit events and confirmation e-mail in one transaction."""
-    wf = holder_change.WORKFLOW
+    wf = registry.latest(holder_change.WORKFLOW.name)  # new cases run the latest version
     require_role(actor, wf.transition("register").roles)  # before any lookup can reveal account data
     clean = clean_form(form)
     checked = check_uploads(list(uploads), set(wf.required_documents(clean["applicant_kind"])))

@@ -10,14 +10,13 @@ from decimal import Decimal
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from core import audit, engine, iban, numbers, validation
+from core import audit, iban, numbers, validation
 from core.auth import Actor, require_role
 from core.errors import DomainError, NotFound, ValidationFailed
 from core.i18n import t
-from core.ledger import format_lei
 from core.masking import mask_iban, mask_name, sees_personal_data
 from core.models import Case, ConsumptionPlace, Contract, Customer, Payment, Refund, RefundExport, Role, utcnow
-from core.money import money
+from core.money import format_lei, money
 from core.payment_order import Transfer, pain001, payment_csv
 from core.queries import READERS
 from core.refunds import refund_of, refundable
@@ -25,6 +24,7 @@ from core.row_lock import lock_row
 from core.search import fold
 from core.services.intake import optional_email
 from core.workdays import local_time
+from core.workflow import engine, registry
 from workflows import refund as refund_workflow
 from workflows.refund import State
 
@@ -45,7 +45,7 @@ def request_refund(*, uow, actor: Actor, contract_id: int, form: dict, channel: 
                    language: str = "ro") -> Case:
     """Registers a refund of a closed contract's credit to the IBAN given; every field is checked before
     anything is written, and the contract is held while the credit and the open cases are read."""
-    wf = refund_workflow.WORKFLOW
+    wf = registry.latest(refund_workflow.WORKFLOW.name)  # new cases run the latest version
     require_role(actor, wf.transition("register").roles)
     clean = validation.collect(form, RULES)
     email = optional_email(form.get("email"))

@@ -13,8 +13,8 @@ from sqlmodel import select
 from core.allocation import balance as contract_balance
 from core.db import UnitOfWork, get_engine
 from core.i18n import t
-from core.ledger import format_lei
 from core.models import Contract, ContractStatus, IntentStatus, Invoice, PaymentIntent
+from core.money import format_lei
 from tests.e2e.conftest import READY
 from tests.e2e.steps import settle, sign_in
 

@@ -31,10 +31,10 @@ from core.models import (
 from core.services.cases import fire_trigger
 from core.services.payments import register_payment
 from core.services.users import ensure_demo_users
+from core.workflow import registry
 from seed_data import bulk
 from seed_data.builder import build_demo
 from seed_data.checks import check_sample
-from workflows import REGISTRY
 
 ACCOUNTS, CASES = 300, 60
 NOW = datetime(2026, 3, 16, 9, 30, tzinfo=UTC)
@@ -60,7 +60,7 @@ def test_a_sample_re_read_through_the_services_holds_every_invariant(loaded, eng
 
 def test_cases_stand_in_every_state_of_every_workflow_with_their_audit_trail_and_documents(loaded, uow):
     found = set(rows(uow, select(Case.case_type, Case.state)))
-    assert found == {(wf.name, str(state)) for wf in REGISTRY.values() for state in wf.states}
+    assert found == {(wf.name, str(state)) for wf in registry.latest_workflows() for state in wf.states}
     events = Counter(rows(uow, select(audit.AuditEvent.case_id)))
     assert all(events[case_id] >= 1 for case_id in rows(uow, select(Case.id)))
     assert rows(uow, select(func.count()).select_from(CaseDocument))[0] > 0
@@ -101,7 +101,7 @@ def test_the_services_keep_issuing_unique_numbers_and_the_chain_holds_after_the_
     assert len(numbers) == len(set(numbers)) and invoice.invoice_number == max(numbers)
     payment = register_payment(uow=uow(), actor=CLERK, contract_id=contract_id, amount="25.00")
     assert payment.id > 0
-    wf = REGISTRY["holder_change"]
+    wf = registry.latest("holder_change")
     case_id, version = rows(uow, select(Case.id, Case.version).where(Case.case_type == wf.name,
                                                                       Case.state == str(wf.initial)))[0]
     fired = fire_trigger(uow=uow(), case_id=case_id, expected_version=version, trigger="reject", actor=CLERK,

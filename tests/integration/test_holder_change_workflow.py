@@ -6,6 +6,7 @@ from sqlmodel import select
 from core.errors import PermissionDenied, StaleCase, TransitionRefused
 from core.models import AuditEvent, Case, ConsumptionPlace, Contract, Customer, Invoice, OutboxMessage
 from core.services import cases
+from core.workflow import effects
 from tests.factories import (
     ANALYST,
     CLERK,
@@ -146,7 +147,7 @@ def test_a_failure_inside_a_transition_leaves_no_partial_rows(uow, monkeypatch):
     def broken_effect(ctx):
         raise RuntimeError("disk full")
 
-    monkeypatch.setitem(__import__("core.effects").effects.EFFECTS, "close_case", broken_effect)
+    monkeypatch.setitem(effects.EFFECTS, "close_case", broken_effect)
     with pytest.raises(RuntimeError, match="disk full"):
         fire(uow, case.id, "issue_contract", SUPERVISOR2)
     assert {m: count(uow, m) for m in before} == before

@@ -18,12 +18,12 @@ from core.ledger import (
     InvoiceStatus,
     account_ledger,
     find_accounts,
-    format_lei,
     invoice_detail,
     place_ledger,
 )
 from core.ledger_export import ledger_xlsx
 from core.models import Case, Contract, CreditNote, Customer, InvoiceKind, clock_at
+from core.money import format_lei
 from core.search import fold
 from core.services.disputes import open_dispute
 from core.services.payments import reverse_payment

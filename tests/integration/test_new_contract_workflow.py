@@ -8,13 +8,13 @@ from sqlmodel import select
 
 from core.auth import customer_actor
 from core.config import settings
-from core.effects import close_contract
 from core.errors import PermissionDenied, TransitionRefused, ValidationFailed
 from core.models import Case, ConsumptionPlace, Contract, Customer, OutboxMessage
 from core.online import access
 from core.queries import QueueFilter, list_queue
 from core.services.contracting import register_new_contract
 from core.services.documents import upload_document
+from core.workflow.effects import close_contract
 from tests.factories import (
     ANALYST,
     CLERK,

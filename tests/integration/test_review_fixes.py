@@ -9,7 +9,7 @@ from PIL import Image
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from core import billing, engine, numbers
+from core import billing, numbers
 from core.documents import preview_pages
 from core.errors import StaleCase, TransitionRefused
 from core.models import Case, ConsumptionPlace, Contract, InvoiceKind, OutboxMessage
@@ -17,6 +17,7 @@ from core.preview_sandbox import MAX_PREVIEW_PIXELS
 from core.queries import case_view, list_outbox
 from core.services import cases
 from core.services.cases import load_case
+from core.workflow import engine
 from tests.factories import (
     ADMIN,
     ANALYST,

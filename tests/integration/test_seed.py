@@ -27,12 +27,14 @@ from core.models import (
     InvoiceKind,
     InvoiceLine,
     LineKind,
+    OutboxMessage,
     clock_at,
 )
+from core.workflow.registry import workflow_of
 from seed_data import __main__ as seed_command
 from seed_data.builder import build, is_seeded
 from tests.settlement_invariants import check_contract
-from workflows import REGISTRY, holder_change
+from workflows import holder_change
 
 ACCOUNTS, CASES = 40, 20  # the first thirteen cases take every scenario once
 NOW = datetime(2026, 3, 16, 9, 30, tzinfo=UTC)  # a pinned clock: the same dataset on every run
@@ -60,6 +62,13 @@ def test_the_build_reports_its_counts_and_the_database_then_counts_as_seeded(see
 
 
 @pytest.mark.usefixtures("seeded")
+def test_the_demo_leaves_nothing_for_the_worker_to_mail_and_no_live_link_in_its_messages(uow):
+    messages = rows(uow, select(OutboxMessage))
+    assert messages and {m.status for m in messages} == {"sent"}
+    assert not any(re.search(r"token=[A-Za-z0-9_-]", m.body) for m in messages)
+
+
+@pytest.mark.usefixtures("seeded")
 def test_every_holder_change_state_is_seeded_with_received_cases_both_assigned_and_unassigned(uow):
     cases = rows(uow, select(Case).where(Case.case_type == holder_change.WORKFLOW.name))
     assert {case.state for case in cases} == set(holder_change.State)
@@ -80,7 +89,7 @@ def test_every_state_change_has_an_audit_event(uow):
         events = rows(uow, select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id))
         state = None
         for event in events:
-            if REGISTRY[case.case_type].transition(event.trigger):
+            if workflow_of(case).transition(event.trigger):
                 assert event.from_state == state, (case.registration_number, event.trigger)
             else:
                 assert event.from_state == event.to_state == state, (case.registration_number, event.trigger)

@@ -9,9 +9,9 @@ from google.protobuf.message import Message
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from core import engine
 from core.auth import Actor
 from core.models import Case, CaseComment, CaseDocument, Role
+from core.workflow import engine
 from tests.markdown_oracle import read
 
 # what an attacker types into every field: each one, left unescaped, is markup Streamlit would draw

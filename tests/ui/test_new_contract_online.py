@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from core.effects import close_contract
 from core.models import Case, Contract, OutboxMessage
 from core.online import access
 from core.services.contracting import register_new_contract
+from core.workflow.effects import close_contract
 from tests.factories import CLERK, PERSON_DOCS, SUPERVISOR, count, fire, make_account, pdf_upload, review_all
 from tests.ui.conftest import message_under, texts
 

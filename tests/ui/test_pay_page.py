@@ -11,8 +11,8 @@ from core.auth import SYSTEM, customer_actor
 from core.billing import record_payment
 from core.config import settings
 from core.i18n import t
-from core.ledger import format_lei
 from core.models import Contract, IntentStatus, PaymentIntent, clock_at, utcnow
+from core.money import format_lei
 from core.online import access, payments
 from core.online.processor import Checkout, Result, SandboxProcessor
 from tests.factories import invoice_for, make_account

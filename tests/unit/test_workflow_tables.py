@@ -3,12 +3,12 @@
 import pytest
 
 from core.config import settings
-from core.effects import EFFECTS
-from core.guards import GUARDS
 from core.i18n import _catalog, t
-from workflows import REGISTRY
+from core.workflow import registry
+from core.workflow.effects import EFFECTS
+from core.workflow.guards import GUARDS
 
-WORKFLOWS = list(REGISTRY.values())
+WORKFLOWS = registry.tables()
 
 
 @pytest.mark.parametrize("wf", WORKFLOWS, ids=lambda wf: wf.name)

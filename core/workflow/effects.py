@@ -8,7 +8,6 @@ from sqlmodel import Session, select
 
 from core import allocation, billing, numbers, refunds
 from core.errors import TransitionRefused
-from core.guards import GuardContext, place_is_contracted
 from core.handover import final_period
 from core.models import (
     ConsumptionPlace,
@@ -18,11 +17,14 @@ from core.models import (
     Customer,
     Invoice,
     InvoiceKind,
+    Refund,
     utcnow,
 )
+from core.money import format_lei
 from core.row_lock import lock_row
 from core.search import fold
 from core.workdays import local_time
+from core.workflow.guards import GuardContext, place_is_contracted
 
 
 def record_verifier(ctx: GuardContext) -> dict:
@@ -120,7 +122,27 @@ def issue_credit_note(ctx: GuardContext) -> dict:
     return {"credit_note": note.number, "credit_amount": str(note.amount)}
 
 
+def record_refund_payment(ctx: GuardContext) -> dict:
+    """The bank confirmed the transfer: the refund becomes a negative payment, once per case."""
+    session, case = ctx.session, ctx.case
+    contract = lock_row(session, Contract, case.old_contract_id)
+    refund = lock_row(session, Refund, refunds.refund_of(session, case.id).id)
+    if refund.payment_id is not None:
+        raise TransitionRefused("refund.already_paid")
+    payment = refunds.record_refund(session, contract=contract, amount=case.credit_amount,
+                                    reference=f"refund:{case.registration_number}", actor=ctx.actor)
+    refund.payment_id = payment.id
+    session.add(refund)
+    session.flush()
+    return {"refund_payment": payment.reference, "refunded": str(-payment.amount)}
+
+
+def note_refund_amount(ctx: GuardContext) -> dict:
+    """The approved amount, as the customer's message says it."""
+    return {"refund_amount": format_lei(ctx.case.credit_amount)}
+
+
 EFFECTS: dict[str, Callable[[GuardContext], dict]] = {
     fn.__name__: fn for fn in (record_verifier, close_case, reopen_case, issue_new_contract, record_credit_proposal,
-                               issue_credit_note)
-} | refunds.EFFECTS
+                               issue_credit_note, record_refund_payment, note_refund_amount)
+}

@@ -1,5 +1,6 @@
 """Named guard predicates used by workflow tables. Each returns None when the transition may go
-ahead, or the catalog key of the reason it may not."""
+ahead, or the catalog key of the reason it may not. A guard reads what it needs from its GuardContext
+(the case, the actor, the case's own workflow table, the fields typed with the action)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from core.models import (
     ContractStatus,
     DocumentStatus,
 )
+from core.validation import index_refusal
+from core.workflow.spec import Workflow
 
 
 @dataclass
@@ -24,6 +27,7 @@ class GuardContext:
     session: Session
     case: Case
     actor: Actor
+    workflow: Workflow  # the table the case runs (its own version)
     fields: dict = field(default_factory=dict)
 
     def current_documents(self) -> list[CaseDocument]:
@@ -32,9 +36,7 @@ class GuardContext:
         ))
 
     def required_documents(self) -> list[str]:
-        from core.engine import workflow_of
-
-        return workflow_of(self.case).required_documents(self.case.data["applicant_kind"])
+        return self.workflow.required_documents(self.case.data["applicant_kind"])
 
 
 def all_required_documents_present(ctx: GuardContext) -> str | None:
@@ -92,8 +94,6 @@ def handover_index_not_below_meter(ctx: GuardContext) -> str | None:
 def handover_index_within_consumption(ctx: GuardContext) -> str | None:
     """The index is not above the meter's last reading by more than the maximum consumption since a reading
     (the meter may have been read since the request; a request stored before the bound existed is caught here)."""
-    from core.validation import index_refusal
-
     place = ctx.session.get(ConsumptionPlace, ctx.case.place_id)
     index = ctx.case.data.get("handover_index")
     if isinstance(index, int) and place and index_refusal(index, place.last_index) == "high":
@@ -101,7 +101,7 @@ def handover_index_within_consumption(ctx: GuardContext) -> str | None:
     return None
 
 
-# The two amount guards judge the amount typed with the action; while the action is only being
+# The amount guards judge the amount typed with the action; while the action is only being
 # listed there is no amount yet, so they let it be offered (firing always carries one).
 def credit_within_dispute(ctx: GuardContext) -> str | None:
     amount = ctx.fields.get("amount")
@@ -119,12 +119,29 @@ def not_the_proposer(ctx: GuardContext) -> str | None:
     return "guard.own_proposal" if ctx.case.credit_proposed_by == ctx.actor.username else None
 
 
+def refund_within_credit(ctx: GuardContext) -> str | None:
+    """Never more than the contract's refundable credit: the amount typed when proposed, the proposed amount
+    when approved (a fired trigger always carries fields, at least the reason; a listed one none)."""
+    amount = (ctx.fields.get("amount") or ctx.case.credit_amount) if ctx.fields else None
+    if amount is None:
+        return None
+    return "guard.refund_above_credit" if amount > refunds.refundable(ctx.session, ctx.case.old_contract_id) else None
+
+
+def refund_within_threshold(ctx: GuardContext) -> str | None:
+    """Above the threshold a refund is proposed, and a supervisor other than the proposer approves it."""
+    amount = ctx.fields.get("amount")
+    above = amount is not None and amount > settings.refund_approval_threshold
+    return "guard.refund_needs_approval" if above else None
+
+
 GUARDS: dict[str, Callable[[GuardContext], str | None]] = {
     fn.__name__: fn
     for fn in (
         all_required_documents_present, all_documents_approved, has_rejected_document,
         not_the_verifier, no_other_open_case_on_place, old_contract_active, place_has_no_active_contract,
         handover_index_not_below_meter, handover_index_within_consumption,
-        credit_within_dispute, credit_within_threshold, not_the_proposer,
+        credit_within_dispute, credit_within_threshold, not_the_proposer, refund_within_credit,
+        refund_within_threshold,
     )
-} | refunds.GUARDS
+}

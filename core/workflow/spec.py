@@ -1,5 +1,5 @@
 """The vocabulary workflow definitions are written in. Definitions in `workflows/` are data built
-from these types; `core.engine` runs them."""
+from these types; `core.workflow.registry` finds them by (name, version) and `core.workflow.engine` runs them."""
 
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -28,10 +28,10 @@ class Transition:
     source: tuple[str, ...]
     dest: str
     roles: frozenset[Role]
-    guards: tuple[str, ...] = ()  # names in core.guards.GUARDS
+    guards: tuple[str, ...] = ()  # names in core.workflow.guards.GUARDS
     requires: tuple[str, ...] = ()  # fields the actor must give, e.g. "reason"
     sla: Sla | None = None
-    effects: tuple[str, ...] = ()  # names in core.effects.EFFECTS, run after the state changes
+    effects: tuple[str, ...] = ()  # names in core.workflow.effects.EFFECTS, run after the state changes
     notify: tuple[str, ...] = ()  # message templates queued to the applicant
     staff_action: bool = True  # offered as a button to staff
 

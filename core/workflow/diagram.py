@@ -1,7 +1,7 @@
 """The workflow diagram (Graphviz DOT) with the case's current state highlighted."""
 
 from core.i18n import t
-from core.workflow_spec import Workflow
+from core.workflow.spec import Workflow
 
 
 def workflow_dot(wf: Workflow, current: str) -> str:

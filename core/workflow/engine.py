@@ -1,0 +1,205 @@
+"""The one workflow engine. It runs any table of `core.workflow.registry` on `transitions`: role check,
+required fields, guards, state change, effects and audit event, then publishes the domain events the
+transition produced (core.workflow.events) and returns them. Deadlines, messages and upload links are the
+subscribers' work (core.workflow.subscribers). All in the caller's transaction: helpers never commit, and a
+refusal raises before anything is written."""
+
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlmodel import Session
+from transitions import Machine
+
+from core import audit, validation
+from core.auth import SYSTEM, Actor
+from core.errors import PermissionDenied, TransitionRefused, ValidationFailed
+from core.models import AuditEvent, Case, DocumentStatus, utcnow
+from core.workflow import events, registry
+from core.workflow.effects import EFFECTS
+from core.workflow.guards import GUARDS, GuardContext
+from core.workflow.registry import workflow_of
+from core.workflow.spec import Transition, Workflow
+
+
+@dataclass(frozen=True)
+class ActionOption:
+    """A trigger as one user sees it on one case: allowed, or the reason it is not."""
+
+    trigger: str
+    allowed: bool
+    reason_key: str | None
+    requires: tuple[str, ...]
+
+
+class _CaseModel:
+    """What `transitions` binds to: a small wrapper forwarding `state` to the row (a SQLModel row
+    itself rejects the attributes the machine injects)."""
+
+    def __init__(self, case: Case):
+        self.case = case
+
+    @property
+    def state(self) -> str:
+        return self.case.state
+
+    @state.setter
+    def state(self, value: str) -> None:
+        self.case.state = str(value)
+
+
+_machine_lock = threading.Lock()
+_machines: dict[int, tuple[Workflow, Machine]] = {}  # by id of the table, which the entry keeps alive
+
+
+def _machine(wf: Workflow) -> Machine:
+    """The table's shared machine, built once per table (each version is its own table)."""
+    with _machine_lock:
+        if id(wf) not in _machines:
+            _machines[id(wf)] = (wf, _build_machine(wf))
+        return _machines[id(wf)][1]
+
+
+def _build_machine(wf: Workflow) -> Machine:
+    # plain strings: given Enum members, transitions would name states by the member name
+    machine = Machine(model=None, states=[str(s) for s in wf.states], initial=str(wf.initial),
+                      auto_transitions=False)
+    for tr in wf.transitions:
+        if tr.source:
+            machine.add_transition(tr.trigger, [str(s) for s in tr.source], str(tr.dest))
+    return machine
+
+
+@contextmanager
+def _bound(case: Case):
+    """Binds the case to its workflow's shared machine for one use, then releases it."""
+    machine = _machine(workflow_of(case))
+    model = _CaseModel(case)
+    with _machine_lock:
+        machine.add_model(model, initial=str(case.state))
+        try:
+            yield model
+        finally:
+            machine.remove_model(model)
+
+
+def _refusal(ctx: GuardContext, tr: Transition, fields: dict, check_fields: bool) -> str | None:
+    """The first reason the transition may not fire now, or None."""
+    if ctx.case.state not in tr.source:
+        return "engine.wrong_state"
+    if ctx.actor.role not in tr.roles:
+        return "engine.role"
+    if check_fields:
+        for name in tr.requires:
+            if not str(fields.get(name) or "").strip():
+                return f"engine.requires_{name}"
+    for guard in tr.guards:
+        reason = GUARDS[guard](ctx)
+        if reason:
+            return reason
+    return None
+
+
+def available_actions(session: Session, case: Case, actor: Actor) -> list[ActionOption]:
+    """Every staff trigger leaving the case's state, each allowed or with the reason it is not."""
+    wf = workflow_of(case)
+    ctx = GuardContext(session, case, actor, wf)
+    with _bound(case) as model:
+        triggers = [tr for tr in wf.transitions if tr.staff_action and model.may_trigger(tr.trigger)]
+    return [
+        ActionOption(tr.trigger, reason is None, reason, tr.requires)
+        for tr in triggers
+        for reason in [_refusal(ctx, tr, {}, check_fields=False)]
+    ]
+
+
+def can_fire(session: Session, case: Case, trigger: str, actor: Actor) -> bool:
+    wf = workflow_of(case)
+    tr = wf.transition(trigger)
+    return bool(tr and tr.source) and _refusal(GuardContext(session, case, actor, wf), tr, {},
+                                               check_fields=False) is None
+
+
+def fire(session: Session, case: Case, trigger: str, actor: Actor, **fields) -> list[events.CaseEvent]:
+    """Moves the case by `trigger` and returns the events it produced, or raises TransitionRefused or
+    PermissionDenied having changed nothing."""
+    wf = workflow_of(case)
+    tr = wf.transition(trigger)
+    if tr is None or not tr.source:
+        raise TransitionRefused("engine.unknown_trigger", trigger=trigger)
+    if "amount" in tr.requires:
+        fields["amount"] = _amount(fields.get("amount"))
+    fields["reason"] = _reason(fields.get("reason"))
+    ctx = GuardContext(session, case, actor, wf, fields)
+    reason = _refusal(ctx, tr, fields, check_fields=True)
+    if reason == "engine.role":
+        raise PermissionDenied()
+    if reason:
+        raise TransitionRefused(reason)
+    before = case.state
+    with _bound(case) as model:
+        model.trigger(trigger)
+    return _after_change(ctx, tr, before)
+
+
+def _amount(value) -> Decimal:
+    try:
+        return validation.amount(value)
+    except validation.FieldError as err:
+        raise ValidationFailed({"amount": (err.key, err.params)}) from None
+
+
+def _reason(value) -> str | None:
+    """The reason as the audit trail (and a credit note) keeps it: clean multi-line text within the column."""
+    try:
+        return validation.optional_text(value, validation.REASON_MAX, multiline=True)
+    except validation.FieldError as err:
+        raise ValidationFailed({"reason": (err.key, err.params)}) from None
+
+
+def start(session: Session, case: Case, actor: Actor) -> list[events.CaseEvent]:
+    """Registers a new case in the initial state of its workflow's latest version through the `register` row
+    of the table, and returns the events it produced."""
+    wf = registry.latest(case.case_type)
+    tr = wf.transition("register")
+    if actor.role not in tr.roles:
+        raise PermissionDenied()
+    case.state = str(wf.initial)
+    case.workflow_version = wf.version
+    session.add(case)
+    session.flush()
+    return _after_change(GuardContext(session, case, actor, wf), tr, None)
+
+
+def _after_change(ctx: GuardContext, tr: Transition, before: str | None) -> list[events.CaseEvent]:
+    case, session = ctx.case, ctx.session
+    details = {}
+    for effect in tr.effects:
+        details.update(EFFECTS[effect](ctx))
+    reason = (ctx.fields.get("reason") or "").strip() or None
+    record_event(session, case, ctx.actor, tr.trigger, reason=reason, from_state=before, **details)
+    produced = events.produced_by(tr, case, before, reason, details)
+    events.publish(session, produced)
+    return produced
+
+
+def record_event(session: Session, case: Case, actor: Actor, trigger: str, *, reason: str | None = None,
+                 from_state: str | None = "", **details) -> AuditEvent:
+    """Appends the audit event for any change to a case (chained at commit: core.audit) and touches the case
+    so its version moves."""
+    case.updated_at = utcnow()
+    session.add(case)
+    session.flush()
+    return audit.append(session, AuditEvent(
+        case_id=case.id, actor=actor.username, role=actor.role, trigger=trigger,
+        from_state=case.state if from_state == "" else from_state, to_state=case.state, reason=reason,
+        workflow=case.case_type, workflow_version=case.workflow_version, details=details,
+    ))
+
+
+def awaited_documents(session: Session, case: Case) -> list[str]:
+    """Required document types not yet sent, or sent and rejected."""
+    ctx = GuardContext(session, case, SYSTEM, workflow_of(case))
+    present = {d.doc_type for d in ctx.current_documents() if d.status != DocumentStatus.REJECTED}
+    return [d for d in ctx.required_documents() if d not in present]
