@@ -3,9 +3,9 @@ signed-in role only its own pages (a page left out cannot be opened, not even by
 
 import streamlit as st
 
-from core.dashboard import READERS as DASHBOARD_READERS
-from core.i18n import LANGUAGES, t
+from core.cases.dashboard import READERS as DASHBOARD_READERS
 from core.models import Role
+from core.platform.i18n import LANGUAGES, t
 from core.reports.base import READERS as REPORT_READERS
 from ui import context
 from ui.bootstrap import bootstrap

@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from core.online.routes import ROUTES
-from core.session_routes import SESSION_ROUTES
+from core.staff.session_routes import SESSION_ROUTES
 
 # app.py routes every page with st.navigation. Streamlit decides on a process's first script run whether
 # the pages/ folder is a legacy multipage app; a first visitor arriving by a deep link (an e-mailed upload

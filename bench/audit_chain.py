@@ -1,4 +1,4 @@
-"""Audit chain benchmark: how long `python -m core.audit verify` takes for N chained rows, and what the
+"""Audit chain benchmark: how long `python -m core.platform.audit verify` takes for N chained rows, and what the
 chain adds to one audited transaction (appending a row and moving the head) beside the same transaction
 without an audit row.
 
@@ -17,9 +17,9 @@ from pathlib import Path
 
 from sqlalchemy import insert, text
 
-from core import audit
-from core.db import UnitOfWork, create_schema, get_engine
 from core.models import AuditEvent, AuditHead, NumberSequence
+from core.platform import audit
+from core.platform.db import UnitOfWork, create_schema, get_engine
 
 BATCH = 10_000
 APPENDS = 300

@@ -28,9 +28,9 @@ def generate(db: Path, invoices: int) -> None:
     from sqlalchemy import insert
     from stdnum.ro import cnp, cui
 
-    from core.db import create_schema, get_engine
     from core.efactura.address import LOCALITIES
     from core.models import ConsumptionPlace, Contract, Customer, Invoice, InvoiceLine
+    from core.platform.db import create_schema, get_engine
 
     engine = get_engine(f"sqlite:///{db}")
     create_schema(engine)
@@ -90,11 +90,11 @@ def _period():
 def run_variant(variant: str, db: Path, out: Path, sample: int) -> None:
     from sqlmodel import select
 
-    from core.db import UnitOfWork, get_engine
     from core.efactura.document import invoice_documents
     from core.efactura.export import export_period
     from core.efactura.ubl import to_xml
     from core.models import Invoice
+    from core.platform.db import UnitOfWork, get_engine
 
     uow = UnitOfWork(get_engine(f"sqlite:///{db}"))
     out.mkdir(parents=True, exist_ok=True)

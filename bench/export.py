@@ -26,9 +26,9 @@ def generate(db: Path, cases: int) -> None:
     """Holder-change cases across 2026 with their audit events (register, documents, verify, issue)."""
     from sqlalchemy import insert
 
-    from core.audit import GENESIS, chain_rows
-    from core.db import create_schema, get_engine
     from core.models import AuditEvent, AuditHead, Case
+    from core.platform.audit import GENESIS, chain_rows
+    from core.platform.db import create_schema, get_engine
 
     engine = get_engine(f"sqlite:///{db}")
     create_schema(engine)
@@ -68,11 +68,11 @@ def generate(db: Path, cases: int) -> None:
 
 def _report_rows(db: Path):
     """The cases report's headings and rows, as our exporter gets them, with Excel-ready datetimes."""
-    from core.auth import Actor
-    from core.db import UnitOfWork, get_engine
     from core.models import Role
+    from core.platform.db import UnitOfWork, get_engine
+    from core.platform.xlsx import local_naive
     from core.reports import REPORTS, Filters
-    from core.xlsx import local_naive
+    from core.staff.auth import Actor
 
     uow = UnitOfWork(get_engine(f"sqlite:///{db}"))
     uow.__enter__()
@@ -92,10 +92,10 @@ def _period():
 def run_variant(variant: str, db: Path, out: Path) -> None:
     started = time.perf_counter()
     if variant == "ours":
-        from core.auth import Actor
-        from core.db import UnitOfWork, get_engine
         from core.models import Role
+        from core.platform.db import UnitOfWork, get_engine
         from core.reports import Filters, run_report
+        from core.staff.auth import Actor
 
         run_report(uow=UnitOfWork(get_engine(f"sqlite:///{db}")), actor=Actor("bench", Role.SUPERVISOR),
                    name="cases", period=_period(), filters=Filters("holder_change"), out=str(out))

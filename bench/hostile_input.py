@@ -32,8 +32,8 @@ def main() -> int:
     from sqlalchemy import text
     from sqlmodel import SQLModel
 
-    from core.config import settings
-    from core.db import UnitOfWork, create_schema, get_engine
+    from core.platform.config import settings
+    from core.platform.db import UnitOfWork, create_schema, get_engine
 
     settings.database_url = url  # the notification route opens its own unit of work on the configured database
     engine = get_engine(url)

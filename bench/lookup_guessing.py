@@ -20,13 +20,13 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 from stdnum.ro import cnp
 
-from core.auth import SYSTEM
-from core.config import settings
-from core.db import UnitOfWork, create_schema, get_engine
-from core.errors import DomainError
 from core.models import Customer, CustomerKind
 from core.online import access, challenges
+from core.platform.config import settings
+from core.platform.db import UnitOfWork, create_schema, get_engine
+from core.platform.errors import DomainError
 from core.services.accounts import open_account
+from core.staff.auth import SYSTEM
 
 HOLDER_CNP = "1800101221144"
 

@@ -18,17 +18,17 @@ import pandas as pd
 from sqlalchemy import func
 from sqlmodel import select
 
-from core import dashboard, queries
-from core.auth import Actor
-from core.db import UnitOfWork, create_schema, get_engine
+from core.accounts.ledger import account_ledger, find_accounts, invoice_detail
+from core.cases import dashboard, queries
 from core.efactura.export import export_period
-from core.ledger import account_ledger, find_accounts, invoice_detail
 from core.models import Case, Contract, Customer, Invoice, Role
 from core.online.invoice_copy import pdf_for
+from core.platform.db import UnitOfWork, create_schema, get_engine
 from core.reports import REPORTS, Filters, Period, run_report
 from core.services.cases import fire_trigger
 from core.services.payments import register_payment
 from core.services.users import ensure_demo_users
+from core.staff.auth import Actor
 from core.workflow import registry
 from seed_data import bulk
 from seed_data.builder import is_seeded

@@ -3,7 +3,7 @@ localhost (aiosmtpd, recording every message it accepts), on SQLite and on Postg
 SIGKILLed right after the peer accepted a message and the message is retried after its lease. Prints, per
 database: messages, workers, accepted by the peer, duplicates (the same Message-ID accepted twice), rows
 marked sent, seconds and messages per second, with one SMTP connection per message (the baseline) and one
-per batch (core.worker.smtp_session); then real `python -m core.worker` processes: how long a payment
+per batch (core.platform.worker.smtp_session); then real `python -m core.platform.worker` processes: how long a payment
 receipt queued behind the backlog waits until the peer has it; and what a kill left and its retry carried.
 
     python -m bench outbox [--messages 300] [--workers 2]
@@ -30,8 +30,8 @@ def child(mode: str) -> None:
     ("drain-batch"), or dies by SIGKILL just after the SMTP peer has accepted its first message ("die-after-send")."""
     from contextlib import nullcontext
 
-    from core import worker
-    from core.db import UnitOfWork
+    from core.platform import worker
+    from core.platform.db import UnitOfWork
 
     if mode == "die-after-send":
         def send(message):
@@ -54,8 +54,8 @@ def fresh_database(url: str, messages: int) -> None:
     from sqlalchemy import text
     from sqlmodel import SQLModel
 
-    from core.db import UnitOfWork, create_schema, get_engine
-    from core.outbox import queue_email
+    from core.platform.db import UnitOfWork, create_schema, get_engine
+    from core.platform.outbox import queue_email
 
     engine = get_engine(url)
     with engine.begin() as conn:
@@ -80,8 +80,8 @@ def workers(url: str, peer, count: int, mode: str = "drain") -> list[subprocess.
 def statuses(url: str) -> Counter:
     from sqlmodel import select
 
-    from core.db import UnitOfWork, get_engine
     from core.models import OutboxMessage
+    from core.platform.db import UnitOfWork, get_engine
 
     with UnitOfWork(get_engine(url)) as uow:
         return Counter(uow.session.exec(select(OutboxMessage.status)))
@@ -107,19 +107,19 @@ def race(name: str, url: str, messages: int, count: int, mode: str) -> None:
 
 
 def receipt_wait(name: str, url: str, messages: int, count: int) -> None:
-    """`count` real worker loops (`python -m core.worker`) start on a backlog of `messages`; a receipt is
+    """`count` real worker loops (`python -m core.platform.worker`) start on a backlog of `messages`; a receipt is
     queued behind it; prints seconds until the peer has the receipt and until it has everything."""
     from decimal import Decimal
 
-    from core.db import UnitOfWork, get_engine
-    from core.outbox import queue_email
+    from core.platform.db import UnitOfWork, get_engine
+    from core.platform.outbox import queue_email
     from tests.smtp_peer import smtp_peer
 
     fresh_database(url, messages)
     with smtp_peer() as peer:
         env = {**os.environ, "DATABASE_URL": url, "SMTP_HOST": peer.host, "SMTP_PORT": str(peer.port),
                "SMTP_STARTTLS": "false", "PYTHONPATH": str(ROOT)}
-        procs = [subprocess.Popen([sys.executable, "-m", "core.worker", "--interval", "15"], cwd=ROOT, env=env,
+        procs = [subprocess.Popen([sys.executable, "-m", "core.platform.worker", "--interval", "15"], cwd=ROOT, env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(count)]
         try:
             while not peer.accepted:
@@ -146,10 +146,10 @@ def receipt_wait(name: str, url: str, messages: int, count: int) -> None:
 
 
 def killed(name: str, url: str) -> None:
-    from core.config import settings
-    from core.db import UnitOfWork, get_engine
     from core.models import OutboxMessage, clock_at, utcnow
-    from core.worker import deliver_due, smtp_sender
+    from core.platform.config import settings
+    from core.platform.db import UnitOfWork, get_engine
+    from core.platform.worker import deliver_due, smtp_sender
     from tests.smtp_peer import smtp_peer
 
     fresh_database(url, 1)
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> None:
             for mode in ("drain", "drain-batch"):
                 race(name, url, args.messages, args.workers, mode)
         print()
-        print("| database | backlog | `core.worker` processes | receipt at the peer after s | backlog sent after s |")
+        print("| database | backlog | `core.platform.worker` processes | receipt at the peer after s | backlog sent after s |")
         print("| --- | --- | --- | --- | --- |")
         for name, url in databases:
             receipt_wait(name, url, args.messages, args.workers)

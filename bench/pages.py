@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from core.i18n import t
+from core.platform.i18n import t
 
 GOAL_LOAD_MS, GOAL_NAVIGATION_MS = 1000, 500
 # page address -> the sidebar label that opens it (the case and invoice pages need a record to show)

@@ -1,4 +1,4 @@
-"""Free-text masking cost: how long core.masking.scrub takes per reason, for the kinds of text an
+"""Free-text masking cost: how long core.staff.masking.scrub takes per reason, for the kinds of text an
 analyst's audit report or an admin's outbox page scrubs (no digits; an invoice id; a phone; a CNP; a
 long message with all of them), and so how many reasons a second an export can scrub (1 / time:
 a million reasons at 100 µs each add 100 s). plain() (the
@@ -10,7 +10,7 @@ markdown escaper every page uses for user text) is measured the same way.
 import argparse
 import time
 
-from core.masking import scrub
+from core.staff.masking import scrub
 from ui.widgets import plain
 
 NAME = "Ionescu Maria"

@@ -13,13 +13,13 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from core import signin, staff_sessions
-from core.auth import SYSTEM
-from core.config import settings
-from core.db import UnitOfWork, create_schema, get_engine
-from core.errors import DomainError
 from core.models import Role, User
+from core.platform.config import settings
+from core.platform.db import UnitOfWork, create_schema, get_engine
+from core.platform.errors import DomainError
 from core.services.users import create_user
+from core.staff import signin, staff_sessions
+from core.staff.auth import SYSTEM
 
 PASSWORD = "parola-corecta-2026"
 

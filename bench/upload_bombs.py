@@ -24,10 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.config import settings  # noqa: E402
-from core.documents import check_upload, render_preview  # noqa: E402
+from core.cases.documents import check_upload, render_preview  # noqa: E402
 from core.online.processor import NOTIFY_PATH, SIGNATURE_HEADER, sign  # noqa: E402
-from core.validation import FieldError  # noqa: E402
+from core.platform.config import settings  # noqa: E402
+from core.platform.validation import FieldError  # noqa: E402
 from seed_data.sample_documents import sample_pdf  # noqa: E402
 from tests import bombs  # noqa: E402
 

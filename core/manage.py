@@ -7,12 +7,12 @@ import argparse
 import getpass
 import sys
 
-from core.auth import SYSTEM
-from core.db import UnitOfWork, create_schema, get_engine
-from core.errors import DomainError, ValidationFailed
 from core.models import STAFF_ROLES, Role
+from core.platform.db import UnitOfWork, create_schema, get_engine
+from core.platform.errors import DomainError, ValidationFailed
 from core.services.settlement import settle_contracts
 from core.services.users import create_user
+from core.staff.auth import SYSTEM
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,12 +1,12 @@
 """Alembic environment: the models' metadata, the URL from the one settings object, and a
-connection handed in by core.db.create_schema when the app or the tests migrate."""
+connection handed in by core.platform.db.create_schema when the app or the tests migrate."""
 
 from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import core.models  # noqa: F401  (registers every table on the metadata)
-from core.config import settings
+from core.platform.config import settings
 
 target_metadata = SQLModel.metadata
 

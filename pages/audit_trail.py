@@ -5,8 +5,8 @@ import json
 
 import streamlit as st
 
-from core.audit import chain_status, verify_now
-from core.i18n import t
+from core.platform.audit import chain_status, verify_now
+from core.platform.i18n import t
 from ui import context
 from ui.widgets import attempt, local
 

@@ -1,14 +1,14 @@
-"""Detalii caz: one case as core.queries.case_view shows it to this role — header, the workflow
+"""Detalii caz: one case as core.cases.queries.case_view shows it to this role — header, the workflow
 actions beside the documents to review (a dispute's invoice and credit, or a holder change's handover
 checks, above them), applicant data, history with comments, the workflow diagram. Every case type, same screen."""
 
 import streamlit as st
 
-from core.handover import handover_preview
-from core.i18n import t
-from core.people import with_names
-from core.queries import case_view
+from core.accounts.handover import handover_preview
+from core.cases.queries import case_view
+from core.platform.i18n import t
 from core.services.refunds import refund_line
+from core.staff.people import with_names
 from ui import case_widgets as case
 from ui import context, line_widgets
 from ui.refund_widgets import refund_card

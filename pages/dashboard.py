@@ -5,7 +5,7 @@ the cases the figure counts (money figures open their report)."""
 
 import streamlit as st
 
-from core.i18n import t
+from core.platform.i18n import t
 from ui import context
 from ui import dashboard_charts as charts
 from ui import dashboard_widgets as board

@@ -4,8 +4,8 @@ the change and its time are recorded only then."""
 
 import streamlit as st
 
-from core.i18n import current_language, t
 from core.online.delivery import ChannelState, confirm, delivery_status, request_change
+from core.platform.i18n import current_language, t
 from ui import context, lookup_form
 from ui.widgets import attempt, flash, local, plain, show_field_errors, show_flash
 

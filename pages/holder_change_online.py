@@ -4,10 +4,10 @@ the confirmation shows the number, the documents to send and the private upload 
 
 import streamlit as st
 
-from core.i18n import current_language, t
-from core.masking import mask_email
 from core.models import CustomerKind
 from core.online.holder_change import request_holder_change
+from core.platform.i18n import current_language, t
+from core.staff.masking import mask_email
 from core.workflow import registry
 from ui import context, intake_form, public, upload_widgets
 from workflows import holder_change

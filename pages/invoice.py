@@ -4,9 +4,9 @@ Deep link: ?invoice=<id>."""
 
 import streamlit as st
 
-from core.i18n import t
-from core.ledger import invoice_detail
-from core.validation import url_int
+from core.accounts.ledger import invoice_detail
+from core.platform.i18n import t
+from core.platform.validation import url_int
 from ui import context, line_widgets
 from ui import ledger_widgets as ledger
 from ui.efactura_widgets import submission_panel

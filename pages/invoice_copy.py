@@ -4,10 +4,10 @@ of each, and a dispute on any of them. A closed contract left with credit offers
 
 import streamlit as st
 
-from core.i18n import current_language, t
-from core.money import format_lei
+from core.accounts.money import format_lei
+from core.cases.queries import today
 from core.online.invoice_copy import CopyRow, ask_refund, copy_for, dispute_invoice, pdf_for, refund_offer, xml_for
-from core.queries import today
+from core.platform.i18n import current_language, t
 from core.services.disputes import CATEGORIES
 from ui import context, lookup_form
 from ui.dispute_form import show_errors

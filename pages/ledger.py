@@ -5,10 +5,10 @@ change). Downloads as Excel. Deep link: ?contract=<id>."""
 
 import streamlit as st
 
-from core.i18n import t
-from core.ledger import account_ledger, find_accounts, place_ledger
-from core.masking import sees_personal_data
-from core.validation import url_int
+from core.accounts.ledger import account_ledger, find_accounts, place_ledger
+from core.platform.i18n import t
+from core.platform.validation import url_int
+from core.staff.masking import sees_personal_data
 from ui import context
 from ui import ledger_widgets as ledger
 from ui.cashier import cashier

@@ -4,10 +4,10 @@ refused place lookups, so guessing places past the limit costs a challenge solve
 
 import streamlit as st
 
-from core.auth import customer_actor
-from core.i18n import current_language, t
 from core.models import CustomerKind
+from core.platform.i18n import current_language, t
 from core.services.contracting import register_new_contract
+from core.staff.auth import customer_actor
 from ui import context, contract_form
 from ui.public import lookup, visitor
 

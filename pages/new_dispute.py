@@ -5,8 +5,8 @@ all pass."""
 
 import streamlit as st
 
-from core.i18n import t
-from core.ledger import invoice_detail
+from core.accounts.ledger import invoice_detail
+from core.platform.i18n import t
 from core.services.disputes import open_dispute
 from ui import context
 from ui import dispute_form as dispute

@@ -3,8 +3,8 @@ core.services.intake at once; each message appears under its field and nothing i
 
 import streamlit as st
 
-from core.i18n import t
 from core.models import CustomerKind
+from core.platform.i18n import t
 from core.services.intake import register_holder_change
 from ui import context, intake_form
 from ui.widgets import attempt

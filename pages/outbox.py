@@ -1,13 +1,13 @@
 """Mesaje trimise (outbox): every e-mail the product queued, by status, newest first, recipients masked.
-The worker (`python -m core.worker`) delivers them; this page only watches, through the workers'
+The worker (`python -m core.platform.worker`) delivers them; this page only watches, through the workers'
 heartbeats and the queue's figures (ui.outbox_widgets)."""
 
 import pandas as pd
 import streamlit as st
 
-from core.i18n import t, t_plural
+from core.cases.queries import list_outbox, outbox_state
 from core.models import OutboxStatus
-from core.queries import list_outbox, outbox_state
+from core.platform.i18n import t, t_plural
 from ui import context, outbox_widgets
 from ui.widgets import empty_state, local, plain
 

@@ -4,10 +4,10 @@
 
 import streamlit as st
 
-from core.auth import customer_actor
-from core.i18n import current_language, t
-from core.money import format_lei
+from core.accounts.money import format_lei
 from core.online import payments
+from core.platform.i18n import current_language, t
+from core.staff.auth import customer_actor
 from ui import context
 from ui import pay_widgets as pay
 from ui.public import lookup, visitor

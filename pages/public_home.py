@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.i18n import t
+from core.platform.i18n import t
 
 SERVICES = (("pay", ":material/credit_card:"), ("invoice_copy", ":material/receipt:"),
             ("holder_change_online", ":material/swap_horiz:"), ("new_contract_online", ":material/add_home:"),

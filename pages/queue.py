@@ -3,9 +3,9 @@ them, everyone opens them. Analysts and admins read it with personal data masked
 
 import streamlit as st
 
-from core.i18n import t, t_plural
-from core.queries import list_queue
-from core.validation import url_int
+from core.cases.queries import list_queue
+from core.platform.i18n import t, t_plural
+from core.platform.validation import url_int
 from ui import context
 from ui import queue_widgets as queue
 from ui.widgets import empty_state, show_flash

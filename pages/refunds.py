@@ -3,9 +3,9 @@ CSV), the refunds sent to the bank with a button to confirm each payment, and th
 
 import streamlit as st
 
-from core.i18n import t, t_plural
+from core.accounts.money import format_lei
 from core.models import Role
-from core.money import format_lei
+from core.platform.i18n import t, t_plural
 from core.services import cases
 from core.services.refunds import export_payment_order, refund_desk
 from ui import context

@@ -3,7 +3,7 @@ masked as the reader's role requires, and the whole workbook downloads on click.
 
 import streamlit as st
 
-from core.i18n import t
+from core.platform.i18n import t
 from core.reports import preview
 from ui import context
 from ui import report_widgets as reports

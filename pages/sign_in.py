@@ -3,7 +3,7 @@ then the hand-over that sets the session cookie; one neutral message for a wrong
 
 import streamlit as st
 
-from core.i18n import t
+from core.platform.i18n import t
 from ui import context, signin_steps, staff_session
 
 _, middle, _ = st.columns([1, 2, 1])

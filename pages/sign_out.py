@@ -6,8 +6,8 @@ import uuid
 
 import streamlit as st
 
-from core import staff_sessions
-from core.i18n import t
+from core.platform.i18n import t
+from core.staff import staff_sessions
 from ui import context, staff_session
 
 if token := context.session_token():

@@ -4,7 +4,7 @@ missing or rejected document gets an uploader. An unknown, expired or revoked li
 
 import streamlit as st
 
-from core.i18n import t
+from core.platform.i18n import t
 from ui import upload_widgets
 from ui.widgets import local, plain, show_flash, state_badge
 

@@ -3,10 +3,10 @@ user: role, deactivation, password reset and the sessions open in their browsers
 
 import streamlit as st
 
-from core import staff_sessions
-from core.i18n import t
 from core.models import STAFF_ROLES
+from core.platform.i18n import t
 from core.services import users
+from core.staff import staff_sessions
 from ui import context
 from ui.widgets import attempt, flash, local, show_flash
 

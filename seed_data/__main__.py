@@ -6,8 +6,8 @@ import argparse
 import sys
 import time
 
-from core.config import settings
-from core.db import get_engine
+from core.platform.config import settings
+from core.platform.db import get_engine
 from seed_data.builder import build_demo, is_seeded
 from seed_data.checks import check_sample
 

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from core.auth import BILLING, SYSTEM
-from core.billing import issue_invoice, record_payment
-from core.invoice_lines import VAT_RATES
+from core.accounts.billing import issue_invoice, record_payment
+from core.accounts.invoice_lines import VAT_RATES
 from core.models import CustomerKind, InvoiceKind, clock_at
 from core.services.accounts import create_account
+from core.staff.auth import BILLING, SYSTEM
 from seed_data.fake import Fake, Party
 from seed_data.history import Profile, add_months, bill_contract
 

@@ -9,10 +9,6 @@ from sqlalchemy import func, inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, select
 
-from core.auth import Actor
-from core.config import settings
-from core.db import UnitOfWork, create_schema
-from core.masking import hide_secrets
 from core.models import (
     AuditEvent,
     Case,
@@ -26,7 +22,11 @@ from core.models import (
     User,
     utcnow,
 )
+from core.platform.config import settings
+from core.platform.db import UnitOfWork, create_schema
 from core.services.users import DEMO_USERS, ensure_demo_users
+from core.staff.auth import Actor
+from core.staff.masking import hide_secrets
 from seed_data.accounts import Account, across_the_vat_change, open_and_bill, plan_account
 from seed_data.disputes import seed_disputes
 from seed_data.fake import Fake

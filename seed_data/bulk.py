@@ -1,5 +1,5 @@
 """Volume demo data without the services: accounts with 12+ months of invoices (their lines from
-core.invoice_lines), payments and their allocations, cases in every state of every workflow with their
+core.accounts.invoice_lines), payments and their allocations, cases in every state of every workflow with their
 hash-chained audit events, and documents, generated in batches and written with COPY (PostgreSQL) or
 executemany in large transactions (SQLite). It appends to whatever the database holds: ids, number
 sequences and the audit chain continue from what is there, and are advanced past what was loaded."""
@@ -30,9 +30,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from stdnum.ro import cnp, cui
 
-from core import audit, payment_days
-from core.config import settings
-from core.invoice_lines import Charged, Line, estimate_lines, reading_lines, vat_rate_on
+from core.accounts import payment_days
+from core.accounts.invoice_lines import Charged, Line, estimate_lines, reading_lines, vat_rate_on
 from core.models import (
     AuditEvent,
     AuditHead,
@@ -56,7 +55,9 @@ from core.models import (
     clock_at,
     utcnow,
 )
-from core.search import fold
+from core.platform import audit
+from core.platform.config import settings
+from core.platform.search import fold
 from core.services.users import DEMO_USERS
 from core.workflow import deadlines, registry
 from core.workflow.spec import Transition, Workflow
@@ -108,7 +109,7 @@ class Ids:
 
 
 class Sequences:
-    """The human-facing counters (core.numbers) taken in memory, written back once after the load."""
+    """The human-facing counters (core.platform.numbers) taken in memory, written back once after the load."""
 
     STARTS = {"client-code": 100_000_001, "payment-code": 300_000_001}
 
@@ -578,7 +579,7 @@ def _account(pools: Pools, ids: Ids, sequences: Sequences, now: datetime, rows: 
 
 @lru_cache(maxsize=1 << 18)
 def _line_amounts(kwh: int, unit_price: Decimal, rate: Decimal) -> tuple[Decimal, Decimal, Decimal]:
-    """A line's (net, VAT, total) by core.invoice_lines.Line's own rounding, once per (kWh, price, rate): the
+    """A line's (net, VAT, total) by core.accounts.invoice_lines.Line's own rounding, once per (kWh, price, rate): the
     Decimal arithmetic per line was the slowest part of generating rows."""
     line = Line(LineKind.CONSUMPTION, date.min, date.min, kwh, unit_price, rate)
     return line.value_net, line.vat, line.total
@@ -597,7 +598,7 @@ def _balances_at_issue(invoices: list[dict], payments: list[dict]) -> None:
 
 
 def _settle(ids: Ids, table: Table, invoices: list[dict], payments: list[dict]) -> list[dict]:
-    """The allocation rows core.allocation.allocate would make for this history in one call: the credits
+    """The allocation rows core.accounts.allocation.allocate would make for this history in one call: the credits
     (credit invoices, then payments on the same moment) oldest first onto the open invoices oldest first;
     each invoice's open amount written from them."""
     sources = sorted([*((utc(datetime.combine(i["issue_date"], clock.min, UTC)), 0, i["id"], "credit_invoice_id",

@@ -8,11 +8,12 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from core import allocation, audit
-from core.auth import Actor
-from core.db import UnitOfWork
-from core.ledger import account_ledger
+from core.accounts import allocation
+from core.accounts.ledger import account_ledger
 from core.models import Case, Contract, CreditNote, Invoice, Payment, PaymentAllocation, Role
+from core.platform import audit
+from core.platform.db import UnitOfWork
+from core.staff.auth import Actor
 from core.workflow.registry import workflow_of
 
 CHECKER = Actor("supervisor", Role.SUPERVISOR, "Verificare")

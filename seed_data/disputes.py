@@ -8,14 +8,14 @@ from decimal import Decimal
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from core import allocation
-from core.auth import Actor
-from core.config import settings
-from core.db import UnitOfWork
+from core.accounts import allocation
+from core.accounts.money import money
 from core.models import Case, Contract, ContractStatus, Invoice, clock_at
-from core.money import money
+from core.platform.config import settings
+from core.platform.db import UnitOfWork
 from core.services.cases import fire_trigger
 from core.services.disputes import CATEGORIES, open_dispute
+from core.staff.auth import Actor
 
 # scenario -> steps after opening: (trigger, actor role key, credit share of the disputed amount, reason);
 # "upheld" first: a small demo has few disputable invoices, and its credit note is a document kind e-Factura needs

@@ -1,4 +1,4 @@
-"""A contract's past months replayed through core.billing: an invoice every month (estimated, with a
+"""A contract's past months replayed through core.accounts.billing: an invoice every month (estimated, with a
 regularisation every six), each followed by its payment on time, late, in part or not at all. Most places
 are estimated below their real use; some above, so their regularisations and handovers credit kWh."""
 
@@ -11,11 +11,11 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from core import allocation
-from core.auth import BILLING, SYSTEM
-from core.billing import issue_invoice, record_payment
+from core.accounts import allocation
+from core.accounts.billing import issue_invoice, record_payment
+from core.accounts.money import money
 from core.models import Contract, InvoiceKind, clock_at, utcnow
-from core.money import money
+from core.staff.auth import BILLING, SYSTEM
 
 CHANNELS = ("online", "bank", "counter")
 

@@ -10,13 +10,13 @@ from itertools import accumulate
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from core.auth import Actor, customer_actor
-from core.db import UnitOfWork
 from core.models import Case, CaseDocument, CustomerKind, DocumentStatus, Role, clock_at
+from core.platform.db import UnitOfWork
+from core.platform.workdays import local_time
 from core.services.cases import add_comment, assign_cases, claim_case, fire_trigger
 from core.services.documents import review_document, upload_document
 from core.services.intake import RIGHT_OF_USE, register_holder_change
-from core.workdays import local_time
+from core.staff.auth import Actor, customer_actor
 from seed_data.accounts import OVER_ESTIMATED, Account
 from seed_data.fake import Fake, Party
 from seed_data.sample_documents import sample_document

@@ -9,12 +9,12 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from core.auth import BILLING, Actor
-from core.db import UnitOfWork
 from core.models import ConsumptionPlace, Contract, CustomerKind, clock_at
+from core.platform.db import UnitOfWork
+from core.platform.workdays import local_time
 from core.services.contracting import register_new_contract
 from core.services.intake import RIGHT_OF_USE
-from core.workdays import local_time
+from core.staff.auth import BILLING, Actor
 from core.workflow.effects import close_contract
 from seed_data.accounts import Account
 from seed_data.fake import Fake

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from core.db import UnitOfWork, create_schema, get_engine
+from core.platform.db import UnitOfWork, create_schema, get_engine
 from tests.database import empty_tables
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])

@@ -3,7 +3,7 @@
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from core import audit
+from core.platform import audit
 
 
 def empty_tables(engine) -> None:

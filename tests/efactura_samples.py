@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from sqlmodel import select
 
-from core import billing, numbers
-from core.auth import SYSTEM
+from core.accounts import billing
+from core.accounts.money import money
 from core.models import (
     Contract,
     CreditNote,
@@ -18,8 +18,9 @@ from core.models import (
     LineKind,
     clock_at,
 )
-from core.money import money
+from core.platform import numbers
 from core.services.accounts import open_account
+from core.staff.auth import SYSTEM
 from tests.factories import COMPANY_CUI, OLD_HOLDER_CNP
 
 

@@ -7,12 +7,12 @@ import pytest
 from sqlmodel import func, select
 from stdnum.ro import cnp
 
-from core import billing
-from core.auth import SYSTEM, Actor, verify_password
-from core.errors import DomainError
+from core.accounts import billing
 from core.models import Case, CaseDocument, Contract, CustomerKind, DocumentStatus, Invoice, InvoiceKind, Role, User
+from core.platform.errors import DomainError
 from core.services import cases, documents, intake
 from core.services.accounts import open_account
+from core.staff.auth import SYSTEM, Actor, verify_password
 from seed_data.sample_documents import sample_pdf
 
 CLERK = Actor("clerk", Role.CLERK, "Ana Popa", None)
@@ -121,7 +121,7 @@ contract=live, period_start=issue_date.replace(day=1), period_end=issue_date,
 
 def authenticate(*, uow, username: str, password: str) -> Actor:
     """A staff actor from a username and password, as tests need one (the product signs in through
-    core.signin, throttled, with the second factor)."""
+    core.staff.signin, throttled, with the second factor)."""
     with uow:
         user = uow.session.exec(select(User).where(User.username == username.strip().lower())).first()
         if not verify_password(user.password_hash if user else None, password) or not user.active:

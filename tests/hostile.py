@@ -16,18 +16,18 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
-from core.auth import SYSTEM, customer_actor
-from core.billing import record_payment
-from core.errors import DomainError
+from core.accounts.billing import record_payment
+from core.cases.queries import list_queue
 from core.models import CaseDocument, Contract, CustomerKind
 from core.online import access, delivery, payments
 from core.online.holder_change import request_holder_change
 from core.online.invoice_copy import dispute_invoice
 from core.online.processor import sign
-from core.queries import list_queue
+from core.platform.errors import DomainError
 from core.services import cases, contracting, disputes, documents, intake
 from core.services.accounts import open_account
 from core.services.payments import register_payment, reverse_payment
+from core.staff.auth import SYSTEM, customer_actor
 from core.workflow.effects import close_contract
 from seed_data.sample_documents import sample_pdf
 from tests.factories import (
@@ -307,7 +307,7 @@ def _queue(uow, world, slot, value):
 
 
 def _find_accounts(uow, world, slot, value):
-    from core.ledger import find_accounts
+    from core.accounts.ledger import find_accounts
 
     return lambda: find_accounts(uow=uow(), actor=CLERK, text=value)
 

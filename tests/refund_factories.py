@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from sqlmodel import select
 
-from core import allocation
+from core.accounts import allocation
 from core.models import Case, Contract, Invoice, InvoiceKind
 from core.services import cases
 from core.services.payments import register_payment

@@ -1,5 +1,5 @@
 """The settlement invariants of one contract, checked against the database independently of
-core.allocation where they can be: used by the property tests and by the whole-seed test."""
+core.accounts.allocation where they can be: used by the property tests and by the whole-seed test."""
 
 from collections import defaultdict
 from decimal import Decimal
@@ -7,11 +7,11 @@ from decimal import Decimal
 from sqlalchemy import func
 from sqlmodel import select
 
-from core import allocation, penalties
-from core.ledger import InvoiceStatus, account_ledger
+from core.accounts import allocation, penalties
+from core.accounts.ledger import InvoiceStatus, account_ledger
+from core.accounts.money import money
+from core.accounts.payment_days import local_day
 from core.models import CreditNote, Invoice, Payment, PaymentAllocation, PaymentDay
-from core.money import money
-from core.payment_days import local_day
 from tests.factories import CLERK
 
 ZERO = Decimal("0.00")

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from core.config import settings
-from core.db import create_schema, get_engine
-from core.i18n import t
+from core.platform.config import settings
+from core.platform.db import create_schema, get_engine
+from core.platform.i18n import t
 
 
 @dataclass
@@ -23,7 +23,7 @@ class _Database:
 
 @st.cache_resource(show_spinner=False)
 def _database(url: str) -> _Database:
-    # keyed by URL (not core.db's default) so tests pointing settings at a new file get a new engine
+    # keyed by URL (not core.platform.db's default) so tests pointing settings at a new file get a new engine
     return _Database(get_engine(url))
 
 

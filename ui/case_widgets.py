@@ -1,14 +1,14 @@
-"""The case screen's sections. Each one draws part of a core.queries.CaseView and, for staff, calls
+"""The case screen's sections. Each one draws part of a core.cases.queries.CaseView and, for staff, calls
 one service with the version the page showed (a stale copy is refused with a clear message)."""
 
 import streamlit as st
 
-from core.auth import Actor
-from core.i18n import t
-from core.money import format_lei
-from core.queries import CaseView, DocumentView, TimelineEntry
+from core.accounts.money import format_lei
+from core.cases.queries import CaseView, DocumentView, TimelineEntry
+from core.platform.i18n import t
+from core.platform.validation import url_int
 from core.services import cases, documents
-from core.validation import url_int
+from core.staff.auth import Actor
 from core.workflow.engine import ActionOption
 from ui import context
 from ui.widgets import (

@@ -3,12 +3,12 @@ oldest), and, for supervisors, take back a payment recorded in error with a comp
 
 import streamlit as st
 
-from core.auth import Actor
-from core.i18n import t
-from core.ledger import EntryKind, Ledger
+from core.accounts.ledger import EntryKind, Ledger
+from core.accounts.money import format_lei
 from core.models import Role
-from core.money import format_lei
+from core.platform.i18n import t
 from core.services.payments import register_payment, reverse_payment
+from core.staff.auth import Actor
 from ui import context
 from ui.widgets import attempt, flash, show_field_errors
 

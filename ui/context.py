@@ -4,15 +4,15 @@ carry their page's prefix)."""
 
 import streamlit as st
 
-from core import staff_sessions
-from core.auth import Actor
-from core.config import settings
-from core.db import UnitOfWork
-from core.i18n import LANGUAGES, set_language
 from core.models import Role
+from core.platform.config import settings
+from core.platform.db import UnitOfWork
+from core.platform.i18n import LANGUAGES, set_language
+from core.staff import staff_sessions
+from core.staff.auth import Actor
 from ui import bootstrap, staff_session
 
-ACTOR = "actor"  # core.auth.Actor of the signed-in user
+ACTOR = "actor"  # core.staff.auth.Actor of the signed-in user
 CASE_ID = "case_id"  # the case the detail page shows
 LANGUAGE = "language"
 STAFF_DESK = "staff_desk"  # someone signed out in this browser: show the sign-in form first

@@ -3,8 +3,8 @@ with a slot right under it for that field's message, and the confirmation shown 
 
 import streamlit as st
 
-from core.i18n import t
 from core.models import Case
+from core.platform.i18n import t
 from core.workflow.registry import workflow_of
 from ui import intake_form
 from ui.intake_form import Form

@@ -1,13 +1,13 @@
-"""The dashboard's Altair charts, each built from a few aggregated rows of a core.dashboard.Snapshot
+"""The dashboard's Altair charts, each built from a few aggregated rows of a core.cases.dashboard.Snapshot
 (never from a table), with the labels the user reads."""
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.dashboard import AGE_BUCKETS, Snapshot
-from core.i18n import current_language, t
-from core.money import format_lei
+from core.accounts.money import format_lei
+from core.cases.dashboard import AGE_BUCKETS, Snapshot
+from core.platform.i18n import current_language, t
 
 HEIGHT = 260
 ROW = alt.Step(28)  # a bar chart with one row per name grows with its rows: no label is dropped for lack of room

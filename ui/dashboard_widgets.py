@@ -8,13 +8,13 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 import streamlit as st
 
-from core import dashboard
-from core.auth import Actor
-from core.config import settings
-from core.dashboard import DashboardFilter, DeadlineList, Snapshot
-from core.i18n import t
-from core.money import format_lei
-from core.queries import QueueFilter, today
+from core.accounts.money import format_lei
+from core.cases import dashboard
+from core.cases.dashboard import DashboardFilter, DeadlineList, Snapshot
+from core.cases.queries import QueueFilter, today
+from core.platform.config import settings
+from core.platform.i18n import t
+from core.staff.auth import Actor
 from core.workflow import registry
 from ui import context, report_widgets
 from ui import queue_widgets as queue

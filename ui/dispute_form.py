@@ -4,13 +4,13 @@ summary, and the fields core.services.disputes checks, each with a slot under it
 
 import streamlit as st
 
-from core.errors import DomainError
-from core.i18n import t
-from core.ledger import InvoiceDetail
-from core.money import format_lei
-from core.queries import find_invoice
+from core.accounts.ledger import InvoiceDetail
+from core.accounts.money import format_lei
+from core.cases.queries import find_invoice
+from core.platform.errors import DomainError
+from core.platform.i18n import t
+from core.platform.validation import url_int
 from core.services.disputes import CATEGORIES
-from core.validation import url_int
 from ui import context
 from ui.intake_form import CHANNELS, UPLOAD_TYPES, Form
 from ui.widgets import plain

@@ -3,9 +3,9 @@ deadline, the failed rules, and downloads of the XML and the authority's answer.
 
 import streamlit as st
 
-from core.auth import Actor
 from core.efactura.status import NOT_PREPARED, backlog, invoice_answer, invoice_submission, invoice_xml
-from core.i18n import t
+from core.platform.i18n import t
+from core.staff.auth import Actor
 from ui import context
 from ui.widgets import attempt, plain
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from core.i18n import t
 from core.models import CustomerKind
+from core.platform.i18n import t
 from core.services.intake import RIGHT_OF_USE
 from core.workflow import registry
 from workflows import holder_change

@@ -1,6 +1,6 @@
 """The ledger and invoice screens' pieces: search results, summary figures, holder/place/contract cards,
 the entries and invoices tables (each invoice opens its page), and the downloads. They draw what
-core.ledger returned; nothing here computes money."""
+core.accounts.ledger returned; nothing here computes money."""
 
 from collections.abc import Sequence
 from datetime import date
@@ -8,12 +8,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core.auth import Actor
-from core.config import settings
-from core.documents import preview_pages
-from core.i18n import t, t_plural
-from core.invoice_pdf import invoice_pdf
-from core.ledger import (
+from core.accounts.invoice_pdf import invoice_pdf
+from core.accounts.ledger import (
     ContractInfo,
     EntryKind,
     InvoiceDetail,
@@ -22,9 +18,13 @@ from core.ledger import (
     channel_label,
     entry_detail,
 )
-from core.ledger_export import export_ledger
-from core.money import format_lei
-from core.queries import Page
+from core.accounts.ledger_export import export_ledger
+from core.accounts.money import format_lei
+from core.cases.documents import preview_pages
+from core.cases.queries import Page
+from core.platform.config import settings
+from core.platform.i18n import t, t_plural
+from core.staff.auth import Actor
 from ui import context
 from ui.widgets import plain
 

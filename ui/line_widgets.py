@@ -4,10 +4,10 @@ before its contract is issued. They draw what core returned; nothing here comput
 import pandas as pd
 import streamlit as st
 
-from core.handover import HandoverPreview
-from core.i18n import t
-from core.invoice_lines import StoredLine
-from core.money import format_lei
+from core.accounts.handover import HandoverPreview
+from core.accounts.invoice_lines import StoredLine
+from core.accounts.money import format_lei
+from core.platform.i18n import t
 
 COLUMNS = ("kind", "period", "kwh", "unit_price", "value", "vat_rate", "vat", "total")
 

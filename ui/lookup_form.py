@@ -4,9 +4,9 @@ keeps the contract found in this browser session only, never in the address."""
 
 import streamlit as st
 
-from core.i18n import t
 from core.online import access
 from core.online.invoice_copy import holder_check
+from core.platform.i18n import t
 from ui import context, public
 
 

@@ -4,9 +4,9 @@ from datetime import datetime
 
 import streamlit as st
 
-from core.i18n import t, t_plural
+from core.cases.queries import OutboxState
 from core.models import utcnow
-from core.queries import OutboxState
+from core.platform.i18n import t, t_plural
 from ui.widgets import local
 
 

@@ -5,10 +5,10 @@ import json
 
 import streamlit as st
 
-from core.i18n import t
+from core.accounts.money import format_lei
 from core.models import IntentStatus
-from core.money import format_lei
 from core.online.payments import AmountsDue, PaymentOutcome, PayWhat
+from core.platform.i18n import t
 
 FOUND = "pay_found"  # the AmountsDue of this session's last successful lookup
 _OUTCOMES = {  # status -> (message kind, icon)

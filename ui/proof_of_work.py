@@ -5,7 +5,7 @@ Python, which then sends the visitor's lookup again."""
 
 import streamlit as st
 
-from core.i18n import t
+from core.platform.i18n import t
 
 _JS = """
 // SHA-256 in plain JavaScript: Web Crypto answers one digest per promise, about 25,000 a second here,

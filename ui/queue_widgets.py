@@ -8,13 +8,14 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core import queries, validation
-from core.auth import Actor
-from core.errors import DomainError
-from core.i18n import t, t_plural
+from core.cases import queries
+from core.cases.queries import QueueFilter, QueueRow, QueueSort, SortKey
 from core.models import Role, User
-from core.queries import QueueFilter, QueueRow, QueueSort, SortKey
+from core.platform import validation
+from core.platform.errors import DomainError
+from core.platform.i18n import t, t_plural
 from core.services import cases
+from core.staff.auth import Actor
 from core.workflow import registry
 from ui import context
 from ui.widgets import attempt, deadline_text, flash, plain

@@ -4,8 +4,8 @@ and the payment order files to download again. User text (names) is shown as tex
 import pandas as pd
 import streamlit as st
 
-from core.i18n import t
-from core.money import format_lei
+from core.accounts.money import format_lei
+from core.platform.i18n import t
 from core.services.refunds import ExportLine, RefundLine, payment_order_file
 from ui import context
 from ui.widgets import plain

@@ -8,12 +8,12 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from core.auth import Actor
-from core.i18n import t
-from core.queries import today
+from core.cases.queries import today
+from core.platform.i18n import t
+from core.platform.xlsx import local_naive
 from core.reports import REPORTS, Filters, Period, run_report
+from core.staff.auth import Actor
 from core.workflow import registry
-from core.xlsx import local_naive
 from ui import context
 
 REPORT, PERIOD, CASE_TYPE = "reports_name", "reports_period", "reports_case_type"

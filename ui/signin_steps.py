@@ -1,18 +1,18 @@
 """The forms of the staff sign-in, one per step (password, a new password after a one-time one, TOTP
 enrolment or code, the identity provider), and the hand-over that turns a finished sign-in into the
-session cookie. Each form calls one core.signin service; the page only picks the step."""
+session cookie. Each form calls one core.staff.signin service; the page only picks the step."""
 
 import streamlit as st
 
-from core import signin, totp
-from core.config import settings
-from core.i18n import t
 from core.models import utcnow
+from core.platform.config import settings
+from core.platform.i18n import t
 from core.services.users import DEMO_TOTP_SECRET, DEMO_USERS
+from core.staff import signin, totp
 from ui import context, public, staff_session
 from ui.widgets import attempt, show_field_errors
 
-PENDING = "signin_pending"  # core.signin.Pending once the password is right
+PENDING = "signin_pending"  # core.staff.signin.Pending once the password is right
 TOTP_SECRET = "signin_totp_secret"  # the secret being enrolled (kept only once a code from it works)
 HANDOFF = "signin_handoff"  # the one-time code the browser trades for the session cookie
 

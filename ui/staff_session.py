@@ -5,8 +5,8 @@ sign-out) to our routes, which set or clear the HttpOnly cookie, then reloads th
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from core.session_routes import SESSION_PATH, SIGN_OUT_PATH
-from core.staff_sessions import COOKIE
+from core.staff.session_routes import SESSION_PATH, SIGN_OUT_PATH
+from core.staff.staff_sessions import COOKIE
 
 # Posts {"code": ...} (or nothing, for sign-out) as same-origin JSON, then reloads the same address
 # (a deep link stays where it was) or opens `then`. A token never appears in a URL or in the page.

@@ -8,8 +8,8 @@ import json
 
 import streamlit as st
 
-from core.config import settings
-from core.i18n import t
+from core.platform.config import settings
+from core.platform.i18n import t
 
 MB = 1024 * 1024
 _DROPZONE = '[data-testid="stFileUploaderDropzone"]'

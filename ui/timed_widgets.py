@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core.dashboard import compensation_paid
-from core.i18n import t
-from core.money import format_lei
+from core.accounts.money import format_lei
+from core.cases.dashboard import compensation_paid
+from core.platform.i18n import t
 from core.services.timed import case_timed
 from ui import context
 from ui.widgets import attempt

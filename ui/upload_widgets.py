@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core.config import settings
-from core.i18n import t
 from core.online.uploads import DocumentSlot, UploadView, open_upload, upload_for_token
+from core.platform.config import settings
+from core.platform.i18n import t
 from ui import context, public
 from ui.intake_form import UPLOAD_TYPES
 from ui.widgets import doc_status_markdown, flash, plain, show_field_errors

@@ -9,10 +9,10 @@ from typing import TypeVar
 
 import streamlit as st
 
-from core.errors import DomainError, ValidationFailed
-from core.i18n import t, t_plural
-from core.queries import today
-from core.workdays import local_time, working_days_late
+from core.cases.queries import today
+from core.platform.errors import DomainError, ValidationFailed
+from core.platform.i18n import t, t_plural
+from core.platform.workdays import local_time, working_days_late
 
 T = TypeVar("T")
 
@@ -92,7 +92,7 @@ def deadline_text(due: date | None, overdue: bool, sla_status: str = "running") 
 
 
 def working_days(count: int) -> str:
-    """"o zi", "5 zile", "24 de zile" lucrătoare (core.i18n.t_plural)."""
+    """"o zi", "5 zile", "24 de zile" lucrătoare (core.platform.i18n.t_plural)."""
     return t_plural("ui.deadline.days", count)
 
 

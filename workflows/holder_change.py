@@ -70,7 +70,7 @@ WORKFLOW = Workflow(
             sla=Sla(SlaAction.STOP), effects=("close_case",), notify=("rejected",),
         ),
         Transition(
-            # the system actor too: the worker cancels a request whose documents never came (core.timed_jobs)
+            # the system actor too: the worker cancels a request whose documents never came (core.workflow.timed_jobs)
             "cancel", OPEN, State.CANCELLED, STAFF | {Role.SYSTEM}, requires=("reason",),
             sla=Sla(SlaAction.STOP), effects=("close_case",), notify=("cancelled",),
         ),

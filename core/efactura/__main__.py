@@ -8,9 +8,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from core.config import settings
-from core.db import UnitOfWork, get_engine
-from core.errors import DomainError
+from core.platform.config import settings
+from core.platform.db import UnitOfWork, get_engine
+from core.platform.errors import DomainError
 from core.reports.base import Period, cli_day
 
 

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from core.errors import DomainError
+from core.platform.errors import DomainError
 
 # ISO 3166-2:RO: county name -> code
 COUNTIES = {

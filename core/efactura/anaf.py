@@ -12,7 +12,7 @@ from typing import Protocol
 import httpx
 from lxml import etree
 
-from core.config import settings
+from core.platform.config import settings
 
 
 class AuthorityError(Exception):

@@ -1,10 +1,10 @@
-"""When a document must be reported to RO e-Factura (DESIGN.md §3), in the working days of core.workdays."""
+"""When a document must be reported to RO e-Factura (DESIGN.md §3), in the working days of core.platform.workdays."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from core.config import settings
-from core.workdays import add_working_days
+from core.platform.config import settings
+from core.platform.workdays import add_working_days
 
 WORKING_DAYS_FROM = date(2026, 1, 1)  # OUG 89/2025: working days for documents issued from this day
 

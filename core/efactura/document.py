@@ -23,7 +23,7 @@ from enum import StrEnum
 from sqlmodel import Session, select
 from stdnum.ro import cnp
 
-from core.config import settings
+from core.accounts.money import money
 from core.efactura.address import AddressNotUnderstood, PostalAddress, parse_address
 from core.models import (
     ConsumptionPlace,
@@ -35,8 +35,8 @@ from core.models import (
     InvoiceLine,
     LineKind,
 )
-from core.money import money
-from core.workdays import local_time
+from core.platform.config import settings
+from core.platform.workdays import local_time
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:efactura.mfinante.ro:CIUS-RO:1.0.1"
 NO_CNP = "0" * 13  # CIUS-RO: the buyer's CNP when the buyer has not given one

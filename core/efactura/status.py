@@ -7,14 +7,14 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from core.auth import Actor, require_role
+from core.cases.queries import READERS, today
 from core.efactura.deadlines import working_days_from
 from core.efactura.document import document_for, invoice_key
 from core.efactura.ubl import to_xml
-from core.errors import NotFound
-from core.masking import scrub, sees_personal_data
 from core.models import EfacturaSubmission, Invoice
-from core.queries import READERS, today
+from core.platform.errors import NotFound
+from core.staff.auth import Actor, require_role
+from core.staff.masking import scrub, sees_personal_data
 
 NOT_PREPARED = "not_prepared"  # no submission yet: the worker has not reached the document
 DUE_SOON_WORKING_DAYS = 2  # "close to the limit" on the dashboard, as for cases

@@ -3,7 +3,7 @@
 The case engine (core/workflow/engine.py) runs on `Case` rows; binding it to another table would need a refactor
 (issue 13 unifies them), so this small runner drives the same declarative table with `transitions` the way
 the engine does (one shared machine, bound per use, `auto_transitions=False`) and records each step with
-`core.audit.record_action`.
+`core.platform.audit.record_action`.
 
 - `prepare_pending` makes one submission per invoice or credit note issued from `EFACTURA_START_DATE`: the XML
   is built and checked by the official rules; a document they refuse is `invalid`, never sent.
@@ -28,8 +28,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from transitions import Machine
 
-from core import audit
-from core.config import settings
 from core.efactura.anaf import (
     AuthorityError,
     EfacturaClient,
@@ -49,7 +47,9 @@ from core.efactura.document import (
 from core.efactura.ubl import to_xml
 from core.efactura.validate import validate
 from core.models import CreditNote, EfacturaSubmission, Invoice, Role, utcnow
-from core.workdays import local_time
+from core.platform import audit
+from core.platform.config import settings
+from core.platform.workdays import local_time
 from workflows.efactura_submission import WORKFLOW, State
 
 log = logging.getLogger("ghiseu.efactura")
@@ -128,7 +128,7 @@ def _sources(since: date):
     start = datetime.combine(since, time(), ZoneInfo(settings.timezone)).astimezone(UTC)
     return ((Invoice, (Invoice.issue_date >= since,), EfacturaSubmission.invoice_id, invoice_documents,
              lambda row: (row.issue_date, {"invoice_id": row.id})),
-            # a credit note naming no invoice is a compensation (core.compensation): it corrects no invoice's VAT
+            # a credit note naming no invoice is a compensation (core.accounts.compensation): it corrects no invoice's VAT
             (CreditNote, (CreditNote.issued_at >= start, col(CreditNote.invoice_id).is_not(None)),
              EfacturaSubmission.credit_note_id, credit_note_documents,
              lambda row: (local_time(row.issued_at).date(), {"credit_note_id": row.id})))

@@ -14,7 +14,7 @@ import xmlschema
 from lxml import etree
 from saxonche import PySaxonProcessor
 
-from core.config import settings
+from core.platform.config import settings
 
 SCHEMAS = {"Invoice": "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd", "CreditNote": "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd"}
 RULES = ("cius-ro-1.0.9/EN16931-CIUS_RO-UBL-validation.xslt",

@@ -125,7 +125,7 @@ class CaseComment(SQLModel, table=True):
 
 
 # Append-only record of every action: who, role, when, what, from -> to, why. Rows are chained by SHA-256
-# (core.audit): each carries the hash of the row before it and of its own canonical content.
+# (core.platform.audit): each carries the hash of the row before it and of its own canonical content.
 class AuditEvent(SQLModel, table=True):
     __table_args__ = (
         Index("ix_auditevent_case_at", "case_id", "at"),
@@ -158,7 +158,7 @@ class AuditHead(SQLModel, table=True):
     hash: str = Field(max_length=64)
 
 
-# The outcome of one verification of the whole chain (the worker's daily run, or `python -m core.audit verify`).
+# The outcome of one verification of the whole chain (the worker's daily run, or `python -m core.platform.audit verify`).
 class AuditVerification(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)

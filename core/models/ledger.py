@@ -31,7 +31,7 @@ class PaymentAllocation(SQLModel, table=True):
 
 
 # A credit on an account: issued on an invoice (an upheld dispute), it settles that invoice first (allocation
-# rows), then the oldest open ones; without one (a missed-deadline compensation, core.compensation: no VAT
+# rows), then the oldest open ones; without one (a missed-deadline compensation, core.accounts.compensation: no VAT
 # correction, so not an e-invoice) the oldest open ones. Either lowers the balance.
 class CreditNote(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)

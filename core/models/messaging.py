@@ -31,7 +31,7 @@ class OutboxMessage(SQLModel, table=True):
     body: str = Field(max_length=5000)
     template: str = Field(max_length=60)
     case_id: int | None = Field(default=None, foreign_key="service_case.id", index=True)
-    priority: int = 1  # 0 transactional, 1 bulk: set from the template by core.outbox.priority_of
+    priority: int = 1  # 0 transactional, 1 bulk: set from the template by core.platform.outbox.priority_of
     status: OutboxStatus = code_field(8, default=OutboxStatus.QUEUED)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow)

@@ -1,4 +1,4 @@
-"""Money collected per local day and channel, kept on write (core.payment_days) so that the dashboard's
+"""Money collected per local day and channel, kept on write (core.accounts.payment_days) so that the dashboard's
 payments per day reads one row per day instead of every payment of the period."""
 
 from datetime import date

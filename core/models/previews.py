@@ -13,6 +13,6 @@ from core.models.common import code_field, utcnow
 class DocumentPreview(SQLModel, table=True):
     sha256: str = Field(primary_key=True, max_length=64)
     page: int = Field(primary_key=True)
-    failure: str | None = code_field(16, default=None)  # core.preview_sandbox TOO_LARGE, TOO_SLOW, UNREADABLE
+    failure: str | None = code_field(16, default=None)  # core.cases.preview_sandbox TOO_LARGE, TOO_SLOW, UNREADABLE
     image: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))  # PNG
     rendered_at: datetime = Field(default_factory=utcnow)

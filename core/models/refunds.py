@@ -15,7 +15,7 @@ HOLDER_NAME_MAX = 70  # what pain.001 carries as the creditor's name (Max70Text)
 
 
 # The refund side of one refund case: one row per case; `export_id` is set once, by the export that takes it,
-# and `payment_id` once, by the confirmation that records the payment (core.refunds, with the row held).
+# and `payment_id` once, by the confirmation that records the payment (core.accounts.refunds, with the row held).
 class Refund(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="service_case.id", unique=True)

@@ -33,6 +33,6 @@ class Compensation(SQLModel, table=True):
     days_late: int  # working days
     amount: Decimal = money_field()
     contract_id: int = Field(foreign_key="contract.id", index=True)
-    # written in the transaction that claims the row (the claim comes first: core.compensation.pay)
+    # written in the transaction that claims the row (the claim comes first: core.accounts.compensation.pay)
     credit_note_id: int | None = Field(default=None, foreign_key="creditnote.id", unique=True)
     paid_at: datetime = Field(default_factory=utcnow, index=True)

@@ -20,11 +20,11 @@ from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, or_, select
 
-from core import validation
-from core.config import settings
-from core.errors import DomainError
 from core.models import Contract, LookupAttempt, LookupChallenge, utcnow
 from core.online import challenges
+from core.platform import validation
+from core.platform.config import settings
+from core.platform.errors import DomainError
 
 NOT_FOUND = "online.not_found"  # the same words whatever was wrong
 PENDING = "pending"  # recorded before the answer; counts as a failure until settled

@@ -13,8 +13,8 @@ from datetime import timedelta
 
 import altcha
 
-from core.config import settings
 from core.models import utcnow
+from core.platform.config import settings
 
 MAX_SOLUTION_CHARS = 1000  # a genuine payload is about 300 characters of base64
 

@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from core import validation
-from core.config import settings
-from core.errors import DomainError, NotFound, ValidationFailed
-from core.masking import mask_email, mask_phone
 from core.models import Contract, DeliveryChannel, DeliveryConsent, utcnow
-from core.outbox import queue_email, queue_sms
-from core.row_lock import lock_row
+from core.platform import validation
+from core.platform.config import settings
+from core.platform.errors import DomainError, NotFound, ValidationFailed
+from core.platform.outbox import queue_email, queue_sms
+from core.platform.row_lock import lock_row
+from core.staff.masking import mask_email, mask_phone
 
 _ADDRESS = {DeliveryChannel.EMAIL: validation.email, DeliveryChannel.SMS: validation.mobile_phone}
 _MASK = {DeliveryChannel.EMAIL: mask_email, DeliveryChannel.SMS: mask_phone}

@@ -2,12 +2,12 @@
 public lookup (recorded before the answer, one neutral answer, a challenge past the limits); the request is then
 registered exactly as at the counter, and the applicant gets on screen the upload link the e-mail carries."""
 
-from core.auth import customer_actor
-from core.errors import DomainError, ValidationFailed
 from core.models import Case, ContractStatus
 from core.online import access
 from core.online.links import links_issued
+from core.platform.errors import DomainError, ValidationFailed
 from core.services import intake
+from core.staff.auth import customer_actor
 
 SERVICE = "holder_change"
 

@@ -11,17 +11,17 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from core import validation
-from core.auth import Actor, customer_actor
-from core.config import settings
+from core.accounts.invoice_pdf import invoice_pdf
+from core.accounts.ledger import InvoiceStatus, account_ledger, invoice_detail
+from core.accounts.refunds import refundable
 from core.efactura.status import invoice_xml
-from core.errors import NotFound
-from core.invoice_pdf import invoice_pdf
-from core.ledger import InvoiceStatus, account_ledger, invoice_detail
 from core.models import Case, Contract, Customer, Invoice, Role
-from core.refunds import refundable
+from core.platform import validation
+from core.platform.config import settings
+from core.platform.errors import NotFound
 from core.services.disputes import open_dispute
 from core.services.refunds import open_refund_number, request_refund
+from core.staff.auth import Actor, customer_actor
 
 # The holder proved who they are (payment code + CNP/CUI), so they read their own account as the printed
 # invoice shows it (full name and address): the staff read paths are reused through a reader that sees

@@ -10,9 +10,9 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from core.config import settings
-from core.i18n import LANGUAGES
 from core.models import AccessToken, Case, TokenPurpose, utcnow
+from core.platform.config import settings
+from core.platform.i18n import LANGUAGES
 
 _issued: ContextVar[dict[int, str] | None] = ContextVar("issued_upload_links", default=None)
 
@@ -24,7 +24,7 @@ def token_hash(token: str) -> str:
 def issue_upload_link(session: Session, case: Case) -> str:
     """A new private link to the case's upload page, valid `upload_link_days`; the caller's transaction
     stores only the token's hash. The raw token lives only in the returned URL, i.e. in the queued e-mail
-    until the worker has sent it (then the stored body keeps it masked: core.worker). The URL names the
+    until the worker has sent it (then the stored body keeps it masked: core.platform.worker). The URL names the
     applicant's language (`case.data["language"]`, kept since registration), so the page opens in it."""
     token = secrets.token_urlsafe(32)
     session.add(AccessToken(token_hash=token_hash(token), purpose=TokenPurpose.UPLOAD, case_id=case.id,

@@ -17,19 +17,20 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from core import allocation, validation
-from core.allocation import balance as contract_balance
-from core.auth import Actor, require_role
-from core.billing import record_payment
-from core.config import settings
-from core.errors import DomainError, ValidationFailed
+from core.accounts import allocation
+from core.accounts.allocation import balance as contract_balance
+from core.accounts.billing import record_payment
+from core.accounts.money import format_lei
 from core.models import Contract, IntentStatus, Invoice, Payment, PaymentIntent, Role, utcnow
-from core.money import format_lei
 from core.online import access
 from core.online.processor import Checkout, MalformedNotification, Notification, Processor, Result, processor
-from core.outbox import queue_email
-from core.row_lock import lock_row
-from core.workdays import local_time
+from core.platform import validation
+from core.platform.config import settings
+from core.platform.errors import DomainError, ValidationFailed
+from core.platform.outbox import queue_email
+from core.platform.row_lock import lock_row
+from core.platform.workdays import local_time
+from core.staff.auth import Actor, require_role
 
 log = logging.getLogger("ghiseu.payments")
 SERVICE = "pay"  # how lookups for this service are recorded

@@ -16,11 +16,11 @@ from enum import StrEnum
 from typing import Protocol
 from urllib.parse import urlencode
 
-from core.config import settings
+from core.accounts.money import money
 from core.models import PaymentIntent
-from core.money import money
 from core.online.limits import json_depth
-from core.validation import length_of, text_or_none
+from core.platform.config import settings
+from core.platform.validation import length_of, text_or_none
 
 SIGNATURE_HEADER = "X-Processor-Signature"
 NOTIFY_PATH = "/api/payments/notify"

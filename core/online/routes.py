@@ -14,10 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.routing import Route
 
-from core.config import settings
-from core.db import UnitOfWork
-from core.i18n import LANGUAGES, t
-from core.money import format_lei
+from core.accounts.money import format_lei
 from core.online import payments
 from core.online.limits import BodyLimit
 from core.online.processor import (
@@ -28,6 +25,9 @@ from core.online.processor import (
     Result,
     SandboxProcessor,
 )
+from core.platform.config import settings
+from core.platform.db import UnitOfWork
+from core.platform.i18n import LANGUAGES, t
 
 log = logging.getLogger("ghiseu.payments")
 ACTIONS = {"confirm": Result.SUCCEEDED, "decline": Result.DECLINED, "cancel": Result.CANCELLED}

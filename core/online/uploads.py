@@ -9,16 +9,16 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from core.auth import customer_actor
-from core.config import settings
-from core.documents import check_upload
-from core.errors import DomainError, ValidationFailed
+from core.cases.documents import check_upload
 from core.models import AccessToken, Case, CaseDocument, DocumentStatus, TokenPurpose, utcnow
 from core.online import access
 from core.online.links import token_hash
-from core.row_lock import lock_row
+from core.platform.config import settings
+from core.platform.errors import DomainError, ValidationFailed
+from core.platform.row_lock import lock_row
+from core.platform.validation import FieldError, text_or_none
 from core.services.intake import attach_document, receive_if_complete
-from core.validation import FieldError, text_or_none
+from core.staff.auth import customer_actor
 from core.workflow.registry import workflow_of
 
 SERVICE = "upload"

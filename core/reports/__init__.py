@@ -5,13 +5,13 @@ core.reports.workbook writes them. Read-only: nothing here changes a row or fire
 from datetime import datetime
 from typing import IO
 
-from core.audit import record_action
-from core.auth import Actor
-from core.errors import DomainError
 from core.models import utcnow
+from core.platform.audit import record_action
+from core.platform.errors import DomainError
 from core.reports import aging, audit, cases, disputes, efactura, payments, sla
 from core.reports.base import Filters, Period, Report
 from core.reports.workbook import Progress, write_workbook
+from core.staff.auth import Actor
 
 REPORTS: dict[str, Report] = {r.name: r for r in (cases.REPORT, sla.REPORT, disputes.REPORT, aging.REPORT,
                                                     audit.REPORT, payments.REPORT, efactura.REPORT)}

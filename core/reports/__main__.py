@@ -5,13 +5,13 @@ message and exit status 2 (nothing is written)."""
 import argparse
 import sys
 
-from core.auth import Actor
-from core.config import settings
-from core.db import UnitOfWork, get_engine
-from core.errors import DomainError
 from core.models import Role
+from core.platform.config import settings
+from core.platform.db import UnitOfWork, get_engine
+from core.platform.errors import DomainError
 from core.reports import REPORTS, Filters, Period, get_report, run_report
 from core.reports.base import cli_day
+from core.staff.auth import Actor
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -1,6 +1,6 @@
 """Receivables aging: for each account, what was still to pay at the end of the period, split by how
 long past its due date (current, 1–30, 31–60, 61–90, over 90 days). One SQL aggregation for both
-databases: each invoice's maintained open amount (core.allocation) taken back to that day, bucketed by
+databases: each invoice's maintained open amount (core.accounts.allocation) taken back to that day, bucketed by
 due date (the bucket limits are dates computed here, so no date arithmetic in SQL). An account whose
 invoices were all settled by then is not listed."""
 
@@ -10,11 +10,12 @@ from sqlalchemy import case as when
 from sqlalchemy import func, union
 from sqlmodel import Session, select
 
-from core import allocation, xlsx
-from core.auth import Actor
+from core.accounts import allocation
+from core.accounts.money import money
 from core.models import Contract, Customer, Invoice
-from core.money import money
+from core.platform import xlsx
 from core.reports.base import Column, Filters, Period, Report, Table, count, name_for, stream
+from core.staff.auth import Actor
 
 BUCKETS = ("current", "days_1_30", "days_31_60", "days_61_90", "days_over_90")
 COLUMNS = [

@@ -1,14 +1,14 @@
-"""The audit trail for a period: every recorded action, in the order of the chain (core.audit), with its
+"""The audit trail for a period: every recorded action, in the order of the chain (core.platform.audit), with its
 case or other subject, who did it, in which role, and why (the reason is masked for roles that do not
 see personal data)."""
 
 from sqlmodel import Session, select
 
-from core import xlsx
-from core.auth import Actor
-from core.masking import free_text_for
 from core.models import AuditEvent, Case
+from core.platform import xlsx
 from core.reports.base import Column, Filters, Period, Report, Table, count, label, stream
+from core.staff.auth import Actor
+from core.staff.masking import free_text_for
 
 COLUMNS = [
     Column("seq", xlsx.INT, 10), Column("at", xlsx.MOMENT_CELL, 17), Column("registration_number", xlsx.TEXT, 18),

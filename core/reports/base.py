@@ -9,12 +9,12 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from core.auth import Actor, require_role
-from core.errors import DomainError
-from core.i18n import has_key, t
-from core.masking import mask_name, sees_personal_data
 from core.models import Role
-from core.workdays import day_bounds
+from core.platform.errors import DomainError
+from core.platform.i18n import has_key, t
+from core.platform.workdays import day_bounds
+from core.staff.auth import Actor, require_role
+from core.staff.masking import mask_name, sees_personal_data
 
 # the back office's readers of figures; clerks work cases and have no use for bulk extracts
 READERS = (Role.SUPERVISOR, Role.ANALYST, Role.ADMIN)
@@ -45,7 +45,7 @@ class Filters:
 @dataclass(frozen=True)
 class Column:
     key: str  # its heading is t(f"reports.col.{key}")
-    kind: str  # a core.xlsx cell kind
+    kind: str  # a core.platform.xlsx cell kind
     width: float = 14
     total: bool = False  # summed on the first sheet
     title: str | None = None  # a heading built at run time (e.g. "Reached: Documents received")

@@ -7,15 +7,15 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from core import xlsx
-from core.auth import Actor
-from core.i18n import t
-from core.masking import mask_phone, sees_personal_data
+from core.cases.overdue import deadline_missed
+from core.cases.queries import today
 from core.models import AuditEvent, Case, User
-from core.overdue import deadline_missed
-from core.queries import today
+from core.platform import xlsx
+from core.platform.i18n import t
+from core.platform.workdays import working_days_between
 from core.reports.base import Column, Filters, Period, Report, Table, count, label, name_for, stream, yes_no
-from core.workdays import working_days_between
+from core.staff.auth import Actor
+from core.staff.masking import mask_phone, sees_personal_data
 from core.workflow import registry
 
 ISSUE = "issue_contract"  # the event whose actor issued the new contract

@@ -5,15 +5,15 @@ summed by category and outcome in SQL."""
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from core import xlsx
-from core.auth import Actor
-from core.ledger import DISPUTE
+from core.accounts.ledger import DISPUTE
+from core.cases.overdue import deadline_missed
+from core.cases.queries import today
 from core.models import Case, CreditNote, Invoice
-from core.overdue import deadline_missed
-from core.queries import today
+from core.platform import xlsx
+from core.platform.workdays import working_days_between
 from core.reports.base import Column, Filters, Period, Report, Table, count, label, name_for, stream, yes_no
 from core.reports.cases import case_conditions
-from core.workdays import working_days_between
+from core.staff.auth import Actor
 
 ROWS = [
     Column("registration_number", xlsx.TEXT, 18), Column("state", xlsx.TEXT, 26), Column("category", xlsx.TEXT, 22),

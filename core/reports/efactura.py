@@ -6,16 +6,16 @@ from datetime import datetime
 from sqlalchemy import String, cast, literal
 from sqlmodel import Session, select
 
-from core import xlsx
-from core.auth import Actor
+from core.accounts.money import money
+from core.cases.queries import today
 from core.efactura.document import CREDIT_NOTE_PREFIX
 from core.efactura.status import NOT_PREPARED
-from core.masking import free_text_for
 from core.models import Contract, CreditNote, Customer, EfacturaSubmission, Invoice
-from core.money import money
-from core.queries import today
+from core.platform import xlsx
+from core.platform.workdays import local_time
 from core.reports.base import Column, Filters, Period, Report, Table, count, label, name_for, stream, yes_no
-from core.workdays import local_time
+from core.staff.auth import Actor
+from core.staff.masking import free_text_for
 
 COLUMNS = [
     Column("efactura_number", xlsx.TEXT, 16), Column("efactura_issued", xlsx.DAY_CELL, 12),

@@ -6,14 +6,14 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from core import xlsx
-from core.auth import Actor
-from core.ledger import channel_label
-from core.masking import free_text_for
+from core.accounts.ledger import channel_label
+from core.accounts.money import money
 from core.models import Contract, Customer, Payment
-from core.money import money
+from core.platform import xlsx
+from core.platform.workdays import local_time
 from core.reports.base import Column, Filters, Period, Report, Table, count, name_for, stream, yes_no
-from core.workdays import local_time
+from core.staff.auth import Actor
+from core.staff.masking import free_text_for
 
 PER_DAY = [Column("day", xlsx.DAY_CELL, 12), Column("channel", xlsx.TEXT, 14),
            Column("payments", xlsx.INT, 12, total=True), Column("amount", xlsx.MONEY, 16, total=True)]

@@ -11,13 +11,13 @@ from decimal import Decimal
 from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
-from core import xlsx
-from core.auth import Actor
+from core.accounts.money import money
+from core.cases.overdue import deadline_missed
 from core.models import Case, Compensation, SlaStatus
-from core.money import money
-from core.overdue import deadline_missed
+from core.platform import xlsx
+from core.platform.workdays import local_time, working_days_between
 from core.reports.base import Column, Filters, Period, Report, Table, label, stream
-from core.workdays import local_time, working_days_between
+from core.staff.auth import Actor
 
 COLUMNS = [
     Column("case_type", xlsx.TEXT, 20), Column("week", xlsx.TEXT, 10), Column("week_start", xlsx.DAY_CELL, 12),
@@ -31,7 +31,7 @@ COLUMNS = [
 class Week:
     def __init__(self):
         self.registered = self.closed = self.in_time = self.late = self.compensated = 0
-        self.compensation = Decimal("0.00")  # credited for the cases closed late that week (core.compensation)
+        self.compensation = Decimal("0.00")  # credited for the cases closed late that week (core.accounts.compensation)
         self.cycles: Counter[int] = Counter()
 
     def median(self) -> float | None:

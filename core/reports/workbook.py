@@ -1,6 +1,6 @@
 """A report as a workbook: a first sheet "Raport" (the report's name, period, filters, who generated it
 and when, and the totals), then one sheet per table as an Excel table with a frozen header. Rows go
-straight from the SQL stream to the file (core.xlsx, constant memory); the totals are summed on the
+straight from the SQL stream to the file (core.platform.xlsx, constant memory); the totals are summed on the
 way and written to the first sheet last, which the writer allows because each sheet streams apart."""
 
 from collections import Counter
@@ -9,10 +9,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import IO
 
-from core import xlsx
-from core.auth import Actor
-from core.i18n import t
+from core.platform import xlsx
+from core.platform.i18n import t
 from core.reports.base import Filters, Period, Report, Table
+from core.staff.auth import Actor
 
 Progress = Callable[[int, int], None]  # (rows written, rows expected)
 STEP = 2000  # rows between progress calls

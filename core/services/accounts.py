@@ -4,11 +4,11 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from core import numbers, validation
-from core.auth import Actor, require_role
-from core.errors import ValidationFailed
 from core.models import ConsumptionPlace, Contract, Customer, CustomerKind, Role
-from core.search import fold
+from core.platform import numbers, validation
+from core.platform.errors import ValidationFailed
+from core.platform.search import fold
+from core.staff.auth import Actor, require_role
 
 
 def create_account(session: Session, *, kind: CustomerKind, name: str, national_id: str, email: str | None,

@@ -2,11 +2,11 @@
 
 from sqlmodel import Session, select
 
-from core import validation
-from core.auth import Actor, require_role
-from core.errors import DomainError, NotFound, StaleCase, ValidationFailed
 from core.models import Case, CaseComment, Role, User
 from core.online.links import revoke_links
+from core.platform import validation
+from core.platform.errors import DomainError, NotFound, StaleCase, ValidationFailed
+from core.staff.auth import Actor, require_role
 from core.workflow import engine, notifications
 
 STAFF = (Role.CLERK, Role.SUPERVISOR)

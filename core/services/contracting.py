@@ -4,14 +4,14 @@ vacant, then case, documents, audit and confirmation e-mail in one transaction."
 
 from sqlmodel import Session, col, select
 
-from core import validation
-from core.auth import Actor, require_role
-from core.errors import ValidationFailed
 from core.models import Case, ConsumptionPlace, Role
 from core.online import access
-from core.row_lock import lock_row
+from core.platform import validation
+from core.platform.errors import ValidationFailed
+from core.platform.row_lock import lock_row
 from core.services import intake
 from core.services.intake import COMMON_RULES, check_uploads
+from core.staff.auth import Actor, require_role
 from core.workflow import registry
 from core.workflow.guards import place_is_contracted
 from workflows import new_contract

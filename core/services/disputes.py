@@ -6,18 +6,19 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from core import allocation, numbers, validation
-from core.auth import Actor, require_role
-from core.config import settings
-from core.documents import check_upload
-from core.errors import NotFound, ValidationFailed
+from core.accounts import allocation
+from core.accounts.money import money
+from core.cases.documents import check_upload
 from core.models import Case, ConsumptionPlace, Contract, Customer, Invoice, utcnow
-from core.money import money
-from core.row_lock import lock_row
-from core.search import fold
+from core.platform import numbers, validation
+from core.platform.config import settings
+from core.platform.errors import NotFound, ValidationFailed
+from core.platform.row_lock import lock_row
+from core.platform.search import fold
+from core.platform.validation import FieldError
+from core.platform.workdays import local_time
 from core.services.intake import attach_document, optional_email
-from core.validation import FieldError
-from core.workdays import local_time
+from core.staff.auth import Actor, require_role
 from core.workflow import engine, registry
 from workflows import payment_dispute
 

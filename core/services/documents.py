@@ -2,15 +2,15 @@
 
 from sqlmodel import select
 
-from core import audit, validation
-from core.auth import Actor, require_role
-from core.documents import cached_preview, check_upload, render_preview, save_preview, store
-from core.errors import DomainError, NotFound, ValidationFailed
+from core.cases.documents import cached_preview, check_upload, render_preview, save_preview, store
+from core.cases.preview_sandbox import Preview
 from core.models import CaseDocument, DocumentStatus, Role, utcnow
-from core.preview_sandbox import Preview
+from core.platform import audit, validation
+from core.platform.errors import DomainError, NotFound, ValidationFailed
+from core.platform.validation import FieldError
 from core.services.cases import STAFF, load_case
 from core.services.intake import attach_document, receive_if_complete
-from core.validation import FieldError
+from core.staff.auth import Actor, require_role
 from core.workflow import engine
 
 

@@ -3,11 +3,7 @@ current contract matched, then case, documents, audit and confirmation e-mail in
 
 from sqlmodel import Session, col, select
 
-from core import numbers, validation
-from core.auth import Actor, require_role
-from core.config import settings
-from core.documents import CheckedFile, check_upload, store
-from core.errors import ValidationFailed
+from core.cases.documents import CheckedFile, check_upload, store
 from core.models import (
     Case,
     CaseDocument,
@@ -19,10 +15,14 @@ from core.models import (
     Role,
     utcnow,
 )
-from core.row_lock import lock_row
-from core.search import address_matches, fold
-from core.validation import FieldError
-from core.workdays import local_time
+from core.platform import numbers, validation
+from core.platform.config import settings
+from core.platform.errors import ValidationFailed
+from core.platform.row_lock import lock_row
+from core.platform.search import address_matches, fold
+from core.platform.validation import FieldError
+from core.platform.workdays import local_time
+from core.staff.auth import Actor, require_role
 from core.workflow import engine, registry
 from core.workflow.spec import Workflow
 from workflows import holder_change

@@ -2,15 +2,16 @@
 
 from sqlmodel import select
 
-from core import allocation, audit, numbers, validation
-from core.auth import Actor, require_role
-from core.billing import record_payment
-from core.errors import DomainError, NotFound, ValidationFailed
+from core.accounts import allocation
+from core.accounts.billing import record_payment
+from core.accounts.payment_days import add_payment
 from core.models import Contract, Invoice, Payment, PaymentAllocation, Role, utcnow
 from core.models.accounts import REVERSAL_SUFFIX
-from core.payment_days import add_payment
-from core.row_lock import lock_row
-from core.validation import FieldError
+from core.platform import audit, numbers, validation
+from core.platform.errors import DomainError, NotFound, ValidationFailed
+from core.platform.row_lock import lock_row
+from core.platform.validation import FieldError
+from core.staff.auth import Actor, require_role
 
 STAFF = (Role.CLERK, Role.SUPERVISOR)
 

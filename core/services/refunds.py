@@ -10,20 +10,21 @@ from decimal import Decimal
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from core import audit, iban, numbers, validation
-from core.auth import Actor, require_role
-from core.errors import DomainError, NotFound, ValidationFailed
-from core.i18n import t
-from core.masking import mask_iban, mask_name, sees_personal_data
+from core.accounts import iban
+from core.accounts.money import format_lei, money
+from core.accounts.payment_order import Transfer, pain001, payment_csv
+from core.accounts.refunds import refund_of, refundable
+from core.cases.queries import READERS
 from core.models import Case, ConsumptionPlace, Contract, Customer, Payment, Refund, RefundExport, Role, utcnow
-from core.money import format_lei, money
-from core.payment_order import Transfer, pain001, payment_csv
-from core.queries import READERS
-from core.refunds import refund_of, refundable
-from core.row_lock import lock_row
-from core.search import fold
+from core.platform import audit, numbers, validation
+from core.platform.errors import DomainError, NotFound, ValidationFailed
+from core.platform.i18n import t
+from core.platform.row_lock import lock_row
+from core.platform.search import fold
+from core.platform.workdays import local_time
 from core.services.intake import optional_email
-from core.workdays import local_time
+from core.staff.auth import Actor, require_role
+from core.staff.masking import mask_iban, mask_name, sees_personal_data
 from core.workflow import engine, registry
 from workflows import refund as refund_workflow
 from workflows.refund import State

@@ -4,9 +4,9 @@ creates nothing. An operator command (`python -m core.manage settle`), not a pag
 
 from sqlmodel import select
 
-from core import allocation
-from core.db import UnitOfWork
+from core.accounts import allocation
 from core.models import CreditNote, Invoice
+from core.platform.db import UnitOfWork
 
 
 def contracts_with_credit_sources(uow: UnitOfWork) -> list[int]:

@@ -5,14 +5,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from core import compensation, timed_jobs
-from core.auth import Actor, require_role
-from core.errors import NotFound
+from core.accounts import compensation
+from core.accounts.money import money
+from core.cases.queries import READERS, today
 from core.models import Case
-from core.money import money
-from core.queries import READERS, today
-from core.timed_jobs import TimedEvent
-from core.workdays import local_time
+from core.platform.errors import NotFound
+from core.platform.workdays import local_time
+from core.staff.auth import Actor, require_role
+from core.workflow import timed_jobs
+from core.workflow.timed_jobs import TimedEvent
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,13 @@ import secrets
 
 from sqlmodel import select
 
-from core import totp, validation
-from core.audit import record_action
-from core.auth import Actor, hash_password, password_errors, require_role
-from core.errors import DomainError, NotFound, ValidationFailed
 from core.models import STAFF_ROLES, Role, User
-from core.staff_sessions import revoke_user_sessions
+from core.platform import validation
+from core.platform.audit import record_action
+from core.platform.errors import DomainError, NotFound, ValidationFailed
+from core.staff import totp
+from core.staff.auth import Actor, hash_password, password_errors, require_role
+from core.staff.staff_sessions import revoke_user_sessions
 
 # One demo user per role; documented in the README. Never created in production.
 DEMO_USERS = (

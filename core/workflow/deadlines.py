@@ -1,9 +1,9 @@
 """Deadline bookkeeping: a transition's deadline events start, pause, resume or stop the case's clock
 (working days, DESIGN.md §3); a pause waiting for the customer moves the due date by the days it lasted."""
 
-from core.config import settings
 from core.models import Case, SlaStatus, utcnow
-from core.workdays import add_working_days, extend_by_pause, local_time
+from core.platform.config import settings
+from core.platform.workdays import add_working_days, extend_by_pause, local_time
 from core.workflow.events import DeadlinePaused, DeadlineResumed, DeadlineStarted, DeadlineStopped, subscribe
 from core.workflow.registry import workflow_of
 from core.workflow.spec import Sla, SlaAction, Workflow

@@ -1,6 +1,6 @@
 """The workflow diagram (Graphviz DOT) with the case's current state highlighted."""
 
-from core.i18n import t
+from core.platform.i18n import t
 from core.workflow.spec import Workflow
 
 

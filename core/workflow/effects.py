@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from core import allocation, billing, numbers, refunds
-from core.errors import TransitionRefused
-from core.handover import final_period
+from core.accounts import allocation, billing, refunds
+from core.accounts.handover import final_period
+from core.accounts.money import format_lei
 from core.models import (
     ConsumptionPlace,
     Contract,
@@ -20,10 +20,11 @@ from core.models import (
     Refund,
     utcnow,
 )
-from core.money import format_lei
-from core.row_lock import lock_row
-from core.search import fold
-from core.workdays import local_time
+from core.platform import numbers
+from core.platform.errors import TransitionRefused
+from core.platform.row_lock import lock_row
+from core.platform.search import fold
+from core.platform.workdays import local_time
 from core.workflow.guards import GuardContext, place_is_contracted
 
 
@@ -108,7 +109,7 @@ def record_credit_proposal(ctx: GuardContext) -> dict:
 
 def issue_credit_note(ctx: GuardContext) -> dict:
     """The upheld amount becomes a credit note on the disputed invoice, lowering what the holder owes; it
-    settles that invoice first, then the oldest open ones (core.allocation), the rest is credit."""
+    settles that invoice first, then the oldest open ones (core.accounts.allocation), the rest is credit."""
     session, case = ctx.session, ctx.case
     invoice = session.get(Invoice, case.invoice_id)
     note = CreditNote(

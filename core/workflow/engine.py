@@ -12,10 +12,10 @@ from decimal import Decimal
 from sqlmodel import Session
 from transitions import Machine
 
-from core import audit, validation
-from core.auth import SYSTEM, Actor
-from core.errors import PermissionDenied, TransitionRefused, ValidationFailed
 from core.models import AuditEvent, Case, DocumentStatus, utcnow
+from core.platform import audit, validation
+from core.platform.errors import PermissionDenied, TransitionRefused, ValidationFailed
+from core.staff.auth import SYSTEM, Actor
 from core.workflow import events, registry
 from core.workflow.effects import EFFECTS
 from core.workflow.guards import GUARDS, GuardContext
@@ -186,7 +186,7 @@ def _after_change(ctx: GuardContext, tr: Transition, before: str | None) -> list
 
 def record_event(session: Session, case: Case, actor: Actor, trigger: str, *, reason: str | None = None,
                  from_state: str | None = "", **details) -> AuditEvent:
-    """Appends the audit event for any change to a case (chained at commit: core.audit) and touches the case
+    """Appends the audit event for any change to a case (chained at commit: core.platform.audit) and touches the case
     so its version moves."""
     case.updated_at = utcnow()
     session.add(case)

@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from core import refunds
-from core.auth import Actor
-from core.config import settings
+from core.accounts import refunds
 from core.models import (
     Case,
     CaseDocument,
@@ -18,7 +16,9 @@ from core.models import (
     ContractStatus,
     DocumentStatus,
 )
-from core.validation import index_refusal
+from core.platform.config import settings
+from core.platform.validation import index_refusal
+from core.staff.auth import Actor
 from core.workflow.spec import Workflow
 
 

@@ -8,14 +8,14 @@ from datetime import timedelta
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from core import allocation
-from core.config import settings
-from core.i18n import t
+from core.accounts import allocation
+from core.accounts.money import format_lei
 from core.models import Case, Contract, Customer, Invoice, InvoiceKind, utcnow
-from core.money import format_lei
 from core.online.links import issue_upload_link
-from core.outbox import queue_email
-from core.workdays import local_time
+from core.platform.config import settings
+from core.platform.i18n import t
+from core.platform.outbox import queue_email
+from core.platform.workdays import local_time
 from core.workflow.engine import awaited_documents
 from core.workflow.events import CaseMoved, ContractIssued, subscribe
 from core.workflow.registry import workflow_of

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from core import audit
+from core.platform import audit
 
 # revision identifiers, used by Alembic.
 revision: str = '0009'

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from core.config import settings
+from core.platform.config import settings
 
 # revision identifiers, used by Alembic.
 revision: str = '0016'

@@ -16,7 +16,7 @@ down_revision: str | Sequence[str] | None = '0017'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# core.outbox.TRANSACTIONAL_TEMPLATES as it stood when this migration was written (a migration never imports
+# core.platform.outbox.TRANSACTIONAL_TEMPLATES as it stood when this migration was written (a migration never imports
 # the code that may change after it): messages still queued from these templates go first
 TRANSACTIONAL_TEMPLATES = (
     "online_payment.receipt", "delivery.email_on", "delivery.email_off", "delivery.sms_on", "delivery.sms_off",

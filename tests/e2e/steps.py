@@ -6,10 +6,10 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from core import totp
-from core.i18n import t, t_plural
 from core.models import utcnow
+from core.platform.i18n import t, t_plural
 from core.services.users import DEMO_TOTP_SECRET
+from core.staff import totp
 from tests.e2e.conftest import READY
 
 _last_step: dict[str, int] = {}  # the TOTP step each user last signed in with (a code works once)

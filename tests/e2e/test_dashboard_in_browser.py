@@ -3,12 +3,12 @@ the overdue figure, and from an age bucket, to the work queue, which opens filte
 
 from playwright.sync_api import expect
 
-from core import dashboard
-from core.auth import Actor
-from core.db import UnitOfWork, get_engine
-from core.i18n import t, t_plural
+from core.cases import dashboard
+from core.cases.queries import today
 from core.models import Role
-from core.queries import today
+from core.platform.db import UnitOfWork, get_engine
+from core.platform.i18n import t, t_plural
+from core.staff.auth import Actor
 from tests.e2e.steps import settle, sign_in
 
 SUPERVISOR = Actor("supervisor", Role.SUPERVISOR)

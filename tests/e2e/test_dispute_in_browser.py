@@ -11,12 +11,12 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import col, select
 
-from core import allocation, billing
-from core.config import settings
-from core.db import UnitOfWork, get_engine
-from core.i18n import t
+from core.accounts import allocation, billing
+from core.cases.queries import today
 from core.models import Case, ConsumptionPlace, Contract, ContractStatus, CreditNote, Invoice, InvoiceKind
-from core.queries import today
+from core.platform.config import settings
+from core.platform.db import UnitOfWork, get_engine
+from core.platform.i18n import t
 from seed_data.sample_documents import sample_pdf
 from tests.e2e.steps import choose, click, in_popover, sign_in, upload
 

@@ -4,7 +4,7 @@ every file in pages/."""
 
 from playwright.sync_api import expect
 
-from core.i18n import t
+from core.platform.i18n import t
 from tests.e2e.conftest import READY, serve
 
 

@@ -6,9 +6,9 @@ import re
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from core.db import UnitOfWork, get_engine
-from core.i18n import t
 from core.models import Case, CaseDocument, Contract, DocumentStatus
+from core.platform.db import UnitOfWork, get_engine
+from core.platform.i18n import t
 from seed_data.sample_documents import sample_pdf
 from tests.e2e.steps import click, settle, sign_in, upload
 

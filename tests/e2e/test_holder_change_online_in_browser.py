@@ -6,9 +6,9 @@ import re
 from playwright.sync_api import Page, expect
 from sqlmodel import col, select
 
-from core.db import UnitOfWork, get_engine
-from core.i18n import t
 from core.models import Case, ConsumptionPlace, Contract, ContractStatus, Customer, OutboxMessage
+from core.platform.db import UnitOfWork, get_engine
+from core.platform.i18n import t
 from seed_data.sample_documents import sample_document
 from tests.e2e.steps import click, find_in_queue, settle, upload
 from tests.factories import NEW_HOLDER_CNP, PERSON_DOCS

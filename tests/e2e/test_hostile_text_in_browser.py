@@ -6,8 +6,8 @@ from urllib.parse import urlparse
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from core.db import UnitOfWork, get_engine
 from core.models import Case, CaseComment
+from core.platform.db import UnitOfWork, get_engine
 from tests.e2e.steps import settle, sign_in
 from tests.ui.markup_scan import EVIL, poison_case
 

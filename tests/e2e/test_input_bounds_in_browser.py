@@ -4,9 +4,9 @@ index of two billion, each with its message right under its own field, and regis
 from playwright.sync_api import Page, expect
 from sqlmodel import func, select
 
-from core.db import UnitOfWork, get_engine
-from core.i18n import t
 from core.models import Case
+from core.platform.db import UnitOfWork, get_engine
+from core.platform.i18n import t
 from tests.e2e.steps import click, settle
 from tests.e2e.test_holder_change_online_in_browser import fill, free_contract
 from tests.factories import NEW_HOLDER_CNP

@@ -6,10 +6,10 @@ from datetime import timedelta
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from core.db import UnitOfWork, get_engine
-from core.i18n import t
+from core.cases.queries import today
 from core.models import Contract, Customer, CustomerKind, Invoice
-from core.queries import today
+from core.platform.db import UnitOfWork, get_engine
+from core.platform.i18n import t
 from tests.e2e.steps import click, settle
 
 

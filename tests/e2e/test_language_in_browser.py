@@ -7,11 +7,11 @@ import re
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from core.auth import customer_actor
-from core.db import UnitOfWork, get_engine
-from core.i18n import t
 from core.models import OutboxMessage
+from core.platform.db import UnitOfWork, get_engine
+from core.platform.i18n import t
 from core.services import intake
+from core.staff.auth import customer_actor
 from tests.e2e.conftest import serve
 from tests.e2e.steps import settle
 from tests.factories import holder_change_form, make_account

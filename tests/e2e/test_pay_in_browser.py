@@ -10,11 +10,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from core.allocation import balance as contract_balance
-from core.db import UnitOfWork, get_engine
-from core.i18n import t
+from core.accounts.allocation import balance as contract_balance
+from core.accounts.money import format_lei
 from core.models import Contract, ContractStatus, IntentStatus, Invoice, PaymentIntent
-from core.money import format_lei
+from core.platform.db import UnitOfWork, get_engine
+from core.platform.i18n import t
 from tests.e2e.conftest import READY
 from tests.e2e.steps import settle, sign_in
 

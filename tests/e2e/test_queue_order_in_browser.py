@@ -5,11 +5,11 @@ import re
 
 from playwright.sync_api import expect
 
-from core.auth import Actor
-from core.db import UnitOfWork, get_engine
-from core.i18n import t
+from core.cases.queries import QueueFilter, QueueSort, SortKey, list_queue
 from core.models import Role
-from core.queries import QueueFilter, QueueSort, SortKey, list_queue
+from core.platform.db import UnitOfWork, get_engine
+from core.platform.i18n import t
+from core.staff.auth import Actor
 from tests.e2e.steps import choose, settle, sign_in
 
 CLERK = Actor("clerk", Role.CLERK)

@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from core.db import UnitOfWork, get_engine
-from core.i18n import t
+from core.accounts.payment_order import NAMESPACE
 from core.models import Case
-from core.payment_order import NAMESPACE
+from core.platform.db import UnitOfWork, get_engine
+from core.platform.i18n import t
 from tests.e2e.steps import click, in_popover, settle, sign_in
 from tests.factories import valid_cnp
 from tests.refund_factories import handed_over_with_credit

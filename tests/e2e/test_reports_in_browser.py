@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
-from core.i18n import t
+from core.platform.i18n import t
 from tests.e2e.steps import settle, sign_in
 
 pytestmark = pytest.mark.browser

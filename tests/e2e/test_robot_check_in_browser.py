@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from core.db import UnitOfWork, get_engine
-from core.i18n import t
 from core.models import LookupAttempt
+from core.platform.db import UnitOfWork, get_engine
+from core.platform.i18n import t
 from tests.e2e.conftest import READY, serve
 from tests.e2e.test_invoice_copy_in_browser import look_up, recently_billed
 

@@ -7,9 +7,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, select
 
-from core.audit import verify
-from core.i18n import t
 from core.models import AuditEvent
+from core.platform.audit import verify
+from core.platform.i18n import t
 from tests.e2e.steps import choose, click, settle, sign_in, signed_in, type_totp_code
 
 pytestmark = pytest.mark.browser

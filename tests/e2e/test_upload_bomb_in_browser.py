@@ -6,7 +6,7 @@ import time
 
 from playwright.sync_api import expect
 
-from core.i18n import t
+from core.platform.i18n import t
 from tests import bombs
 from tests.e2e.steps import click, settle, sign_in, upload
 from tests.e2e.test_holder_change_in_browser import awaiting_case

@@ -1,6 +1,6 @@
 import pytest
 
-from core.config import settings
+from core.platform.config import settings
 from tests.smtp_peer import smtp_peer
 
 

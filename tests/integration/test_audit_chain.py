@@ -14,9 +14,9 @@ from sqlalchemy import func, text, update
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import select
 
-from core import audit
-from core.errors import DomainError
 from core.models import AuditEvent, AuditHead, Payment
+from core.platform import audit
+from core.platform.errors import DomainError
 from core.services import payments
 from tests.factories import CLERK, SUPERVISOR, invoice_for, make_account, register_case
 
@@ -205,7 +205,7 @@ def test_the_worker_verifies_once_a_day_and_keeps_the_outcome(uow):
 def _cli(engine, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False),
            "SEED_ON_FIRST_START": "false"}
-    return subprocess.run([sys.executable, "-m", "core.audit", *args], cwd=ROOT, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "core.platform.audit", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=120)
 
 

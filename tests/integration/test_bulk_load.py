@@ -12,10 +12,7 @@ from sqlalchemy import func
 from sqlmodel import select
 from stdnum.ro import cnp, cui
 
-from core import audit
-from core.auth import BILLING, Actor
-from core.billing import issue_invoice
-from core.config import settings
+from core.accounts.billing import issue_invoice
 from core.models import (
     Case,
     CaseDocument,
@@ -28,9 +25,12 @@ from core.models import (
     Role,
     clock_at,
 )
+from core.platform import audit
+from core.platform.config import settings
 from core.services.cases import fire_trigger
 from core.services.payments import register_payment
 from core.services.users import ensure_demo_users
+from core.staff.auth import BILLING, Actor
 from core.workflow import registry
 from seed_data import bulk
 from seed_data.builder import build_demo
@@ -114,7 +114,7 @@ def test_the_demo_seed_appends_the_bulk_volume_after_the_scenarios_through_the_s
     with clock_at(NOW):
         counts = build_demo(engine, accounts=24, cases=18, seed=7)
     assert counts["contracts"] >= 24 and counts["cases"] >= 18
-    # the scenario invoices' stored open amounts are core.allocation's to maintain (migration 0016's work)
+    # the scenario invoices' stored open amounts are core.accounts.allocation's to maintain (migration 0016's work)
     assert check_sample(engine, size=50) == []
     registrations = rows(uow, select(Case.registration_number))
     assert len(registrations) == len(set(registrations))

@@ -8,15 +8,16 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from core import allocation, billing, dashboard
-from core.auth import SYSTEM
-from core.dashboard import DashboardFilter
-from core.errors import PermissionDenied
+from core.accounts import allocation, billing
+from core.cases import dashboard
+from core.cases.dashboard import DashboardFilter
+from core.cases.queries import QueueFilter, list_queue, today
 from core.models import Contract, CreditNote, Invoice, clock_at
-from core.queries import QueueFilter, list_queue, today
+from core.platform.errors import PermissionDenied
 from core.services import cases
 from core.services.disputes import open_dispute
 from core.services.users import DEMO_USERS, ensure_demo_users
+from core.staff.auth import SYSTEM
 from tests.factories import (
     CLERK,
     SUPERVISOR,

@@ -9,15 +9,16 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from core import billing, dashboard
-from core.auth import SYSTEM
-from core.dashboard import DashboardFilter
-from core.db import create_schema
+from core.accounts import billing
+from core.accounts.money import money
+from core.cases import dashboard
+from core.cases.dashboard import DashboardFilter
+from core.cases.queries import today
 from core.models import Case, Contract, Invoice, Payment, PaymentAllocation, PaymentDay, clock_at
-from core.money import money
-from core.queries import today
+from core.platform.db import create_schema
+from core.platform.workdays import local_time, working_days_between
 from core.reports import Filters, Period, aging
-from core.workdays import local_time, working_days_between
+from core.staff.auth import SYSTEM
 from seed_data.builder import build
 from tests.factories import SUPERVISOR, make_account
 from tests.integration.test_ledger import bill

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from core.config import settings
-from core.errors import DomainError, ValidationFailed
 from core.models import Contract, DeliveryConsent, OutboxMessage, clock_at, utcnow
 from core.online.delivery import confirm, delivery_status, request_change
-from core.worker import deliver_due
+from core.platform.config import settings
+from core.platform.errors import DomainError, ValidationFailed
+from core.platform.worker import deliver_due
 from tests.factories import make_account, refused
 
 

@@ -14,11 +14,11 @@ import pytest
 from PIL import Image
 from sqlmodel import select
 
-from core import documents as files
-from core.config import settings
-from core.errors import PermissionDenied
+from core.cases import documents as files
+from core.cases.preview_sandbox import TOO_SLOW, UNREADABLE, Preview
 from core.models import DocumentPreview
-from core.preview_sandbox import TOO_SLOW, UNREADABLE, Preview
+from core.platform.config import settings
+from core.platform.errors import PermissionDenied
 from core.services import documents
 from seed_data.sample_documents import sample_pdf
 from tests import bombs
@@ -66,7 +66,7 @@ def test_a_pdf_hiding_a_gigapixel_image_is_drawn_outside_the_app_within_its_memo
 def sandbox_peak_mb(pdf: bytes) -> float:
     """The sandbox child's own peak memory: measured by a fresh process whose only child it is (this test
     process has had other children, the browser tests' servers among them)."""
-    script = ("import resource, sys; from core.documents import render_preview; "
+    script = ("import resource, sys; from core.cases.documents import render_preview; "
               "render_preview('application/pdf', sys.stdin.buffer.read()); "
               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
     done = subprocess.run([sys.executable, "-c", script], input=pdf, capture_output=True, cwd=ROOT, timeout=120,

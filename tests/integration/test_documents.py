@@ -5,9 +5,9 @@ import hashlib
 import pytest
 from sqlmodel import select
 
-from core.config import settings
-from core.errors import DomainError, PermissionDenied, ValidationFailed
 from core.models import CaseDocument
+from core.platform.config import settings
+from core.platform.errors import DomainError, PermissionDenied, ValidationFailed
 from core.services import documents
 from seed_data.sample_documents import sample_image, sample_pdf
 from tests.factories import (

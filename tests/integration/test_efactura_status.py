@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime
 import openpyxl
 import pytest
 
-from core.config import settings
 from core.efactura.anaf import HttpClient
 from core.efactura.status import NOT_PREPARED, Backlog, backlog, invoice_answer, invoice_submission, invoice_xml
 from core.efactura.submission import prepare_pending, run_due
-from core.errors import NotFound
 from core.models import InvoiceKind, clock_at
 from core.online.invoice_copy import xml_for
+from core.platform.config import settings
+from core.platform.errors import NotFound
 from core.reports import Filters, Period, run_report
 from tests.efactura_samples import account, bill, company, credit
 from tests.factories import ANALYST, CLERK, SUPERVISOR

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from core.config import settings
 from core.efactura.anaf import HttpClient
 from core.efactura.deadlines import deadline_for
 from core.efactura.submission import prepare_pending, run_due
 from core.models import AuditEvent, ConsumptionPlace, EfacturaSubmission, InvoiceKind
+from core.platform.config import settings
 from tests.concurrency import at_once
 from tests.efactura_samples import account, bill, credit
 from tests.fake_anaf import REJECTION_RULES, FakeAuthority

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from core.models import OutboxMessage
-from core.worker import deliver_due, smtp_sender
+from core.platform.worker import deliver_due, smtp_sender
 from tests.factories import make_account, register_case
 
 WORDS = ["înregistrată", "și", "așteaptă", "a", "fost", "în", "Înregistrare", "contestația", "facturii", "până",

@@ -4,12 +4,12 @@ e-mailed, and wrong invoice codes are treated like any public lookup (neutral, r
 import pytest
 from sqlmodel import func, select
 
-from core.config import settings
-from core.errors import DomainError, ValidationFailed
 from core.models import AuditEvent, Case, OutboxMessage
 from core.online import access
 from core.online.access import NOT_FOUND, ChallengeRequired
 from core.online.holder_change import request_holder_change
+from core.platform.config import settings
+from core.platform.errors import DomainError, ValidationFailed
 from tests.factories import OLD_HOLDER_CNP, holder_change_form, make_account, refused, valid_cnp
 
 VISITOR = access.client("198.51.100.4", "browser-session-2")

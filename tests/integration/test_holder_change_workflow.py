@@ -3,8 +3,8 @@
 import pytest
 from sqlmodel import select
 
-from core.errors import PermissionDenied, StaleCase, TransitionRefused
 from core.models import AuditEvent, Case, ConsumptionPlace, Contract, Customer, Invoice, OutboxMessage
+from core.platform.errors import PermissionDenied, StaleCase, TransitionRefused
 from core.services import cases
 from core.workflow import effects
 from tests.factories import (

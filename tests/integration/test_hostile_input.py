@@ -9,9 +9,9 @@ from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from core.config import settings as app_settings
 from core.models import Case, ConsumptionPlace, Customer, Payment
 from core.online.routes import routes
+from core.platform.config import settings as app_settings
 from tests.database import empty_tables
 from tests.hostile import CATALOGUE, attempt, drivers, hostile_values
 

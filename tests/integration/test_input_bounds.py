@@ -6,16 +6,16 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from core.auth import SYSTEM
-from core.billing import record_payment
-from core.errors import TransitionRefused, ValidationFailed
+from core.accounts.billing import record_payment
+from core.cases.queries import list_queue
 from core.models import AuditEvent, Case, CaseDocument, ConsumptionPlace, Contract, Payment
 from core.online import access
 from core.online.holder_change import request_holder_change
-from core.queries import list_queue
+from core.platform.errors import TransitionRefused, ValidationFailed
 from core.services import intake
 from core.services.disputes import open_dispute
 from core.services.payments import register_payment, reverse_payment
+from core.staff.auth import SYSTEM
 from tests.factories import (
     CLERK,
     SUPERVISOR,

@@ -3,8 +3,8 @@
 import pytest
 from sqlmodel import func, select
 
-from core.errors import ValidationFailed
 from core.models import AuditEvent, Case, CaseDocument, OutboxMessage
+from core.platform.errors import ValidationFailed
 from core.services import intake
 from seed_data.sample_documents import sample_image
 from tests.factories import CLERK, COMPANY_CUI, holder_change_form, make_account, pdf_upload, register_case

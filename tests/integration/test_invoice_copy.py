@@ -8,16 +8,16 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from core import billing
-from core.auth import SYSTEM
-from core.config import settings
-from core.errors import DomainError, NotFound
-from core.ledger import InvoiceStatus
+from core.accounts import billing
+from core.accounts.ledger import InvoiceStatus
+from core.cases.queries import today
 from core.models import Case, Contract, CustomerKind, InvoiceKind
 from core.online import access
 from core.online.invoice_copy import copy_for, dispute_invoice, holder_check, pdf_for
-from core.queries import today
+from core.platform.config import settings
+from core.platform.errors import DomainError, NotFound
 from core.services.accounts import open_account
+from core.staff.auth import SYSTEM
 from tests.factories import COMPANY_CUI, OLD_HOLDER_CNP, make_account, refused
 
 MONTHLY = Decimal("89.54")  # 100 kWh at 0,74 lei + 21% VAT

@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from sqlalchemy import func
 from sqlmodel import select
 
-from core import billing
-from core.errors import TransitionRefused
-from core.handover import handover_preview
-from core.invoice_lines import line_label_key
+from core.accounts import billing
+from core.accounts.handover import handover_preview
+from core.accounts.invoice_lines import line_label_key
 from core.models import Contract, Invoice, InvoiceKind, InvoiceLine, LineKind
+from core.platform.errors import TransitionRefused
 from tests.factories import (
     SUPERVISOR,
     SUPERVISOR2,

@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime
 
 import pypdfium2
 
-from core import billing
-from core.invoice_pdf import invoice_pdf
-from core.ledger import invoice_detail
+from core.accounts import billing
+from core.accounts.invoice_pdf import invoice_pdf
+from core.accounts.ledger import invoice_detail
 from core.models import Contract, Customer, InvoiceKind, clock_at
 from tests.factories import ANALYST, CLERK, make_account
 

@@ -10,10 +10,8 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
-from core import allocation, billing
-from core.auth import SYSTEM, customer_actor
-from core.errors import PermissionDenied
-from core.ledger import (
+from core.accounts import allocation, billing
+from core.accounts.ledger import (
     EntryKind,
     InvoiceStatus,
     account_ledger,
@@ -21,12 +19,14 @@ from core.ledger import (
     invoice_detail,
     place_ledger,
 )
-from core.ledger_export import ledger_xlsx
+from core.accounts.ledger_export import ledger_xlsx
+from core.accounts.money import format_lei
 from core.models import Case, Contract, CreditNote, Customer, InvoiceKind, clock_at
-from core.money import format_lei
-from core.search import fold
+from core.platform.errors import PermissionDenied
+from core.platform.search import fold
 from core.services.disputes import open_dispute
 from core.services.payments import reverse_payment
+from core.staff.auth import SYSTEM, customer_actor
 from seed_data.builder import build
 from tests.factories import (
     ADMIN,

@@ -12,14 +12,14 @@ from hypothesis import strategies as st
 from sqlalchemy import func
 from sqlmodel import select
 
-from core import allocation
-from core.errors import ValidationFailed
+from core.accounts import allocation
+from core.accounts.money import money
 from core.models import CreditNote, Invoice, Payment, PaymentAllocation, utcnow
-from core.money import money
+from core.platform.errors import ValidationFailed
+from core.platform.workdays import local_time
 from core.services import cases
 from core.services.disputes import open_dispute
 from core.services.payments import register_payment, reverse_payment
-from core.workdays import local_time
 from tests.factories import CLERK, SUPERVISOR, current_version, invoice_for, make_account, valid_cnp
 
 PLACES = itertools.count(1)

@@ -7,12 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from core.auth import customer_actor
-from core.config import settings
-from core.errors import DomainError
 from core.models import Customer
 from core.online import access, challenges, payments
 from core.online.access import NOT_FOUND
+from core.platform.config import settings
+from core.platform.errors import DomainError
+from core.staff.auth import customer_actor
 from tests.factories import OLD_HOLDER_CNP, make_account, valid_cnp
 
 WRONG_CNPS = [valid_cnp(f"1800101{n:05d}") for n in range(300)]

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from core.config import settings
-from core.errors import DomainError
 from core.models import Customer, clock_at, utcnow
 from core.online import access, challenges
-from core.worker import housekeeping
+from core.platform.config import settings
+from core.platform.errors import DomainError
+from core.platform.worker import housekeeping
 from tests.factories import OLD_HOLDER_CNP, make_account
 
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import openpyxl
 from sqlmodel import select
 
+from core.cases.queries import case_view, list_outbox, today
 from core.models import OutboxMessage
-from core.queries import case_view, list_outbox, today
 from core.reports import Filters, Period, run_report
 from tests.factories import (
     ADMIN,

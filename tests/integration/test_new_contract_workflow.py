@@ -6,14 +6,14 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from core.auth import customer_actor
-from core.config import settings
-from core.errors import PermissionDenied, TransitionRefused, ValidationFailed
+from core.cases.queries import QueueFilter, list_queue
 from core.models import Case, ConsumptionPlace, Contract, Customer, OutboxMessage
 from core.online import access
-from core.queries import QueueFilter, list_queue
+from core.platform.config import settings
+from core.platform.errors import PermissionDenied, TransitionRefused, ValidationFailed
 from core.services.contracting import register_new_contract
 from core.services.documents import upload_document
+from core.staff.auth import customer_actor
 from core.workflow.effects import close_contract
 from tests.factories import (
     ANALYST,

@@ -8,14 +8,14 @@ from decimal import Decimal
 
 from sqlmodel import select
 
-from core import allocation, billing
-from core.auth import SYSTEM
-from core.config import settings
-from core.errors import DomainError, ValidationFailed
+from core.accounts import allocation, billing
 from core.models import Case, CaseDocument, Contract, DeliveryConsent, OutboxMessage, Payment
 from core.online import access, delivery
 from core.online.uploads import upload_for_token
+from core.platform.config import settings
+from core.platform.errors import DomainError, ValidationFailed
 from core.services.payments import register_payment, reverse_payment
+from core.staff.auth import SYSTEM
 from seed_data.sample_documents import sample_pdf
 from tests.concurrency import at_once
 from tests.factories import (

@@ -21,13 +21,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from starlette.applications import Starlette
 
-from core import allocation
-from core.allocation import balance as contract_balance
-from core.auth import SYSTEM, customer_actor
-from core.billing import record_payment
-from core.config import settings
-from core.errors import DomainError, ValidationFailed
-from core.ledger import EntryKind, InvoiceStatus, account_ledger
+from core.accounts import allocation
+from core.accounts.allocation import balance as contract_balance
+from core.accounts.billing import record_payment
+from core.accounts.ledger import EntryKind, InvoiceStatus, account_ledger
 from core.models import (
     Contract,
     IntentStatus,
@@ -42,6 +39,9 @@ from core.online import access, payments
 from core.online.payments import AmountChanged, NotificationNotRecorded, NotificationRefused, Outcome, PayWhat
 from core.online.processor import Checkout, Result, SandboxProcessor, sign
 from core.online.routes import routes
+from core.platform.config import settings
+from core.platform.errors import DomainError, ValidationFailed
+from core.staff.auth import SYSTEM, customer_actor
 from tests.factories import CLERK, invoice_for, make_account, refused
 
 CUSTOMER = customer_actor()

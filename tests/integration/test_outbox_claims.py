@@ -19,11 +19,11 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlmodel import delete, select
 
-from core.config import settings
-from core.db import ROOT
 from core.models import OutboxMessage, clock_at, utcnow
-from core.outbox import queue_email, queue_sms
-from core.worker import deliver_due, sms_gateway_sender, smtp_sender
+from core.platform.config import settings
+from core.platform.db import ROOT
+from core.platform.outbox import queue_email, queue_sms
+from core.platform.worker import deliver_due, sms_gateway_sender, smtp_sender
 from tests.concurrency import at_once
 
 LATER = timedelta(hours=1)  # well past any lease: the message is due again
@@ -78,7 +78,7 @@ def _kill_after_the_peer_accepts(engine, peer) -> subprocess.CompletedProcess:
     """A real worker process that SIGKILLs itself the moment the SMTP peer has answered 250."""
     script = ("import os, signal\n"
               "from core import worker\n"
-              "from core.db import UnitOfWork\n"
+              "from core.platform.db import UnitOfWork\n"
               "def send_then_die(message):\n"
               "    worker.smtp_sender(message)\n"
               "    os.kill(os.getpid(), signal.SIGKILL)\n"

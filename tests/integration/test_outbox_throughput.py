@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from core import worker
-from core.config import settings
 from core.models import OutboxMessage, OutboxStatus
-from core.outbox import BULK, TRANSACTIONAL, priority_of, queue_email
-from core.worker import deliver_due, smtp_session
+from core.platform import worker
+from core.platform.config import settings
+from core.platform.outbox import BULK, TRANSACTIONAL, priority_of, queue_email
+from core.platform.worker import deliver_due, smtp_session
 from tests.concurrency import at_once
 
 
@@ -105,7 +105,7 @@ def test_the_worker_does_not_rest_while_messages_are_due(uow, peer, engine, monk
     queue_bulk(uow, 180)  # more than three batches
     monkeypatch.setattr(settings, "database_url", engine.url.render_as_string(hide_password=False))
     monkeypatch.setattr(settings, "efactura_api_url", None)
-    monkeypatch.setattr(sys, "argv", ["core.worker", "--interval", "60"])
+    monkeypatch.setattr(sys, "argv", ["core.platform.worker", "--interval", "60"])
 
     def sleep(_seconds):
         raise Slept()

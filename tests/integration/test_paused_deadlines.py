@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 import openpyxl
 import pytest
 
-from core import dashboard
-from core.dashboard import DashboardFilter
+from core.cases import dashboard
+from core.cases.dashboard import DashboardFilter
+from core.cases.queries import QueueFilter, case_view, list_queue
 from core.models import clock_at
-from core.queries import QueueFilter, case_view, list_queue
 from core.reports import Filters, Period, run_report
 from core.services import cases
 from core.services.disputes import open_dispute

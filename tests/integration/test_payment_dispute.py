@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import func, select
 
-from core import allocation
-from core.config import settings
-from core.errors import PermissionDenied, TransitionRefused, ValidationFailed
+from core.accounts import allocation
+from core.accounts.money import format_lei
+from core.cases.queries import case_view
 from core.models import Case, Contract, CreditNote, OutboxMessage, clock_at
-from core.money import format_lei
-from core.queries import case_view
+from core.platform.config import settings
+from core.platform.errors import PermissionDenied, TransitionRefused, ValidationFailed
 from core.services import cases
 from core.services.disputes import open_dispute
 from core.services.payments import register_payment
@@ -158,7 +158,7 @@ def test_upholding_issues_a_credit_note_that_lowers_the_balance(uow):
 
 
 def test_amounts_in_dispute_e_mails_are_written_as_on_every_screen(uow, monkeypatch):
-    # "1.234,50 lei" (core.money.format_lei), in both languages, never "1234.50 lei"
+    # "1.234,50 lei" (core.accounts.money.format_lei), in both languages, never "1234.50 lei"
     monkeypatch.setattr(settings, "dispute_credit_approval_threshold", Decimal("5000"))
     invoice = invoice_for(uow, make_account(uow), total_kwh=3000)
     with clock_at(NOV_20):

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from core import allocation
-from core.errors import DomainError, PermissionDenied, ValidationFailed
+from core.accounts import allocation
 from core.models import Payment, PaymentAllocation
+from core.platform.errors import DomainError, PermissionDenied, ValidationFailed
 from core.services.payments import register_payment, reverse_payment
 from tests.factories import CLERK, SUPERVISOR, invoice_for, make_account, refused
 

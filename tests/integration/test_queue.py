@@ -4,12 +4,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from core.errors import DomainError, NotFound, PermissionDenied
+from core.cases.queries import QueueFilter, aged_from, case_view, list_queue
 from core.models import clock_at
-from core.queries import QueueFilter, aged_from, case_view, list_queue
+from core.platform.errors import DomainError, NotFound, PermissionDenied
+from core.platform.workdays import working_days_between
 from core.services import cases
 from core.services.users import ensure_demo_users
-from core.workdays import working_days_between
 from tests.factories import (
     ADMIN,
     ANALYST,

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from core.cases.queries import QueueFilter, QueueSort, SortKey, list_queue
 from core.models import Case, clock_at
-from core.queries import QueueFilter, QueueSort, SortKey, list_queue
 from core.services import cases
 from core.services.users import ensure_demo_users
 from tests.factories import CLERK, SUPERVISOR, make_account, register_case, valid_cnp

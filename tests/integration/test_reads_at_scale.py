@@ -14,12 +14,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event
 
-from core.errors import DomainError
-from core.ledger import account_ledger, find_accounts, invoice_detail
+from core.accounts.ledger import account_ledger, find_accounts, invoice_detail
+from core.cases.queries import QueueFilter, case_view, list_queue
 from core.models import CreditNote, Customer, clock_at
 from core.online.invoice_copy import copy_for
-from core.queries import QueueFilter, case_view, list_queue
-from core.search import fold
+from core.platform.errors import DomainError
+from core.platform.search import fold
 from core.services.payments import register_payment, reverse_payment
 from tests.factories import CLERK, COMPANY_CUI, NEW_HOLDER_CNP, SUPERVISOR, invoice_for, make_account, register_case
 

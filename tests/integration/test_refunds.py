@@ -10,16 +10,16 @@ import pytest
 from lxml import etree
 from sqlmodel import select
 
-from core.auth import customer_actor
-from core.config import settings
-from core.errors import DomainError, PermissionDenied, StaleCase, TransitionRefused, ValidationFailed
-from core.ledger import EntryKind, account_ledger
+from core.accounts.ledger import EntryKind, account_ledger
+from core.accounts.payment_order import NAMESPACE
+from core.accounts.refunds import record_refund, refundable
 from core.models import AuditEvent, Case, Contract, OutboxMessage, Payment, Refund, RefundExport, clock_at
-from core.payment_order import NAMESPACE
-from core.refunds import record_refund, refundable
+from core.platform.config import settings
+from core.platform.errors import DomainError, PermissionDenied, StaleCase, TransitionRefused, ValidationFailed
 from core.services import cases
 from core.services.payments import reverse_payment
 from core.services.refunds import export_payment_order, payment_order_file, refund_desk, refund_line
+from core.staff.auth import customer_actor
 from tests.concurrency import at_once
 from tests.factories import (
     ANALYST,

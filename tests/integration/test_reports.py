@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from core import allocation
-from core.config import settings
-from core.errors import DomainError, PermissionDenied
+from core.accounts import allocation
 from core.models import Case, CreditNote, Payment, clock_at
+from core.platform.config import settings
+from core.platform.errors import DomainError, PermissionDenied
 from core.reports import REPORTS, Filters, Period, run_report
 from core.reports.__main__ import main as cli
 from core.services import cases

@@ -9,12 +9,13 @@ from PIL import Image
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from core import billing, numbers
-from core.documents import preview_pages
-from core.errors import StaleCase, TransitionRefused
+from core.accounts import billing
+from core.cases.documents import preview_pages
+from core.cases.preview_sandbox import MAX_PREVIEW_PIXELS
+from core.cases.queries import case_view, list_outbox
 from core.models import Case, ConsumptionPlace, Contract, InvoiceKind, OutboxMessage
-from core.preview_sandbox import MAX_PREVIEW_PIXELS
-from core.queries import case_view, list_outbox
+from core.platform import numbers
+from core.platform.errors import StaleCase, TransitionRefused
 from core.services import cases
 from core.services.cases import load_case
 from core.workflow import engine

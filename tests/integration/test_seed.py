@@ -11,8 +11,6 @@ import pytest
 from sqlmodel import select
 from stdnum.ro import cnp, cui
 
-from core.config import settings
-from core.db import UnitOfWork, get_engine
 from core.models import (
     AuditEvent,
     Case,
@@ -30,6 +28,8 @@ from core.models import (
     OutboxMessage,
     clock_at,
 )
+from core.platform.config import settings
+from core.platform.db import UnitOfWork, get_engine
 from core.workflow.registry import workflow_of
 from seed_data import __main__ as seed_command
 from seed_data.builder import build, is_seeded
@@ -184,7 +184,7 @@ def test_seeded_disputes_follow_the_rules_credit_notes_only_on_upheld_ones_withi
 
 
 def test_the_seeded_audit_chain_verifies_intact(seeded, engine):
-    from core.audit import verify
+    from core.platform.audit import verify
 
     with engine.connect() as connection:
         result = verify(connection)

@@ -6,11 +6,11 @@ from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from core import staff_sessions
-from core.config import settings
 from core.models import Role, User
+from core.platform.config import settings
 from core.services.users import create_user
-from core.session_routes import SESSION_PATH, SESSION_ROUTES, SIGN_OUT_PATH
+from core.staff import staff_sessions
+from core.staff.session_routes import SESSION_PATH, SESSION_ROUTES, SIGN_OUT_PATH
 from tests.factories import ADMIN
 
 JSON = {"Content-Type": "application/json"}
@@ -73,8 +73,8 @@ def test_a_body_over_the_route_limit_is_413_and_a_deeply_nested_one_is_refused_n
 
 
 def test_a_username_or_display_name_with_a_nul_is_a_field_message_not_a_crash(uow):
-    from core.errors import DomainError, ValidationFailed
-    from core.signin import check_password
+    from core.platform.errors import DomainError, ValidationFailed
+    from core.staff.signin import check_password
 
     with pytest.raises(ValidationFailed) as refused:
         create_user(uow=uow(), actor=ADMIN, username="dan", display_name="Dan\x00 Vasile", role=Role.CLERK,

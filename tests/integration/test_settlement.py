@@ -9,10 +9,10 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlmodel import select
 
-from core import allocation, billing
-from core.db import ROOT, UnitOfWork, create_schema
-from core.ledger import InvoiceStatus, account_ledger, invoice_detail
+from core.accounts import allocation, billing
+from core.accounts.ledger import InvoiceStatus, account_ledger, invoice_detail
 from core.models import Contract, CreditNote, Invoice, InvoiceKind, PaymentAllocation, clock_at
+from core.platform.db import ROOT, UnitOfWork, create_schema
 from core.services import cases, settlement
 from core.services.disputes import open_dispute
 from tests.factories import CLERK, SUPERVISOR, current_version, make_account

@@ -13,15 +13,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from core import allocation, billing
-from core.errors import DomainError, ValidationFailed
+from core.accounts import allocation, billing
+from core.accounts.money import money
+from core.accounts.payment_days import add_payment
 from core.models import Case, Contract, Invoice, InvoiceKind, Payment, utcnow
-from core.money import money
-from core.payment_days import add_payment
+from core.platform.errors import DomainError, ValidationFailed
+from core.platform.workdays import local_time
 from core.services import cases
 from core.services.disputes import open_dispute
 from core.services.payments import register_payment, reverse_payment
-from core.workdays import local_time
 from tests.factories import CLERK, SUPERVISOR, current_version, make_account, valid_cnp
 from tests.settlement_invariants import check_contract
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from core import auth, signin, staff_sessions, totp
-from core.config import settings
-from core.errors import DomainError, ValidationFailed
 from core.models import Role, SignInAttempt, User, clock_at, utcnow
+from core.platform.config import settings
+from core.platform.errors import DomainError, ValidationFailed
 from core.services.users import create_user, invite_user
+from core.staff import auth, signin, staff_sessions, totp
 from tests.factories import ADMIN, refused
 
 PASSWORD = "o parolă lungă"

@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from core import staff_sessions
-from core.auth import Actor
-from core.config import settings
-from core.errors import DomainError, PermissionDenied
 from core.models import Role, StaffSession, User, clock_at, utcnow
+from core.platform.config import settings
+from core.platform.errors import DomainError, PermissionDenied
 from core.services.users import change_role, create_user, deactivate_user
+from core.staff import staff_sessions
+from core.staff.auth import Actor
 from tests.factories import ADMIN, CLERK
 
 
@@ -140,9 +140,9 @@ def test_only_an_admin_sees_or_closes_sessions(uow, clerk):
 
 
 def test_the_worker_forgets_sessions_and_sign_in_attempts_past_their_retention_and_keeps_the_rest(uow, clerk):
-    from core import signin
     from core.models import SignInAttempt
-    from core.worker import housekeeping
+    from core.platform.worker import housekeeping
+    from core.staff import signin
 
     long_ago = utcnow() - timedelta(days=settings.staff_access_retention_days + 1)
     with clock_at(long_ago):

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import select
 
-from core import timed_jobs
 from core.models import AuditEvent, Compensation, CreditNote, OutboxMessage, PaymentAllocation, clock_at
 from core.services import cases
 from core.services.disputes import open_dispute
+from core.workflow import timed_jobs
 from tests.concurrency import at_once
 from tests.factories import CLERK, count, current_version, invoice_for, make_account, register_case, reload
 from tests.settlement_invariants import check_contract
@@ -164,8 +164,8 @@ def test_the_case_page_the_sla_report_and_the_dashboard_show_the_compensation(uo
 
     import openpyxl
 
-    from core import dashboard
-    from core.dashboard import DashboardFilter
+    from core.cases import dashboard
+    from core.cases.dashboard import DashboardFilter
     from core.reports import Filters, Period, run_report
     from core.services.timed import case_timed
     from tests.factories import SUPERVISOR

@@ -8,14 +8,14 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from core.auth import customer_actor
-from core.config import settings
-from core.errors import DomainError, ValidationFailed
 from core.models import AccessToken, AuditEvent, Case, CaseDocument, OutboxMessage, utcnow
 from core.online import access
 from core.online.access import ChallengeRequired
 from core.online.uploads import INVALID, open_upload, upload_for_token
+from core.platform.config import settings
+from core.platform.errors import DomainError, ValidationFailed
 from core.services import cases, documents, intake
+from core.staff.auth import customer_actor
 from seed_data.sample_documents import sample_image, sample_pdf
 from tests.factories import (
     CLERK,

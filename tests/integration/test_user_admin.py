@@ -4,11 +4,11 @@ password resets, each ending the user's sessions where it takes rights away, and
 import pytest
 from sqlmodel import select
 
-from core import signin, staff_sessions
-from core.audit import verify
-from core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.models import AuditEvent, Role, User
+from core.platform.audit import verify
+from core.platform.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.services import users
+from core.staff import signin, staff_sessions
 from tests.factories import ADMIN, CLERK, refused
 
 

@@ -3,8 +3,8 @@
 import pytest
 
 from core import manage
-from core.errors import DomainError, PermissionDenied, ValidationFailed
 from core.models import Role
+from core.platform.errors import DomainError, PermissionDenied, ValidationFailed
 from core.services.users import create_user
 from tests.factories import ADMIN, CLERK, authenticate, refused
 

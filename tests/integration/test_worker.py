@@ -7,10 +7,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from sqlmodel import select
 
-from core.config import settings
+from core.cases.queries import list_outbox, outbox_state
 from core.models import OutboxMessage, clock_at
-from core.queries import list_outbox, outbox_state
-from core.worker import (
+from core.platform.config import settings
+from core.platform.worker import (
     HEARTBEATS_KEPT,
     configured_senders,
     deliver_due,

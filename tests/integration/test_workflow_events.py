@@ -5,8 +5,8 @@ from dataclasses import replace
 
 from sqlmodel import select
 
-from core.errors import TransitionRefused
 from core.models import Case, OutboxMessage
+from core.platform.errors import TransitionRefused
 from core.workflow import engine, events, registry
 from core.workflow.events import (
     CaseClosed,

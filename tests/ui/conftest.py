@@ -11,12 +11,12 @@ from sqlmodel import select
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from core import staff_sessions
-from core.auth import Actor
-from core.config import settings
-from core.db import UnitOfWork, create_schema, get_engine
 from core.models import User
+from core.platform.config import settings
+from core.platform.db import UnitOfWork, create_schema, get_engine
 from core.services.users import DEMO_USERS, ensure_demo_users
+from core.staff import staff_sessions
+from core.staff.auth import Actor
 from tests.factories import authenticate
 from ui.widgets import WORD_JOINER
 

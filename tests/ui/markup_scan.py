@@ -9,8 +9,8 @@ from google.protobuf.message import Message
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from core.auth import Actor
 from core.models import Case, CaseComment, CaseDocument, Role
+from core.staff.auth import Actor
 from core.workflow import engine
 from tests.markdown_oracle import read
 

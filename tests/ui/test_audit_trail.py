@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import text
 
-from core import audit
+from core.platform import audit
 from tests.factories import make_account, register_case
 from tests.ui.conftest import texts
 

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from core.queries import today
+from core.cases.queries import today
 from core.services import cases
 from core.services.disputes import open_dispute
 from tests.factories import CLERK, SUPERVISOR, current_version, invoice_for, make_account

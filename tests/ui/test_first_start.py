@@ -6,10 +6,10 @@ from hypothesis import strategies as st
 from sqlmodel import func, select
 from streamlit.testing.v1 import AppTest
 
-from core.config import settings
-from core.db import UnitOfWork, get_engine
-from core.i18n import t
 from core.models import Contract
+from core.platform.config import settings
+from core.platform.db import UnitOfWork, get_engine
+from core.platform.i18n import t
 from seed_data import builder
 from tests.ui.conftest import APP, Browser, table
 from ui.bootstrap import SeedClock

@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from core import billing
-from core.auth import SYSTEM
+from core.accounts import billing
 from core.models import Contract, InvoiceKind
+from core.staff.auth import SYSTEM
 from tests.factories import make_account
 from tests.ui.conftest import texts
 
@@ -50,7 +50,7 @@ def test_an_unknown_invoice_is_refused_with_a_message(uow, open_app):
 
 
 def test_a_clerk_can_start_a_dispute_from_the_invoice_page(uow, open_app):
-    from core.i18n import t
+    from core.platform.i18n import t
     from tests.factories import invoice_for, make_account
 
     invoice = invoice_for(uow, make_account(uow))

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from core.config import settings
+from core.cases.queries import today
 from core.online import access
-from core.queries import today
+from core.platform.config import settings
 from tests.factories import OLD_HOLDER_CNP, invoice_for, make_account
 from tests.ui.conftest import texts
 

@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from core import billing
-from core.auth import SYSTEM
+from core.accounts import billing
 from core.models import Contract, InvoiceKind
+from core.staff.auth import SYSTEM
 from tests.factories import make_account
 from tests.ui.conftest import table, texts
 

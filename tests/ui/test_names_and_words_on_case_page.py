@@ -1,7 +1,7 @@
 """The case page names people as the queue does (full names, "client") and speaks in whole sentences."""
 
-from core.auth import customer_actor
 from core.services import cases
+from core.staff.auth import customer_actor
 from tests.factories import current_version, make_account, register_case
 from tests.ui.conftest import texts
 

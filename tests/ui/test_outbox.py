@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.config import settings
 from core.models import clock_at
-from core.worker import deliver_due, record_heartbeat
+from core.platform.config import settings
+from core.platform.worker import deliver_due, record_heartbeat
 from tests.factories import make_account, register_case, valid_cnp
 from tests.ui.conftest import shown, table, texts
 
@@ -29,7 +29,7 @@ def test_the_admin_lands_on_the_outbox_and_is_told_messages_wait_for_the_worker(
     at = open_app("admin")
     assert at.title[0].value == "Mesaje trimise"
     warning = texts(at, "warning")
-    assert "Niciun worker nu a raportat încă" in warning and "python -m core.worker" in warning
+    assert "Niciun worker nu a raportat încă" in warning and "python -m core.platform.worker" in warning
     assert "Niciun mesaj" in texts(at)
 
 

@@ -7,14 +7,14 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from core.auth import SYSTEM, customer_actor
-from core.billing import record_payment
-from core.config import settings
-from core.i18n import t
+from core.accounts.billing import record_payment
+from core.accounts.money import format_lei
 from core.models import Contract, IntentStatus, PaymentIntent, clock_at, utcnow
-from core.money import format_lei
 from core.online import access, payments
 from core.online.processor import Checkout, Result, SandboxProcessor
+from core.platform.config import settings
+from core.platform.i18n import t
+from core.staff.auth import SYSTEM, customer_actor
 from tests.factories import invoice_for, make_account
 from tests.ui.conftest import APP, message_under, texts
 

@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from streamlit.testing.v1 import AppTest
 
+from core.cases.queries import QueueFilter
 from core.models import clock_at
-from core.queries import QueueFilter
 from core.services.disputes import open_dispute
 from tests.factories import CLERK, fire, invoice_for, make_account, register_case
 from tests.ui.conftest import APP, numbers, table, texts

@@ -1,8 +1,8 @@
 """The refund desk on screen: a refund's case page shows the IBAN to the clerk and masked to the analyst;
 the supervisor exports the approved refunds into a payment order and confirms the bank's payment."""
 
-from core.auth import customer_actor
 from core.models import Payment
+from core.staff.auth import customer_actor
 from tests.factories import CLERK, count
 from tests.refund_factories import ask, handed_over_with_credit, move
 from tests.ui.conftest import texts

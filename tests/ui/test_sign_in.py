@@ -6,11 +6,11 @@ from datetime import timedelta
 from sqlalchemy import update
 from streamlit.testing.v1 import AppTest
 
-from core import totp
-from core.config import settings
-from core.i18n import t
 from core.models import Role, StaffSession, utcnow
+from core.platform.config import settings
+from core.platform.i18n import t
 from core.services.users import DEMO_TOTP_SECRET, invite_user
+from core.staff import totp
 from tests.factories import ADMIN
 from tests.ui.conftest import APP, texts
 

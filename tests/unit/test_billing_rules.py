@@ -1,8 +1,8 @@
 from datetime import date
 from decimal import Decimal
 
-from core.invoice_lines import vat_rate_on
-from core.money import money
+from core.accounts.invoice_lines import vat_rate_on
+from core.accounts.money import money
 
 
 def test_vat_is_19_percent_until_july_2025_and_21_percent_from_august_2025():

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.config import settings as config
 from core.models import clock_at, utcnow
 from core.online import challenges
+from core.platform.config import settings as config
 
 EASY = 500  # quick to solve, so property tests can solve many
 ISSUED = utcnow()

@@ -1,8 +1,8 @@
 """Which address the limits count: behind a trusted proxy only the hop it appended, never what the client
 wrote to the left of it; without a proxy, the peer's own address."""
 
-from core.config import settings
 from core.online.access import client_address
+from core.platform.config import settings
 
 
 def test_behind_a_proxy_the_rightmost_forwarded_address_counts_and_a_forged_one_does_not(monkeypatch):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.compensation import compensation_amount, owed
+from core.accounts.compensation import compensation_amount, owed
 from core.models import Case
 
 LEI = st.decimals(min_value=Decimal("0.00"), max_value=Decimal("100000.00"), places=2)

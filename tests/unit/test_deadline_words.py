@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.workdays import working_days_late
+from core.platform.workdays import working_days_late
 from ui import widgets
 from ui.widgets import deadline_text
 

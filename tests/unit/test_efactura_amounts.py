@@ -8,9 +8,9 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.accounts.money import money
 from core.efactura.document import _invoice_document, _net_of
 from core.models import ConsumptionPlace, Contract, Customer, CustomerKind, Invoice, InvoiceKind, InvoiceLine, LineKind
-from core.money import money
 
 RATES = st.sampled_from([Decimal("0.19"), Decimal("0.21")])
 PRICE = Decimal("0.7400")

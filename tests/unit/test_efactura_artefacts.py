@@ -3,8 +3,8 @@ looked in and the setting that moves it."""
 
 import pytest
 
-from core.config import settings
 from core.efactura.validate import ArtefactsMissing, artefacts_dir, validate
+from core.platform.config import settings
 
 
 def test_a_missing_artefacts_folder_is_an_error_that_says_where_it_looked(monkeypatch, tmp_path):

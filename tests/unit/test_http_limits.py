@@ -13,10 +13,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from starlette.applications import Starlette
 
-from core.config import settings
 from core.online import payments
 from core.online.processor import NOTIFY_PATH, MalformedNotification, SandboxProcessor, sign
 from core.online.routes import routes
+from core.platform.config import settings
 
 
 def call(body_chunks, headers=()) -> tuple[int, int]:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.invoice_lines import (
+from core.accounts.invoice_lines import (
     Charged,
     estimate_lines,
     line_label_key,
@@ -32,7 +32,7 @@ estimates = st.lists(st.tuples(days, st.one_of(st.just(0), st.integers(min_value
 
 
 def charged_by(issued: list[tuple[date, int]], price: Decimal) -> list[Charged]:
-    """What estimates issued on those days billed, oldest first, each as core.invoice_lines bills it."""
+    """What estimates issued on those days billed, oldest first, each as core.accounts.invoice_lines bills it."""
     lines = [estimate_lines(kwh=kwh, period_start=day - timedelta(days=30), period_end=day - timedelta(days=1),
                             issue_date=day, unit_price=price)[0] for day, kwh in sorted(issued)]
     return [Charged(line.period_start, line.period_end, line.kwh, line.vat_rate) for line in lines]

@@ -1,6 +1,6 @@
 """What the admin's outbox hides: the secrets that would let a reader act as the customer."""
 
-from core.masking import hide_secrets
+from core.staff.masking import hide_secrets
 
 
 def test_secrets_in_customer_messages_are_hidden_but_registration_numbers_are_not():
@@ -19,8 +19,8 @@ from hypothesis import assume, given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from stdnum.ro import cnp  # noqa: E402
 
-from core.masking import free_text_for, scrub  # noqa: E402
 from core.models import Role  # noqa: E402
+from core.staff.masking import free_text_for, scrub  # noqa: E402
 
 COUNTIES = ["01", "12", "22", "40", "46", "51", "52"]  # Alba, Cluj, Iași, București, sector 6, Călărași, Giurgiu
 # around the personal data: any text without digits or "@" (so it cannot extend a number or an address),

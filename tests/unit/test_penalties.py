@@ -4,8 +4,8 @@ disputed, rounded to bani."""
 from datetime import date
 from decimal import Decimal
 
-from core.config import settings
-from core.penalties import chargeable, invoice_penalty, penalty_days
+from core.accounts.penalties import chargeable, invoice_penalty, penalty_days
+from core.platform.config import settings
 
 DUE = date(2026, 3, 10)
 

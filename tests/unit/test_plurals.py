@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.i18n import _catalog, plural_form, t_plural
+from core.platform.i18n import _catalog, plural_form, t_plural
 
 
 @pytest.mark.parametrize(("count", "form"), [

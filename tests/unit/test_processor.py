@@ -6,7 +6,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from core.config import settings
 from core.online.processor import (
     NOTIFY_PATH,
     SANDBOX_CHECKOUT_PATH,
@@ -18,6 +17,7 @@ from core.online.processor import (
     sign,
 )
 from core.online.routes import routes
+from core.platform.config import settings
 
 CHECKOUT = Checkout("intent-abc", Decimal("123.45"), "RON")
 

@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum import iban as stdnum_iban
 
-from core.iban import holder_name, romanian_iban
-from core.masking import mask_iban
-from core.validation import FieldError
+from core.accounts.iban import holder_name, romanian_iban
+from core.platform.validation import FieldError
+from core.staff.masking import mask_iban
 
 ALNUM = string.ascii_uppercase + string.digits
 
@@ -82,7 +82,7 @@ PRODUCTION = dict(environment="production", secret_key="s" * 32, processor_secre
 
 
 def test_production_refuses_the_demo_supplier_account_for_payment_orders():
-    from core.config import Settings
+    from core.platform.config import Settings
 
     with pytest.raises(ValueError, match="SUPPLIER_IBAN"):
         Settings(**PRODUCTION)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core import staff_sessions, totp
+from core.staff import staff_sessions, totp
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 MOMENT = datetime(2026, 12, 1, 21, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""The one boundary for text and numbers (core.validation): whatever it returns can be stored and read back
+"""The one boundary for text and numbers (core.platform.validation): whatever it returns can be stored and read back
 as typed, and whatever it cannot keep it refuses with a field message, never an exception of another kind."""
 
 import unicodedata
@@ -8,10 +8,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from core import validation
-from core.config import settings
 from core.models import AuditEvent, Case, CaseComment, CaseDocument, Payment
-from core.validation import FieldError
+from core.platform import validation
+from core.platform.config import settings
+from core.platform.validation import FieldError
 from tests.hostile import OTHERS, hostile_texts, hostile_values
 
 any_text = st.one_of(hostile_texts, st.text(st.characters(codec=None, exclude_categories=())))

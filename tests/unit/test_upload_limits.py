@@ -8,10 +8,10 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from core.config import settings
-from core.documents import check_upload
-from core.i18n import t
-from core.validation import FieldError
+from core.cases.documents import check_upload
+from core.platform.config import settings
+from core.platform.i18n import t
+from core.platform.validation import FieldError
 from seed_data.sample_documents import sample_image
 from tests import bombs
 

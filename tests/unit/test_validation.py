@@ -6,10 +6,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.ro import cnp
 
-from core import validation
-from core.errors import ValidationFailed
 from core.models import clock_at
-from core.validation import FieldError
+from core.platform import validation
+from core.platform.errors import ValidationFailed
+from core.platform.validation import FieldError
 
 
 def test_a_valid_cnp_is_accepted_and_kept_as_digits():

@@ -2,8 +2,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from core.config import settings
-from core.workdays import add_working_days, extend_by_pause, is_working_day, working_days_late
+from core.platform.config import settings
+from core.platform.workdays import add_working_days, extend_by_pause, is_working_day, working_days_late
 
 
 def test_a_deadline_skips_weekends_and_romanian_public_holidays():
@@ -77,7 +77,7 @@ def test_lateness_counts_only_working_days():
 
 
 def test_cycle_time_counts_working_days_between_two_moments():
-    from core.workdays import working_days_between
+    from core.platform.workdays import working_days_between
 
     thursday = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
     assert working_days_between(thursday, datetime(2026, 11, 26, 12, 0, tzinfo=UTC)) == 0

@@ -2,8 +2,8 @@
 
 import pytest
 
-from core.config import settings
-from core.i18n import _catalog, t
+from core.platform.config import settings
+from core.platform.i18n import _catalog, t
 from core.workflow import registry
 from core.workflow.effects import EFFECTS
 from core.workflow.guards import GUARDS

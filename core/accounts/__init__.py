@@ -1,0 +1,1 @@
+"""Accounts and money: invoices, payments, settlement, the ledger, refunds and their documents."""

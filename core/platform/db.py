@@ -1,0 +1,85 @@
+"""Database engine, schema creation and the unit of work every service writes through."""
+
+from functools import cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, create_engine
+
+from core import models
+from core.platform.config import settings
+from core.platform.errors import StaleCase
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """One engine per URL (the configured one by default, read at each call so tests can change it)."""
+    return _engine(url or settings.database_url)
+
+
+@cache
+def _engine(url: str) -> Engine:
+    """SQLite gets WAL and foreign keys so it behaves like a server."""
+    if url.startswith("sqlite"):
+        path = url.removeprefix("sqlite:///")
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_schema(engine: Engine) -> None:
+    """Brings the database to the latest migration (creating it when empty)."""
+    config = AlembicConfig(str(ROOT / "alembic.ini"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+class UnitOfWork:
+    """One user action = one transaction: leaving the block without commit() rolls back."""
+
+    def __init__(self, engine: Engine | None = None):
+        self.engine = engine or get_engine()
+        self.session: Session | None = None
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = Session(self.engine, expire_on_commit=False)
+        return self
+
+    def __exit__(self, exc_type, exc, _tb) -> None:
+        # close() rolls back whatever was not committed and detaches objects without expiring them
+        self.session.close()
+        self.session = None
+        if exc_type is not None and issubclass(exc_type, StaleDataError):
+            # a colleague's change committed between our read and our write (caught at flush)
+            raise StaleCase() from exc
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except StaleDataError as err:
+            raise StaleCase() from err
+
+
+@event.listens_for(Session, "before_flush")
+def _audit_is_append_only(session: Session, _context, _instances) -> None:
+    """Audit events are history: refuse any update or delete of one."""
+    touched = [o for o in (*session.dirty, *session.deleted) if isinstance(o, models.AuditEvent)]
+    if touched and any(session.is_modified(o) or o in session.deleted for o in touched):
+        raise PermissionError("audit events are append-only")

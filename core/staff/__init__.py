@@ -1,0 +1,1 @@
+"""Who is acting: staff sign-in, sessions, the second factor, roles, masking of personal data."""
