@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
+from core.accounts.billing import issue_invoice, record_payment
 from core.accounts.invoice_lines import VAT_RATES
-from core.models import CustomerKind, clock_at
+from core.models import CustomerKind, InvoiceKind, clock_at
 from core.services.accounts import create_account
+from core.staff.auth import BILLING, SYSTEM
 from seed_data.fake import Fake, Party
 from seed_data.history import Profile, add_months, bill_contract
 
@@ -37,6 +39,9 @@ class Account:
     bill_until: datetime  # now, or the moment a holder change that stops the old contract was asked for
     payment_code: str = ""
     client_code: str = ""
+    # a first invoice on the real index from the start date to this day, before the monthly ones (the place
+    # connected shortly before a VAT change and first read after it: one invoice at both rates)
+    first_read_on: date | None = None
 
 
 def plan_account(fake: Fake, now: datetime) -> Account:
@@ -72,5 +77,33 @@ def open_and_bill(session: Session, fake: Fake, account: Account) -> None:
             start_date=account.start_date, start_index=account.profile.actual,
         )
     account.payment_code, account.client_code = contract.payment_code, contract.client_code
+    if account.first_read_on:
+        _bill_first_reading(session, contract, account)
     bill_contract(session, fake.rng, contract, account.profile, first_month=account.first_month,
                   until=account.bill_until)
+
+
+def across_the_vat_change(account: Account) -> None:
+    """Replans the account as connected 18 days before the last VAT change and first read at the end of the
+    month after it: that reading's kWh are split by days at 19% and 21%, two lines on one invoice."""
+    change = VAT_RATES[-1][0]
+    account.start_date = change - timedelta(days=18)
+    account.first_read_on = add_months(change, 1) - timedelta(days=1)
+    account.first_month = add_months(change, 1)
+    account.profile.read_on = account.start_date - timedelta(days=1)
+
+
+def _bill_first_reading(session: Session, contract, account: Account) -> None:
+    """The first reading's invoice (a regularisation on the real index), paid on time."""
+    profile, read_on = account.profile, account.first_read_on
+    profile.actual += round(profile.monthly_kwh * ((read_on - account.start_date).days + 1) / 30)
+    profile.billed, profile.read_on = profile.actual, read_on
+    issued_at = datetime.combine(read_on + timedelta(days=profile.billing_day), time(6), UTC)
+    with clock_at(issued_at):
+        invoice = issue_invoice(session, contract=contract, period_start=account.start_date, period_end=read_on,
+                                new_index=profile.billed, kind=InvoiceKind.REGULARISATION,
+                                issue_date=issued_at.date(), issued_by=BILLING.username, allocate=False)
+    paid_at = issued_at + timedelta(days=7)
+    with clock_at(paid_at):
+        record_payment(session, contract=contract, amount=invoice.total, channel="bank", actor=SYSTEM,
+                       reference=f"SEED-{contract.number}-{invoice.invoice_number}-1", allocate=False, paid_at=paid_at)

@@ -3,7 +3,7 @@ a few places whose holder moved out, then holder-change and new-contract cases i
 seed gives the same people, codes and numbers."""
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, inspect
 from sqlalchemy.engine import Engine
@@ -27,7 +27,7 @@ from core.platform.db import UnitOfWork, create_schema
 from core.services.users import DEMO_USERS, ensure_demo_users
 from core.staff.auth import Actor
 from core.staff.masking import hide_secrets
-from seed_data.accounts import Account, open_and_bill, plan_account
+from seed_data.accounts import Account, across_the_vat_change, open_and_bill, plan_account
 from seed_data.disputes import seed_disputes
 from seed_data.fake import Fake
 from seed_data.history import bill_contract
@@ -39,6 +39,7 @@ ACCOUNTS_PER_TRANSACTION = 200
 # the demo's first accounts and cases go through the services (every scenario once, effects included); the
 # volume after them comes from the bulk loader
 SCENARIO_ACCOUNTS, SCENARIO_CASES = 14, 13
+VAT_CHANGE_READ_BY = date(2025, 9, 15)  # the first reading across the last VAT change is billed before this day
 SCENARIO_SHARE = 0.5  # of the demo's progress bar, before the bulk-loaded volume
 ACCOUNTS_SHARE = 0.85  # of the progress bar; the cases take the rest
 COUNTED: dict[str, type[SQLModel]] = {
@@ -67,6 +68,8 @@ def build(engine: Engine, *, accounts: int = settings.seed_accounts, cases: int 
     messages_before = _last_message_id(engine)
     fake, now = Fake(seed), utcnow()
     planned = [plan_account(fake, now) for _ in range(accounts)]
+    if planned and now.date() > VAT_CHANGE_READ_BY:  # one invoice at both VAT rates, from its first reading
+        across_the_vat_change(planned[0])
     requests = request_count(cases)  # new-contract requests, out of the cases asked for
     case_plans = plan_cases(fake, planned, cases - requests, now)
     vacancies = plan_vacancies(fake, planned, case_plans, requests, now)

@@ -17,13 +17,14 @@ from core.services.cases import fire_trigger
 from core.services.disputes import CATEGORIES, open_dispute
 from core.staff.auth import Actor
 
-# scenario -> steps after opening: (trigger, actor role key, credit share of the disputed amount, reason)
+# scenario -> steps after opening: (trigger, actor role key, credit share of the disputed amount, reason);
+# "upheld" first: a small demo has few disputable invoices, and its credit note is a document kind e-Factura needs
 SCENARIOS = {
+    "upheld": (("start_review", "clerk", None, None), ("uphold", "clerk", "0.5", "Index corectat după fotografie.")),
     "opened": (),
     "under_review": (("start_review", "clerk", None, None),),
     "awaiting_customer": (("start_review", "clerk", None, None),
                           ("request_information", "clerk", None, "Trimiteți o fotografie a contorului cu indexul.")),
-    "upheld": (("start_review", "clerk", None, None), ("uphold", "clerk", "0.5", "Index corectat după fotografie.")),
     "credit_proposed": (("start_review", "clerk", None, None),
                         ("propose_credit", "supervisor", "1", "Facturare dublă confirmată.")),
     "approved": (("start_review", "clerk", None, None), ("propose_credit", "supervisor", "1", "Facturare dublă."),

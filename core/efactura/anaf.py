@@ -55,6 +55,17 @@ def answer_errors(answer_zip: bytes) -> list[str]:
     return [e for e in errors if e]
 
 
+def answer_number(answer_zip: bytes) -> str | None:
+    """The number (cbc:ID) of the document an accepted answer ZIP carries beside the authority's signature."""
+    with zipfile.ZipFile(io.BytesIO(answer_zip)) as archive:
+        for name in archive.namelist():
+            if name.lower().endswith(".xml") and not name.lower().startswith("semnatura"):
+                number = etree.fromstring(archive.read(name)).findtext("{*}ID")
+                if number:
+                    return number
+    return None
+
+
 class HttpClient:
     """The authority's REST API over HTTPS; one instance per worker pass (it caches the access token)."""
 

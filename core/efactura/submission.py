@@ -28,7 +28,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from transitions import Machine
 
-from core.efactura.anaf import AuthorityError, EfacturaClient, HttpClient, UploadRefused, answer_errors
+from core.efactura.anaf import (
+    AuthorityError,
+    EfacturaClient,
+    HttpClient,
+    UploadRefused,
+    answer_errors,
+    answer_number,
+)
 from core.efactura.deadlines import deadline_for
 from core.efactura.document import (
     CREDIT_NOTE_PREFIX,
@@ -48,6 +55,8 @@ from workflows.efactura_submission import WORKFLOW, State
 log = logging.getLogger("ghiseu.efactura")
 ACTOR = "efactura-worker"
 DUE = (State.PREPARED, State.UPLOADED)
+SENT = "FACTURA TRIMISA"  # the message list's type of a document we sent
+MESSAGE_DAYS = 60  # the most days the message list covers
 
 
 class _Row:
@@ -119,7 +128,7 @@ def _sources(since: date):
     start = datetime.combine(since, time(), ZoneInfo(settings.timezone)).astimezone(UTC)
     return ((Invoice, (Invoice.issue_date >= since,), EfacturaSubmission.invoice_id, invoice_documents,
              lambda row: (row.issue_date, {"invoice_id": row.id})),
-            # a credit note naming no invoice is a compensation (core.accounts.compensation): no VAT to correct
+            # a credit note naming no invoice is a compensation (core.accounts.compensation): it corrects no invoice's VAT
             (CreditNote, (CreditNote.issued_at >= start, col(CreditNote.invoice_id).is_not(None)),
              EfacturaSubmission.credit_note_id, credit_note_documents,
              lambda row: (local_time(row.issued_at).date(), {"credit_note_id": row.id})))
@@ -188,9 +197,29 @@ def is_credit_note(row: EfacturaSubmission) -> bool:
     return row.document_key.startswith(CREDIT_NOTE_PREFIX)
 
 
-def _attempt(client: EfacturaClient, row: EfacturaSubmission) -> dict:
-    """One call to the authority for the row's step; what happened, as data to write."""
+def _earlier_upload(client: EfacturaClient, uow, row: EfacturaSubmission) -> str | None:
+    """The index of an earlier upload of this document the authority took but we never stored (the worker died,
+    or the answer was lost, between the two): each upload in the authority's message list that no submission
+    of ours holds is opened, and its document's number compared with ours. An upload the authority is still
+    processing is not listed yet, so it cannot be found this way."""
+    days = min(max((utcnow().date() - row.issue_date).days + 1, 1), MESSAGE_DAYS)
+    listed = {m["id_solicitare"]: m["id"] for m in client.messages(days) if m.get("tip") == SENT}
+    if not listed:
+        return None
+    with uow:
+        known = set(uow.session.exec(select(EfacturaSubmission.upload_index)
+                                     .where(col(EfacturaSubmission.upload_index).in_(list(listed)))))
+    return next((index for index, download_id in listed.items()
+                 if index not in known and answer_number(client.download(download_id)) == row.number), None)
+
+
+def _attempt(client: EfacturaClient, row: EfacturaSubmission, uow) -> dict:
+    """One call to the authority for the row's step; what happened, as data to write. A document whose earlier
+    upload attempt left no index (it may have reached the authority) is looked for among its messages first,
+    and polled under that index instead of being sent twice."""
     try:
+        if row.state == State.PREPARED and row.attempts > 1 and (index := _earlier_upload(client, uow, row)):
+            return {"trigger": "upload", "upload_index": index, "resumed": True}
         if row.state == State.PREPARED:
             return {"trigger": "upload", "upload_index": client.upload(row.xml, credit_note=is_credit_note(row))}
         answer = client.status(row.upload_index)
@@ -224,7 +253,8 @@ def _write(row: EfacturaSubmission, outcome: dict, session: Session) -> str:
         row.attempts = 0  # the polls for the answer have their own attempts
         row.next_attempt_at = utcnow() + timedelta(minutes=settings.efactura_retry_minutes)
     _fire(session, row, trigger, upload_index=row.upload_index, attempts=row.attempts,
-          **({"error": row.last_error} if row.last_error else {}))
+          **({"error": row.last_error} if row.last_error else {}),
+          **({"resumed": True} if outcome.get("resumed") else {}))
     return {"upload": "uploaded", "accept": "accepted", "reject": "rejected", "give_up": "failed"}[trigger]
 
 
@@ -238,7 +268,7 @@ def run_due(*, uow, client: EfacturaClient, batch: int = 50) -> dict[str, int]:
         claimed = _claim(uow=uow, submission_id=submission_id)
         if claimed is None:
             continue  # another worker has it
-        outcome = _attempt(client, claimed)
+        outcome = _attempt(client, claimed, uow)
         with _still_ours(uow, claimed) as row:
             if row is None:
                 log.warning("e-Factura %s: lease lost to another worker; outcome not recorded", claimed.number)

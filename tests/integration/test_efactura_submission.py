@@ -147,3 +147,30 @@ def test_the_message_list_names_what_was_sent_for_our_tax_id(uow, authority):
     listed = client(authority).messages(days=60)
     assert sorted(m["id_solicitare"] for m in listed) == sorted(r.upload_index for r in rows(uow).values())
     assert {m["cif"] for m in listed} == {settings.efactura_supplier_cui}
+
+
+class Crash(BaseException):
+    """The worker process dying: nothing after the call runs."""
+
+
+def test_a_worker_dying_after_the_authority_took_the_upload_is_resumed_from_the_message_list_not_resent(
+        uow, authority, monkeypatch):
+    (invoice,) = invoices(uow, 1)
+    prepare_pending(uow=uow())
+    dying = client(authority)
+    real_upload = dying.upload
+
+    def upload_then_die(xml, *, credit_note):
+        real_upload(xml, credit_note=credit_note)
+        raise Crash
+
+    dying.upload = upload_then_die
+    monkeypatch.setattr(settings, "efactura_lease_seconds", 0)  # the dead worker's lease runs out at once
+    with pytest.raises(Crash):
+        run_due(uow=uow(), client=dying)
+    assert rows(uow)[invoice.series].upload_index is None and authority.uploads[invoice.series] == 1
+    resumed = run_due(uow=uow(), client=client(authority))
+    answered = run_due(uow=uow(), client=client(authority))
+    row = rows(uow)[invoice.series]
+    assert (resumed["uploaded"], answered["accepted"]) == (1, 1) and row.state == State.ACCEPTED
+    assert authority.uploads[invoice.series] == 1 and row.upload_index
