@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> None:
             for mode in ("drain", "drain-batch"):
                 race(name, url, args.messages, args.workers, mode)
         print()
-        print("| database | backlog | `core.platform.worker` processes | receipt at the peer after s | backlog sent after s |")
+        print("| database | backlog | worker processes | receipt at the peer after s | backlog sent after s |")
         print("| --- | --- | --- | --- | --- |")
         for name, url in databases:
             receipt_wait(name, url, args.messages, args.workers)

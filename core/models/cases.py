@@ -158,7 +158,7 @@ class AuditHead(SQLModel, table=True):
     hash: str = Field(max_length=64)
 
 
-# The outcome of one verification of the whole chain (the worker's daily run, or `python -m core.platform.audit verify`).
+# One verification of the whole chain (the worker's daily run, or `python -m core.platform.audit verify`).
 class AuditVerification(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)

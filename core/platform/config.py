@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     supplier_name: str = "Ghiseu Energie SA (demo)"
     supplier_iban: str = DEMO_SUPPLIER_IBAN
     supplier_bic: str = "DEMOROB1"
-    # timed jobs (core.workflow.timed_jobs) and missed-deadline compensation (core.accounts.compensation; README "Timed jobs")
+    # timed jobs (core.workflow.timed_jobs) and compensation (core.accounts.compensation; README "Timed jobs")
     documents_reminder_days: int = Field(default=5, ge=1)  # working days before the deadline: missing documents
     # regulated deadlines ("<workflow>.<deadline>") -> [lei once, lei per working day late] (DESIGN.md §3,
     # unverified); a deadline not listed is never compensated. JSON in the environment.

@@ -1,4 +1,5 @@
-"""timed_jobs: the worker's timed jobs (core.workflow.timed_jobs) and missed-deadline compensation (core.accounts.compensation):
+"""timed_jobs: the worker's timed jobs (core.workflow.timed_jobs) and missed-deadline compensation
+(core.accounts.compensation):
 when a case's deadline went past, the reminders sent (one per case and deadline), the compensation paid (one
 per case), and credit notes that name no invoice (a compensation settles the oldest open invoices)
 
