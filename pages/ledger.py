@@ -9,7 +9,7 @@ from core.accounts.ledger import account_ledger, find_accounts, place_ledger
 from core.platform.i18n import t
 from core.platform.validation import url_int
 from core.staff.masking import sees_personal_data
-from ui import context
+from ui import account_link, context
 from ui import ledger_widgets as ledger
 from ui.cashier import cashier
 from ui.widgets import attempt, empty_state, plain, show_flash

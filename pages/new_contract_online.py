@@ -8,7 +8,7 @@ from core.models import CustomerKind
 from core.platform.i18n import current_language, t
 from core.services.contracting import register_new_contract
 from core.staff.auth import customer_actor
-from ui import context, contract_form
+from ui import context, contract_form, lookup_wait
 from ui.public import lookup, visitor
 
 st.title(t("ui.contract.title"), anchor=False)

@@ -8,7 +8,7 @@ from core.accounts.money import format_lei
 from core.online import payments
 from core.platform.i18n import current_language, t
 from core.staff.auth import customer_actor
-from ui import context
+from ui import context, lookup_wait
 from ui import pay_widgets as pay
 from ui.public import lookup, visitor
 from ui.widgets import attempt, flash, show_field_errors, show_flash

@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.models import Case
 from core.platform.i18n import t
+from core.staff.masking import mask_email
 from core.workflow.registry import workflow_of
 from ui import intake_form
 from ui.intake_form import Form

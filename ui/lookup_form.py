@@ -7,7 +7,7 @@ import streamlit as st
 from core.online import access
 from core.online.invoice_copy import holder_check
 from core.platform.i18n import t
-from ui import context, public
+from ui import context, lookup_wait, public
 
 
 def _key(prefix: str) -> str:
