@@ -5,7 +5,8 @@ a link that fails any check fills nothing and says so."""
 
 import streamlit as st
 
-from core.accounts.ledger import Ledger, account_ledger, format_lei
+from core.accounts.ledger import Ledger, account_ledger
+from core.accounts.money import format_lei
 from core.platform.errors import DomainError
 from core.platform.i18n import t
 from core.platform.validation import FieldError, pod, url_int

@@ -166,14 +166,14 @@ def ahead(session: Session, case: Case, today: date) -> list[TimedEvent]:
     if case.closed_at is not None or case.due_date is None or case.sla_status != SlaStatus.RUNNING:
         return []
     after_due = case.due_date + timedelta(days=1)  # the first day the deadline is past
-    events = []
+    ahead = []
     if case.case_type in AWAITING_DOCUMENTS and case.state == State.SUBMITTED and case.deadline_name == DOCUMENTS:
         sent = session.exec(select(CaseReminder.id).where(
             CaseReminder.case_id == case.id, CaseReminder.deadline_name == case.deadline_name,
             CaseReminder.due_date == case.due_date)).first()
         if not sent and engine.awaited_documents(session, case):
-            events.append(TimedEvent("reminder", max(reminder_day(case.due_date), today)))
-        events.append(TimedEvent("auto_cancel", after_due))
+            ahead.append(TimedEvent("reminder", max(reminder_day(case.due_date), today)))
+        ahead.append(TimedEvent("auto_cancel", after_due))
     elif case.deadline_missed_at is None:
-        events.append(TimedEvent("deadline_missed", after_due))
-    return events
+        ahead.append(TimedEvent("deadline_missed", after_due))
+    return ahead
