@@ -7,21 +7,22 @@ move here by STATE_MAP (`python -m core.workflow migrate holder_change --to 2`).
 from dataclasses import replace
 
 from core.workflow.spec import StateMap, Transition
-from workflows import holder_change as v1
+from workflows.holder_change import OPEN as V1_OPEN
+from workflows.holder_change import STAFF, State
+from workflows.holder_change import WORKFLOW as V1
 
-State = v1.State
 METER_INDEX_CONFIRMED = "meter_index_confirmed"  # a company's handover index checked against the meter
-OPEN = (*v1.OPEN, METER_INDEX_CONFIRMED)
-STATES = (*v1.OPEN, METER_INDEX_CONFIRMED, *v1.WORKFLOW.final_states)
+OPEN = (*V1_OPEN, METER_INDEX_CONFIRMED)
+STATES = (*V1_OPEN, METER_INDEX_CONFIRMED, *V1.final_states)
 
 CONFIRM_METER_INDEX = Transition(
-    "confirm_meter_index", (State.DOCUMENTS_VERIFIED,), METER_INDEX_CONFIRMED, v1.STAFF,
+    "confirm_meter_index", (State.DOCUMENTS_VERIFIED,), METER_INDEX_CONFIRMED, STAFF,
     guards=("applicant_is_company", "handover_index_not_below_meter", "handover_index_within_consumption"),
 )
 
 # every open state of version 1 has the same meaning here; a company case verified under version 1 lands in
 # documents_verified and takes the new step before its contract
-STATE_MAP = StateMap(from_version=1, states={str(s): str(s) for s in v1.OPEN})
+STATE_MAP = StateMap(from_version=1, states={str(s): str(s) for s in V1_OPEN})
 
 
 def _v2(tr: Transition) -> tuple[Transition, ...]:
@@ -31,15 +32,15 @@ def _v2(tr: Transition) -> tuple[Transition, ...]:
     if tr.trigger == "issue_contract":
         return (replace(tr, source=(State.DOCUMENTS_VERIFIED, METER_INDEX_CONFIRMED),
                         guards=("company_meter_index_confirmed", *tr.guards)),)
-    if set(tr.source) == set(v1.OPEN):  # reject, cancel: from any open state, the new one included
+    if set(tr.source) == set(V1_OPEN):  # reject, cancel: from any open state, the new one included
         return (replace(tr, source=OPEN),)
     return (tr,)
 
 
 WORKFLOW = replace(
-    v1.WORKFLOW,
+    V1,
     version=2,
     states=STATES,
-    transitions=tuple(row for tr in v1.WORKFLOW.transitions for row in _v2(tr)),
+    transitions=tuple(row for tr in V1.transitions for row in _v2(tr)),
     migrates_from=STATE_MAP,
 )

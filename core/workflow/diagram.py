@@ -7,8 +7,9 @@ from core.workflow.spec import Workflow
 
 def workflow_dot(wf: Workflow, current: str) -> str:
     lines = ["digraph {", "  rankdir=LR;", f'  label="{t("ui.case_version.label", version=wf.version)}";',
-             '  labelloc=t; fontname="Helvetica"; fontsize=11;', '  node [shape=box, style="rounded,filled", fillcolor="#ffffff",'
-             ' fontname="Helvetica", fontsize=11];', '  edge [fontname="Helvetica", fontsize=9, color="#777777"];']
+             '  labelloc=t; fontname="Helvetica"; fontsize=11;',
+             '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=11];',
+             '  edge [fontname="Helvetica", fontsize=9, color="#777777"];']
     for state in wf.states:
         style = 'fillcolor="#0b5cad", fontcolor="#ffffff"' if state == current else ""
         shape = ", peripheries=2" if state in wf.final_states else ""
