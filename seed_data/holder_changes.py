@@ -17,6 +17,7 @@ from core.services.cases import add_comment, assign_cases, claim_case, fire_trig
 from core.services.documents import review_document, upload_document
 from core.services.intake import RIGHT_OF_USE, register_holder_change
 from core.staff.auth import Actor, customer_actor
+from core.workflow import registry
 from seed_data.accounts import OVER_ESTIMATED, Account
 from seed_data.fake import Fake, Party
 from seed_data.sample_documents import sample_document
@@ -202,6 +203,9 @@ class CaseRunner:
         self.verifier = verifier.username
 
     def issue(self) -> None:
+        if (self.plan.applicant.kind == CustomerKind.COMPANY
+                and registry.latest(self.workflow.name).transition("confirm_meter_index")):
+            self._fire("confirm_meter_index", self.handler)  # holder_change v2: a company's index first
         issuers = [a for a in self.staff.values() if a.role == Role.SUPERVISOR and a.username != self.verifier]
         self.new_contract_id = self._fire("issue_contract", self.rng.choice(issuers)).new_contract_id
 

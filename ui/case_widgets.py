@@ -68,6 +68,7 @@ def header(view: CaseView) -> None:
     title.title(view.registration_number, anchor=False)
     with badge:
         state_badge(view.state)
+        workflow_version(view)
     when = deadline_text(view.due_date, view.overdue, view.sla_status).split(" · ")
     with st.container(border=True):
         facts = st.columns(4)
@@ -78,6 +79,15 @@ def header(view: CaseView) -> None:
         _fact(facts[1], t("ui.case.assignee"), view.assignee or t("ui.case.unassigned"))
         _fact(facts[2], t("ui.case.channel"), t(f"ui.channel.{view.channel}"))
         _fact(facts[3], t("ui.case.registered_at"), local(view.registered_at))
+
+
+def workflow_version(view: CaseView) -> None:
+    """The version of its workflow the case runs, and the latest one when the case runs an older one."""
+    if view.workflow_version < view.latest_version:
+        st.caption(t("ui.case_version.older", version=view.workflow_version, latest=view.latest_version),
+                   help=t("ui.case_version.older_help"))
+    else:
+        st.caption(t("ui.case_version.label", version=view.workflow_version))
 
 
 def _fact(where, label: str, value: str) -> None:

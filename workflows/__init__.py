@@ -1,6 +1,7 @@
 """Workflow definitions as data. Each module holds one declarative table (a new version of a table is a new
-module beside the old one); TABLES lists those `core.workflow.registry` runs."""
+module beside the old one, e.g. holder_change_v2); TABLES lists those `core.workflow.registry` runs."""
 
-from workflows import holder_change, new_contract, payment_dispute, refund
+from workflows import holder_change, holder_change_v2, new_contract, payment_dispute, refund
 
-TABLES = (holder_change.WORKFLOW, new_contract.WORKFLOW, payment_dispute.WORKFLOW, refund.WORKFLOW)
+TABLES = (holder_change.WORKFLOW, holder_change_v2.WORKFLOW, new_contract.WORKFLOW, payment_dispute.WORKFLOW,
+          refund.WORKFLOW)

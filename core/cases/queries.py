@@ -309,6 +309,8 @@ class CaseView:
     documents_open: bool  # documents may be uploaded and reviewed in this state
     optional: list[str] = field(default_factory=list)  # doc types also accepted, several files each
     dispute: "DisputeView | None" = None  # the contested invoice and the credit, for a payment dispute
+    workflow_version: int = 1  # the version of its table the case runs (the diagram is that version's)
+    latest_version: int = 1  # the version new cases of this type open with
 
 
 @dataclass(frozen=True)
@@ -407,6 +409,7 @@ def case_view(*, uow, case_id: int, actor: Actor) -> CaseView:
             actions, sorted(timeline, key=lambda e: e.at, reverse=True),
             workflow_dot(wf, case.state), case.state in wf.document_states, optional,
             _dispute(case, invoice_number, credit_note, actor.role),
+            workflow_version=wf.version, latest_version=registry.latest(case.case_type).version,
         )
 
 

@@ -14,6 +14,7 @@ from core.models import (
     ConsumptionPlace,
     Contract,
     ContractStatus,
+    CustomerKind,
     DocumentStatus,
 )
 from core.platform.config import settings
@@ -59,6 +60,17 @@ def not_the_verifier(ctx: GuardContext) -> str | None:
     """Four-eyes: whoever verified the documents, or approved any of them, cannot also issue the contract."""
     reviewers = {d.reviewed_by for d in ctx.current_documents()}
     return "guard.four_eyes" if ctx.actor.username in {ctx.case.verified_by, *reviewers} else None
+
+
+def applicant_is_company(ctx: GuardContext) -> str | None:
+    """Only a company's handover index is confirmed as a step of its own (holder_change v2)."""
+    return None if ctx.case.data.get("applicant_kind") == CustomerKind.COMPANY else "guard.meter_index_company_only"
+
+
+def company_meter_index_confirmed(ctx: GuardContext) -> str | None:
+    """A company's contract is issued only once its handover index is confirmed (holder_change v2)."""
+    unconfirmed = ctx.case.state != "meter_index_confirmed" and not applicant_is_company(ctx)
+    return "guard.meter_index_unconfirmed" if unconfirmed else None
 
 
 def no_other_open_case_on_place(ctx: GuardContext) -> str | None:
@@ -139,7 +151,8 @@ GUARDS: dict[str, Callable[[GuardContext], str | None]] = {
     fn.__name__: fn
     for fn in (
         all_required_documents_present, all_documents_approved, has_rejected_document,
-        not_the_verifier, no_other_open_case_on_place, old_contract_active, place_has_no_active_contract,
+        not_the_verifier, applicant_is_company, company_meter_index_confirmed, no_other_open_case_on_place,
+        old_contract_active, place_has_no_active_contract,
         handover_index_not_below_meter, handover_index_within_consumption,
         credit_within_dispute, credit_within_threshold, not_the_proposer, refund_within_credit,
         refund_within_threshold,

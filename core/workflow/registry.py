@@ -38,5 +38,8 @@ def latest_workflows() -> list[Workflow]:
 
 
 def tables(name: str | None = None) -> list[Workflow]:
-    """Every version of the named workflow, or of every workflow: the states cases may be in span them all."""
-    return [wf for (n, _), wf in TABLES.items() if name in (None, n)]
+    """Every version of the named workflow, or of every workflow: the states cases may be in span them all.
+    Newest first within a workflow, so states listed from them follow the latest table's order."""
+    order = names()
+    return sorted((wf for (n, _), wf in TABLES.items() if name in (None, n)),
+                  key=lambda wf: (order.index(wf.name), -wf.version))

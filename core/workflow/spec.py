@@ -45,6 +45,15 @@ class DocumentRequirement:
 
 
 @dataclass(frozen=True)
+class StateMap:
+    """How open cases of an older version move onto this one (`python -m core.workflow migrate`): each old state
+    to the state it becomes here. A state left out is not migrated: its cases finish on the old version."""
+
+    from_version: int
+    states: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Workflow:
     name: str
     version: int
@@ -56,6 +65,7 @@ class Workflow:
     deadlines: dict[str, str] = field(default_factory=dict)  # name -> Settings attribute (days)
     documents: tuple[DocumentRequirement, ...] = ()
     document_states: tuple[str, ...] = ()  # states in which documents are uploaded and reviewed
+    migrates_from: StateMap | None = None  # set on a version that open cases of an older one may move to
 
     def transition(self, trigger: str) -> Transition | None:
         return next((tr for tr in self.transitions if tr.trigger == trigger), None)

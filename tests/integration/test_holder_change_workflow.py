@@ -165,7 +165,7 @@ def test_every_state_change_of_a_case_has_its_audit_event(uow):
     moves = [(e.from_state, e.to_state) for e in events if e.from_state != e.to_state]
     assert moves == [(None, "submitted"), ("submitted", "documents_received"),
                      ("documents_received", "documents_verified"), ("documents_verified", "contract_issued")]
-    assert events[-1].to_state == final.state and all(e.workflow_version == 1 for e in events)
+    assert events[-1].to_state == final.state and all(e.workflow_version == final.workflow_version for e in events)
 
 
 def test_audit_events_cannot_be_edited(uow):

@@ -73,12 +73,12 @@ def count_in(session) -> int:
 
 def test_a_case_runs_the_version_it_was_opened_with(uow, monkeypatch):
     account = make_account(uow)
-    old = register_case(uow, account)  # opened under v1
-    v1 = registry.get("holder_change", 1)
-    # a throwaway v2 where a reject needs no reason
-    v2 = replace(v1, version=2, transitions=tuple(replace(tr, requires=()) if tr.trigger == "reject" else tr
-                                                  for tr in v1.transitions))
-    monkeypatch.setitem(registry.TABLES, ("holder_change", 2), v2)
+    v1 = registry.latest("holder_change")
+    old = register_case(uow, account)  # opened under the latest version, "v1" here
+    # a throwaway next version where a reject needs no reason
+    v2 = replace(v1, version=v1.version + 1, transitions=tuple(
+        replace(tr, requires=()) if tr.trigger == "reject" else tr for tr in v1.transitions))
+    monkeypatch.setitem(registry.TABLES, ("holder_change", v2.version), v2)
     assert registry.latest("holder_change") is v2 and registry.workflow_of(reload(uow, old.id)) is v1
     with refused(TransitionRefused, "engine.requires_reason"), uow() as u:  # v1 still asks for a reason
         engine.fire(u.session, u.session.get(Case, old.id), "reject", SUPERVISOR)
@@ -86,7 +86,7 @@ def test_a_case_runs_the_version_it_was_opened_with(uow, monkeypatch):
         engine.fire(u.session, u.session.get(Case, old.id), "cancel", SUPERVISOR, reason="Cerere dublă")
         u.commit()
     new = register_case(uow, account)  # the place is free again: a new case takes the latest version
-    assert reload(uow, new.id).workflow_version == 2
+    assert reload(uow, new.id).workflow_version == v2.version
     with uow() as u:
         engine.fire(u.session, u.session.get(Case, new.id), "reject", SUPERVISOR)
         u.commit()
