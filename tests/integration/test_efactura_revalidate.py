@@ -12,10 +12,10 @@ from core.efactura.listing import SubmissionFilter, list_submissions
 from core.efactura.revalidate import revalidate_submission
 from core.efactura.status import backlog
 from core.efactura.submission import prepare_pending
+from core.efactura.validate import validate
 from core.models import AuditEvent, ConsumptionPlace, EfacturaSubmission, InvoiceKind, clock_at
 from core.platform.config import settings
 from core.platform.errors import PermissionDenied, StaleCase, TransitionRefused
-from core.efactura.validate import validate
 from tests.concurrency import at_once
 from tests.efactura_samples import account, bill, credit
 from tests.factories import ANALYST, CLERK, SUPERVISOR
