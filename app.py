@@ -35,7 +35,7 @@ def signed_out_pages(staff_desk: bool) -> dict[str, list[st.Page]]:
               page("upload", ":material/upload_file:", visibility="hidden")]  # reached by the e-mailed link
     aliases = [page("sign_in", ":material/login:", url_path=name, visibility="hidden")
                for name in ("queue", "case_detail", "new_request", "new_dispute", "outbox", "ledger",
-                            "invoice", "dashboard", "reports", "audit_trail", "users", "refunds")]
+                            "invoice", "dashboard", "efactura", "reports", "audit_trail", "users", "refunds")]
     sign_in = page("sign_in", ":material/login:", default=staff_desk)
     return {t("ui.nav.section_public"): public, t("ui.nav.section_staff"): [sign_in, *aliases]}
 
@@ -49,7 +49,8 @@ def role_pages(role: Role, leave: st.Page) -> dict[str, list[st.Page]]:
     case = page("case_detail", ":material/folder_open:")
     accounts = {t("ui.nav.section_accounts"): [page("ledger", ":material/account_balance_wallet:"),
                                                page("invoice", ":material/receipt_long:")]}
-    supervision = ({t("ui.nav.section_supervision"): [page("dashboard", ":material/monitoring:")]}
+    supervision = ({t("ui.nav.section_supervision"): [page("dashboard", ":material/monitoring:"),
+                                                      page("efactura", ":material/cloud_sync:")]}
                    if role in DASHBOARD_READERS else {})
     if role in REPORT_READERS:
         accounts[t("ui.nav.section_reports")] = [page("reports", ":material/table_view:")]

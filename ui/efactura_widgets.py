@@ -1,13 +1,23 @@
 """The e-Factura block of the invoice page: the document's state at the tax authority, its index and
-deadline, the failed rules, and downloads of the XML and the authority's answer."""
+deadline, the failed rules with a re-check once the data are corrected, and downloads of the XML and the
+authority's answer; the dashboard's figures, each opening the staff e-Factura list on what it counts."""
 
 import streamlit as st
 
-from core.efactura.status import NOT_PREPARED, backlog, invoice_answer, invoice_submission, invoice_xml
+from core.efactura.revalidate import RECHECKERS, revalidate_submission
+from core.efactura.status import (
+    BACKLOG_FILTERS,
+    NOT_PREPARED,
+    backlog,
+    invoice_answer,
+    invoice_submission,
+    invoice_xml,
+)
 from core.platform.i18n import t
 from core.staff.auth import Actor
 from ui import context
-from ui.widgets import attempt, plain
+from ui.efactura_address import to_params
+from ui.widgets import attempt, flash, plain, show_flash
 
 BADGE = {"accepted": "green", "rejected": "red", "invalid": "red", "failed": "red", "uploaded": "blue",
          "prepared": "gray", NOT_PREPARED: "gray"}
@@ -17,6 +27,7 @@ def submission_panel(invoice_id: int, actor: Actor) -> None:
     view = attempt(lambda: invoice_submission(uow=context.uow(), actor=actor, invoice_id=invoice_id))
     if view is None:
         return
+    show_flash()
     with st.container(border=True):
         st.markdown(f"**{t('ui.efactura.title')}** :{BADGE[view.state]}-badge[{t(f'efactura.state.{view.state}')}]")
         facts = []
@@ -31,6 +42,8 @@ def submission_panel(invoice_id: int, actor: Actor) -> None:
         if view.failed_rules:
             st.caption(t("ui.efactura.failed_rules"))
             st.text("\n".join(view.failed_rules))
+        if view.state == "invalid":
+            recheck_button(actor, view.submission_id, view.version, key="efactura_recheck")
         elif view.last_error:
             st.caption(t("ui.efactura.last_error"))
             st.text(view.last_error)
@@ -45,13 +58,33 @@ def submission_panel(invoice_id: int, actor: Actor) -> None:
                 file_name=f"efactura-{view.number}-raspuns.zip", mime="application/zip", icon=":material/verified:")
 
 
+def recheck_button(actor: Actor, submission_id: int, version: int, key: str) -> None:
+    """Rebuilds and re-checks a refused document as this reader saw it (its version); for who may only."""
+    if actor.role not in RECHECKERS:
+        return
+    if not st.button(t("ui.efactura.recheck"), key=key, help=t("ui.efactura.recheck_help"), icon=":material/replay:"):
+        return
+    with st.spinner(t("ui.efactura.rechecking")):
+        result = attempt(lambda: revalidate_submission(uow=context.uow(), actor=actor, submission_id=submission_id,
+                                                       expected_version=version))
+    if result is None:
+        return  # the refusal is shown (someone re-checked it first, or it is no longer refused)
+    if result.state == "prepared":
+        flash(t("ui.efactura.recheck_passed", number=plain(result.number)))
+    else:
+        flash(t("ui.efactura.recheck_still_invalid", number=plain(result.number)), kind="error")
+    st.rerun()
+
+
 def backlog_tiles(actor: Actor) -> None:
-    """The dashboard's e-Factura figures: what the authority has not accepted, what is late or due soon."""
+    """The dashboard's e-Factura figures: what the authority has not accepted, what is late or due soon; under
+    each, a link to the staff list filtered to exactly what it counts (the filter in the address)."""
     figures = attempt(lambda: backlog(uow=context.uow(), actor=actor))
     if figures is None:
         return
     st.subheader(t("ui.efactura.backlog_title"), anchor=False)
-    for where, key, value in zip(st.columns(4), ("not_accepted", "refused", "late", "due_soon"), (
-            figures.not_accepted, figures.refused, figures.late, figures.due_soon), strict=True):
-        where.metric(t(f"ui.efactura.backlog_{key}"), f"{value:,}".replace(",", "."), border=True)
+    for where, (key, filters) in zip(st.columns(4), BACKLOG_FILTERS.items(), strict=True):
+        where.metric(t(f"ui.efactura.backlog_{key}"), f"{getattr(figures, key):,}".replace(",", "."), border=True)
+        where.page_link("pages/efactura.py", label=t("ui.efactura.backlog_open"), icon=":material/arrow_forward:",
+                        query_params=to_params(filters))
     st.caption(t("ui.efactura.backlog_hint"))

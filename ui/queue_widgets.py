@@ -49,7 +49,7 @@ def _type_changed() -> None:
     _first_page()
 
 
-def _days(days: tuple[date, date]) -> str:
+def days_param(days: tuple[date, date]) -> str:
     return f"{days[0].isoformat()}..{days[1].isoformat()}"
 
 
@@ -59,13 +59,14 @@ def to_params(filters: QueueFilter) -> dict[str, str]:
     params = {"q": f.search, "type": f.case_type, "state": f.state, "assignee": f.assignee,
               "overdue": "1" if f.overdue_only else None, "all": None if f.open_only else "1",
               "due_soon": "1" if f.due_soon_only else None, "category": f.category,
-              "registered": _days(f.registered) if f.registered else None,
-              "closed_in": _days(f.closed) if f.closed else None,
+              "registered": days_param(f.registered) if f.registered else None,
+              "closed_in": days_param(f.closed) if f.closed else None,
               "age": f"{f.age[0]}-{'' if f.age[1] is None else f.age[1]}" if f.age else None}
     return {name: value for name, value in params.items() if value}
 
 
-def _parse_days(text: str | None) -> tuple[date, date] | None:
+def parse_days(text: str | None) -> tuple[date, date] | None:
+    """A "YYYY-MM-DD..YYYY-MM-DD" range from the address bar, or None for anything else."""
     first, _, last = (validation.text_or_none(text, 32) or "").partition("..")
     try:
         days = date.fromisoformat(first), date.fromisoformat(last)
@@ -93,7 +94,7 @@ def from_params(params: Mapping[str, str]) -> QueueFilter:
         assignee=get("assignee", validation.length_of(User.username)), overdue_only=get("overdue") == "1",
         search=get("q", validation.SEARCH_MAX) or "", open_only=get("all") != "1",
         due_soon_only=get("due_soon") == "1", category=get("category"),
-        registered=_parse_days(params.get("registered")), closed=_parse_days(params.get("closed_in")),
+        registered=parse_days(params.get("registered")), closed=parse_days(params.get("closed_in")),
         age=_parse_age(params.get("age")))
 
 

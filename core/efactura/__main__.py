@@ -2,6 +2,7 @@
   python -m core.efactura export --from YYYY-MM-DD --to YYYY-MM-DD --out DIR [--no-check]
   python -m core.efactura validate FILE.xml [FILE.xml ...]
   python -m core.efactura submit [--passes N]
+  python -m core.efactura revalidate (--all-invalid | --invoice ID)
 Progress on stderr. A bad date or range exits with status 2; a refused document makes the status 1."""
 
 import argparse
@@ -26,6 +27,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", type=Path)
     submit = commands.add_parser("submit", help="prepare what is not yet submitted and send what is due")
     submit.add_argument("--passes", type=int, default=1, help="passes over the due documents (polls the answers)")
+    recheck = commands.add_parser("revalidate", help="rebuild and re-check documents the rules refused, once the"
+                                                     " data are corrected; those that pass go back to prepared")
+    which = recheck.add_mutually_exclusive_group(required=True)
+    which.add_argument("--all-invalid", action="store_true", help="every document refused by the rules")
+    which.add_argument("--invoice", type=int, metavar="ID", help="the invoice with this id")
     return parser
 
 
@@ -80,6 +86,30 @@ def _submit(args) -> int:
     return 1 if prepared["invalid"] else 0
 
 
+def _revalidate(args) -> int:
+    from core.efactura.revalidate import invalid_versions, revalidate_submission
+    from core.staff.auth import SYSTEM
+
+    uow = UnitOfWork(get_engine(settings.database_url))
+    counts = {"prepared": 0, "invalid": 0, "skipped": 0}
+    for submission_id, version in invalid_versions(uow=uow, invoice_id=args.invoice):
+        try:
+            result = revalidate_submission(uow=uow, actor=SYSTEM, submission_id=submission_id,
+                                           expected_version=version)
+        except DomainError as refused:  # not invalid, or someone re-checked it meanwhile
+            sys.stderr.write(f"submission {submission_id}: {refused}\n")
+            counts["skipped"] += 1
+            continue
+        counts[result.state] += 1
+        sys.stderr.write(f"{result.number}: {result.state}\n" + "".join(f"    {r}\n" for r in result.failed_rules))
+    sys.stderr.write(f"back to prepared {counts['prepared']:,}, still invalid {counts['invalid']:,}, "
+                     f"skipped {counts['skipped']:,}\n")
+    if args.invoice is not None and not any(counts.values()):
+        sys.stderr.write(f"invoice {args.invoice} has no e-Factura submission\n")
+        return 2
+    return 1 if counts["invalid"] or counts["skipped"] else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -87,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         return _export(args, parser)
     if args.command == "submit":
         return _submit(args)
+    if args.command == "revalidate":
+        return _revalidate(args)
     return _validate(args)
 
 

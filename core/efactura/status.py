@@ -4,12 +4,11 @@ reported, or what would be), and the authority's answer ZIP."""
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from core.cases.queries import READERS, today
-from core.efactura.deadlines import working_days_from
 from core.efactura.document import document_for, invoice_key
+from core.efactura.listing import SubmissionFilter, count_submissions
 from core.efactura.ubl import to_xml
 from core.models import EfacturaSubmission, Invoice
 from core.platform.errors import NotFound
@@ -17,7 +16,6 @@ from core.staff.auth import Actor, require_role
 from core.staff.masking import scrub, sees_personal_data
 
 NOT_PREPARED = "not_prepared"  # no submission yet: the worker has not reached the document
-DUE_SOON_WORKING_DAYS = 2  # "close to the limit" on the dashboard, as for cases
 
 
 @dataclass(frozen=True)
@@ -30,6 +28,8 @@ class SubmissionView:
     last_error: str | None
     has_answer: bool
     late: bool  # not accepted and past its deadline
+    submission_id: int | None = None  # what a re-check names, with the version the reader saw
+    version: int = 0
 
 
 def _submission(session: Session, key: str) -> EfacturaSubmission | None:
@@ -49,7 +49,8 @@ def invoice_submission(*, uow, actor: Actor, invoice_id: int) -> SubmissionView:
     shown = (lambda text: text) if sees_personal_data(actor.role) else scrub
     return SubmissionView(row.state, row.number, row.deadline, row.upload_index,
                           tuple(shown(rule) for rule in row.failed_rules), row.last_error and shown(row.last_error),
-                          row.answer_zip is not None, row.state != "accepted" and today() > row.deadline)
+                          row.answer_zip is not None, row.state != "accepted" and today() > row.deadline, row.id,
+                          row.version)
 
 
 def document_xml(session: Session, key: str) -> bytes:
@@ -74,6 +75,11 @@ def invoice_answer(*, uow, actor: Actor, invoice_id: int) -> bytes | None:
         return row.answer_zip if row is not None else None
 
 
+# each figure of the dashboard and the list filter it counts (and links to)
+BACKLOG_FILTERS = {"not_accepted": SubmissionFilter(state="not_accepted"), "refused": SubmissionFilter(state="refused"),
+                   "late": SubmissionFilter(late=True), "due_soon": SubmissionFilter(due_soon=True)}
+
+
 @dataclass(frozen=True)
 class Backlog:
     """Submitted documents the authority has not accepted, for the dashboard."""
@@ -85,16 +91,7 @@ class Backlog:
 
 
 def backlog(*, uow, actor: Actor) -> Backlog:
+    """The dashboard's figures, each the count of the staff list's filter it opens (core.efactura.listing)."""
     require_role(actor, READERS)
-    on = today()
-    soon = working_days_from(on, DUE_SOON_WORKING_DAYS)
-    pending = EfacturaSubmission.state != "accepted"
     with uow:
-        s = uow.session
-
-        def number(*where) -> int:
-            return s.exec(select(func.count()).select_from(EfacturaSubmission).where(pending, *where)).one()
-
-        return Backlog(number(), number(col(EfacturaSubmission.state).in_(("invalid", "rejected", "failed"))),
-                       number(EfacturaSubmission.deadline < on),
-                       number(EfacturaSubmission.deadline >= on, EfacturaSubmission.deadline <= soon))
+        return Backlog(*(count_submissions(uow.session, f) for f in BACKLOG_FILTERS.values()))

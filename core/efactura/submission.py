@@ -46,10 +46,11 @@ from core.efactura.document import (
 )
 from core.efactura.ubl import to_xml
 from core.efactura.validate import validate
-from core.models import CreditNote, EfacturaSubmission, Invoice, Role, utcnow
+from core.models import CreditNote, EfacturaSubmission, Invoice, utcnow
 from core.platform import audit
 from core.platform.config import settings
 from core.platform.workdays import local_time
+from core.staff.auth import SYSTEM, Actor
 from workflows.efactura_submission import WORKFLOW, State
 
 log = logging.getLogger("ghiseu.efactura")
@@ -87,7 +88,7 @@ def _machine() -> Machine:
     return machine
 
 
-def _fire(session: Session, row: EfacturaSubmission, trigger: str, **details) -> None:
+def fire(session: Session, row: EfacturaSubmission, trigger: str, actor: Actor = SYSTEM, **details) -> None:
     """Moves the row by `trigger` as the table allows (MachineError otherwise) and records the step."""
     before = row.state
     model = _Row(row)
@@ -97,29 +98,35 @@ def _fire(session: Session, row: EfacturaSubmission, trigger: str, **details) ->
             model.trigger(trigger)
         finally:
             _machine().remove_model(model)
-    _record(session, row, trigger, before, **details)
+    record(session, row, trigger, before, actor, **details)
 
 
-def _record(session: Session, row: EfacturaSubmission, trigger: str, before: str | None, **details) -> None:
+def record(session: Session, row: EfacturaSubmission, trigger: str, before: str | None, actor: Actor = SYSTEM,
+           **details) -> None:
     row.updated_at = utcnow()
     session.add(row)
-    audit.record_action(session, actor=ACTOR, role=Role.SYSTEM, action=f"efactura_{trigger}", subject=row.document_key,
+    audit.record_action(session, actor=ACTOR if actor is SYSTEM else actor.username, role=actor.role,
+                        action=f"efactura_{trigger}", subject=row.document_key,
                         details={"workflow": WORKFLOW.name, "workflow_version": WORKFLOW.version, "from": before,
                                  "to": row.state, "number": row.number, **details})
 
 
+def checked_xml(doc: EDocument | Unbuildable) -> tuple[bytes, list[str]]:
+    """The document's XML and the official rules it fails (or why it cannot be built, with no XML)."""
+    if isinstance(doc, Unbuildable):
+        return b"", [doc.reason]
+    xml = to_xml(doc)
+    return xml, [str(f) for f in validate(xml)]
+
+
 def _new_submission(session: Session, doc: EDocument | Unbuildable, issued: date, source: dict) -> EfacturaSubmission:
     """The submission of one document: prepared, or invalid with the rules it fails (or why it cannot be built)."""
-    if isinstance(doc, Unbuildable):
-        xml, failed = b"", [doc.reason]
-    else:
-        xml = to_xml(doc)
-        failed = [str(f) for f in validate(xml)]
+    xml, failed = checked_xml(doc)
     row = EfacturaSubmission(document_key=doc.key, number=doc.number, issue_date=issued,
                              deadline=deadline_for(issued), state=State.INVALID if failed else State.PREPARED,
                              xml=xml, failed_rules=failed, **source)
     session.add(row)
-    _record(session, row, "refuse" if failed else "prepare", None, failed_rules=len(failed))
+    record(session, row, "refuse" if failed else "prepare", None, failed_rules=len(failed))
     return row
 
 
@@ -252,7 +259,7 @@ def _write(row: EfacturaSubmission, outcome: dict, session: Session) -> str:
     if trigger == "upload":
         row.attempts = 0  # the polls for the answer have their own attempts
         row.next_attempt_at = utcnow() + timedelta(minutes=settings.efactura_retry_minutes)
-    _fire(session, row, trigger, upload_index=row.upload_index, attempts=row.attempts,
+    fire(session, row, trigger, upload_index=row.upload_index, attempts=row.attempts,
           **({"error": row.last_error} if row.last_error else {}),
           **({"resumed": True} if outcome.get("resumed") else {}))
     return {"upload": "uploaded", "accept": "accepted", "reject": "rejected", "give_up": "failed"}[trigger]

@@ -13,7 +13,10 @@ from core.models.common import code_field, utcnow
 # the attempt, talks to the authority outside any transaction, and records the outcome only while the claim
 # is still its own, as the outbox does.
 class EfacturaSubmission(SQLModel, table=True):
-    __table_args__ = (Index("ix_efacturasubmission_state_next", "state", "next_attempt_at"),)
+    __table_args__ = (Index("ix_efacturasubmission_state_next", "state", "next_attempt_at"),
+                      # the staff list: a state's documents by deadline, and an issue period
+                      Index("ix_efacturasubmission_state_deadline", "state", "deadline", "id"),
+                      Index("ix_efacturasubmission_issue_date", "issue_date", "id"))
 
     id: int | None = Field(default=None, primary_key=True)
     document_key: str = Field(unique=True, max_length=40)  # "invoice:<id>" or "credit-note:<id>"
@@ -35,5 +38,6 @@ class EfacturaSubmission(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     claimed_by: str | None = Field(default=None, max_length=64)
     claimed_until: datetime | None = None
+    version: int = 1  # bumped by each re-check in its conditional UPDATE: two clicks on one version, one wins
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
