@@ -54,7 +54,7 @@ def measure(base: str, runs: int) -> dict[str, dict[str, list[float]]]:
     """Milliseconds per page: {"load": [...], "navigation": [...]}."""
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+    from tests.app_processes import CHROMIUM, CHROMIUM_ARGS
     from tests.e2e.steps import sign_in
 
     timings = {path: {"load": [], "navigation": []} for path in PAGES}
@@ -118,7 +118,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--save", type=Path, help="write the timings as JSON (a later run's --baseline)")
     parser.add_argument("--baseline", type=Path, help="timings saved by an earlier run, shown beside these")
     args = parser.parse_args(argv)
-    from tests.e2e.conftest import serve
+    from tests.app_processes import serve
 
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder)

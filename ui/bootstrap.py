@@ -1,5 +1,6 @@
 """Getting the database ready before any page runs: schema, demo users and, on an empty database, the
-demo data. Runs once per process and database URL; every later rerun only takes the cached engine."""
+demo data. Runs once per process and database URL (one process at a time on one database); every later
+rerun only takes the cached engine."""
 
 import threading
 import time
@@ -10,7 +11,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from core.platform.config import settings
-from core.platform.db import create_schema, get_engine
+from core.platform.db import create_schema, get_engine, schema_lock
 from core.platform.i18n import t
 
 
@@ -39,9 +40,10 @@ def bootstrap() -> Engine:
         return db.engine
     with db.lock:  # a second session arriving meanwhile waits for the first one to finish
         if not db.ready:
-            create_schema(db.engine)
-            if settings.seed_on_first_start:
-                _seed_if_empty(db.engine)
+            with schema_lock(db.engine):  # and so does another app process on the same new database
+                create_schema(db.engine)
+                if settings.seed_on_first_start:
+                    _seed_if_empty(db.engine)
             db.ready = True
     return db.engine
 

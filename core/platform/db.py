@@ -1,11 +1,16 @@
 """Database engine, schema creation and the unit of work every service writes through."""
 
+import fcntl
+import threading
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, create_engine
@@ -15,6 +20,8 @@ from core.platform.config import settings
 from core.platform.errors import StaleCase
 
 ROOT = Path(__file__).resolve().parents[2]
+SCHEMA_LOCK_KEY = zlib.crc32(b"ghiseu.schema")  # the PostgreSQL advisory lock every process migrates under
+_held = threading.local()  # the databases whose schema lock this thread holds (the lock is re-entrant)
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -44,11 +51,41 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def create_schema(engine: Engine) -> None:
-    """Brings the database to the latest migration (creating it when empty)."""
+    """Brings the database to the latest migration (creating it when empty), one process at a time."""
     config = AlembicConfig(str(ROOT / "alembic.ini"))
-    with engine.begin() as connection:
+    with schema_lock(engine), engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """Apps and workers started together on a new database take turns to migrate it (and to seed it): without
+    this the second one's CREATE TABLE fails on the first one's table and that process dies at start. On
+    PostgreSQL an advisory lock on a connection of its own; on SQLite, which serves one machine, an flock
+    on a file beside the database. Re-entrant in one thread (seeding migrates again under the same lock)."""
+    key = engine.url.render_as_string(hide_password=True)
+    held = _held.__dict__.setdefault("urls", set())
+    if key in held:
+        yield
+        return
+    held.add(key)
+    try:
+        if engine.dialect.name == "postgresql":
+            with engine.connect() as connection:
+                connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+                try:
+                    yield
+                finally:
+                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        elif engine.url.database and engine.url.database != ":memory:":
+            with open(f"{engine.url.database}.schema-lock", "a") as lock_file:
+                fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file is closed
+                yield
+        else:
+            yield  # an in-memory database belongs to one process
+    finally:
+        held.discard(key)
 
 
 class UnitOfWork:

@@ -10,7 +10,7 @@ from core.models import utcnow
 from core.platform.i18n import t, t_plural
 from core.services.users import DEMO_TOTP_SECRET
 from core.staff import totp
-from tests.e2e.conftest import READY
+from tests.app_processes import READY
 
 _last_step: dict[str, int] = {}  # the TOTP step each user last signed in with (a code works once)
 

@@ -5,7 +5,7 @@ every file in pages/."""
 from playwright.sync_api import expect
 
 from core.platform.i18n import t
-from tests.e2e.conftest import READY, serve
+from tests.app_processes import READY, serve
 
 
 def test_the_first_visitor_after_a_restart_arriving_by_an_upload_link_sees_only_the_public_menu(

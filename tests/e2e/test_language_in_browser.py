@@ -12,7 +12,7 @@ from core.platform.db import UnitOfWork, get_engine
 from core.platform.i18n import t
 from core.services import intake
 from core.staff.auth import customer_actor
-from tests.e2e.conftest import serve
+from tests.app_processes import serve
 from tests.e2e.steps import settle
 from tests.factories import holder_change_form, make_account
 

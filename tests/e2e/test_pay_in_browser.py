@@ -15,7 +15,7 @@ from core.accounts.money import format_lei
 from core.models import Contract, ContractStatus, IntentStatus, Invoice, PaymentIntent
 from core.platform.db import UnitOfWork, get_engine
 from core.platform.i18n import t
-from tests.e2e.conftest import READY
+from tests.app_processes import READY
 from tests.e2e.steps import settle, sign_in
 
 CARD = "4111 1111 1111 1111"
