@@ -8,7 +8,7 @@ from core.models import Role
 from core.platform.i18n import LANGUAGES, t
 from core.reports.base import READERS as REPORT_READERS
 from ui import context
-from ui.bootstrap import bootstrap
+from ui.bootstrap import bootstrap, wait_for_demo_data
 from ui.streamlit_texts import translate_streamlit_texts
 from ui.widgets import plain
 
@@ -26,7 +26,7 @@ def signed_out_pages(staff_desk: bool) -> dict[str, list[st.Page]]:
     """The public self-service pages (no account) and the staff sign-in, which is the first page at a
     desk where someone just signed out. A back-office deep link (/case_detail?case=7) shows the sign-in
     form under its own address, so the same address opens the case once the user has signed in."""
-    public = [page("public_home", ":material/storefront:", default=not staff_desk),
+    public = [page("public_home", ":material/storefront:", default=not staff_desk),  # first: needs no data
               page("pay", ":material/credit_card:"),
               page("invoice_copy", ":material/receipt:"),
               page("holder_change_online", ":material/swap_horiz:"),
@@ -78,8 +78,13 @@ def sidebar(actor, leave: st.Page) -> None:
 actor = context.current_actor()
 # signing out is a hidden page, so the next user starts from the root address, not from our last case
 leave = page("sign_out", ":material/logout:", visibility="hidden")
-current = st.navigation(role_pages(actor.role, leave) if actor else signed_out_pages(context.at_staff_desk()))
+menu = role_pages(actor.role, leave) if actor else signed_out_pages(context.at_staff_desk())
+current = st.navigation(menu)
 sidebar(actor, leave)
-bootstrap()  # after the menu is drawn, so a first-start seeding shows its progress under the right menu
+bootstrap()  # migrates at once; a first start seeds in the background
+# the public home needs no data; every other page (the staff sign-in too) shows the seed's bar until it is done
+public = [] if actor else menu[t("ui.nav.section_public")]
+if not public or current is not public[0]:
+    wait_for_demo_data("ui.bootstrap.public_wait" if any(current is p for p in public) else "ui.bootstrap.staff_wait")
 current.run()
 context.keep_language_in_address()

@@ -1,6 +1,7 @@
-"""Getting the database ready before any page runs: schema, demo users and, on an empty database, the
-demo data. Runs once per process and database URL (one process at a time on one database); every later
-rerun only takes the cached engine."""
+"""Getting the database ready before any page runs: the schema at once, and on an empty database the demo
+data in a thread of its own, so the public home opens while it is seeded. Pages that need the data (and the
+staff sign-in) show the seed's progress until it is done. Once per process and database URL; several app
+processes on one new database migrate and seed one at a time (core.platform.db.schema_lock)."""
 
 import threading
 import time
@@ -16,10 +17,29 @@ from core.platform.i18n import t
 
 
 @dataclass
+class Seeding:
+    """The first-start seed running in its own thread (with its own connection from the pool, so a page's
+    reads never share its transaction). Pages read the last step it reported and render it in their own
+    language; writing pages wait for `finished`, so nothing else writes to SQLite meanwhile."""
+    clock: "SeedClock"
+    fraction: float = 0.0
+    step: str = ""
+    finished: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+    def report(self, fraction: float, step: str) -> None:
+        self.fraction, self.step = fraction, step
+
+    def text(self) -> str:
+        return self.clock.text(self.fraction, self.step) if self.step else t("ui.bootstrap.starting")
+
+
+@dataclass
 class _Database:
     engine: Engine
     lock: threading.Lock = field(default_factory=threading.Lock)
     ready: bool = False
+    seeding: Seeding | None = None
 
 
 @st.cache_resource(show_spinner=False)
@@ -33,19 +53,42 @@ def engine() -> Engine:
 
 
 def bootstrap() -> Engine:
-    """Migrates the schema and, when demo seeding is on, seeds an empty database (demo data and the
-    demo users with their published passwords) with a progress bar, once."""
+    """Migrates the schema and, when demo seeding is on and the database is empty, starts seeding it (demo
+    data and the demo users with their published passwords) in the background, once."""
     db = _database(settings.database_url)
     if db.ready:
         return db.engine
-    with db.lock:  # a second session arriving meanwhile waits for the first one to finish
+    with db.lock:  # a second session arriving meanwhile waits for the migration, not for the seed
         if not db.ready:
-            with schema_lock(db.engine):  # and so does another app process on the same new database
-                create_schema(db.engine)
-                if settings.seed_on_first_start:
-                    _seed_if_empty(db.engine)
+            create_schema(db.engine)  # under the schema lock: another app process on the same new database waits
+            if settings.seed_on_first_start:
+                db.seeding = _start_seed_if_empty(db.engine)
             db.ready = True
     return db.engine
+
+
+def seeding() -> Seeding | None:
+    """The first-start seed while it still runs (or failed); None once the demo data is there."""
+    running = _database(settings.database_url).seeding
+    return None if running is None or (running.finished.is_set() and running.error is None) else running
+
+
+def wait_for_demo_data(reason: str) -> None:
+    """Shows the seed's progress bar (and why this page waits, the catalogue key `reason`) until the seed is
+    done, then reruns the page; returns at once when no seed runs. A failed seed is raised here."""
+    running = seeding()
+    if running is None:
+        return
+    with st.container(border=True):
+        st.markdown(f"#### :material/database: {t('ui.bootstrap.title')}")
+        st.write(t(reason))
+        st.caption(t("ui.bootstrap.hint"))
+        bar = st.progress(0.0, text=running.text())
+        while not running.finished.wait(0.5):
+            bar.progress(running.clock.done, text=running.text())
+    if running.error is not None:
+        raise running.error
+    st.rerun()
 
 
 @dataclass
@@ -69,23 +112,23 @@ class SeedClock:
         return t("ui.bootstrap.eta", step=step, elapsed=round(elapsed), left=max(1, round(left)))
 
 
-def _seed_if_empty(engine: Engine) -> None:
+def _start_seed_if_empty(engine: Engine) -> Seeding | None:
     from seed_data import builder  # imported only when seeding: the app runs without the seed package
 
     if builder.is_seeded(engine):
-        return
-    slot = st.empty()
-    with slot.container(border=True):
-        st.markdown(f"#### :material/database: {t('ui.bootstrap.title')}")
-        st.caption(t("ui.bootstrap.hint"))
-        bar = st.progress(0.0, text=t("ui.bootstrap.starting"))
+        return None
+    running = Seeding(SeedClock())
 
-    seed_clock = SeedClock()
+    def seed() -> None:
+        try:
+            with schema_lock(engine):  # another app process seeding the same new database finishes first
+                if not builder.is_seeded(engine):
+                    builder.build_demo(engine, accounts=settings.seed_accounts, cases=settings.seed_cases,
+                                       seed=settings.seed_random_seed, progress=running.report)
+        except BaseException as error:  # shown by the pages that wait for it
+            running.error = error
+        finally:
+            running.finished.set()
 
-    def progress(fraction: float, step: str) -> None:
-        text = seed_clock.text(fraction, step)
-        bar.progress(seed_clock.done, text=text)
-
-    builder.build_demo(engine, accounts=settings.seed_accounts, cases=settings.seed_cases,
-                       seed=settings.seed_random_seed, progress=progress)
-    slot.empty()
+    threading.Thread(target=seed, name="ghiseu-first-start-seed", daemon=True).start()
+    return running

@@ -8,11 +8,23 @@ from tests.app_processes import READY, chromium, serve
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
-    """Serves the app on a new database seeded on first start; yields (base URL, database URL)."""
+def app_server(tmp_path_factory, browser):
+    """Serves the app on a new database seeded on first start; yields (base URL, database URL) once the
+    seed, which runs in the background, is done (the sign-in form is offered only then)."""
     data = tmp_path_factory.mktemp("app")
     with serve(data, SEED_ACCOUNTS="80", SEED_CASES="40") as base:
+        wait_until_seeded(browser, base)
         yield base, f"sqlite:///{data / 'ghiseu.db'}"
+
+
+def wait_until_seeded(browser, base: str, timeout_ms: int = 240_000) -> None:
+    from core.platform.i18n import t
+
+    context = browser.new_context(locale="ro-RO")
+    page = context.new_page()
+    page.goto(f"{base}/sign_in")
+    page.get_by_label(t("ui.signin.username")).wait_for(timeout=timeout_ms)
+    context.close()
 
 
 @pytest.fixture(scope="session")
