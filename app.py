@@ -7,7 +7,7 @@ from core.cases.dashboard import READERS as DASHBOARD_READERS
 from core.models import Role
 from core.platform.i18n import LANGUAGES, t
 from core.reports.base import READERS as REPORT_READERS
-from ui import context
+from ui import context, phone_layout
 from ui.bootstrap import bootstrap, wait_for_demo_data
 from ui.streamlit_texts import translate_streamlit_texts
 from ui.widgets import plain
@@ -16,6 +16,7 @@ from ui.widgets import plain
 st.set_page_config(page_title="Ghiseu", page_icon="⚡", layout="wide")
 context.apply_language()
 translate_streamlit_texts()
+phone_layout.apply()
 
 
 def page(name: str, icon: str, **options) -> st.Page:

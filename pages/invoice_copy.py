@@ -9,7 +9,7 @@ from core.cases.queries import today
 from core.online.invoice_copy import CopyRow, ask_refund, copy_for, dispute_invoice, pdf_for, refund_offer, xml_for
 from core.platform.i18n import current_language, t
 from core.services.disputes import CATEGORIES
-from ui import context, lookup_form
+from ui import context, lookup_form, phone_layout
 from ui.dispute_form import show_errors
 from ui.intake_form import Form
 from ui.ledger_widgets import status_badge
@@ -120,7 +120,8 @@ if copy.latest:
     latest = copy.latest
     with st.container(border=True):
         st.subheader(t("ui.invoice_copy.latest"), anchor=False)
-        for where, label, value in zip(st.columns(5), ("invoice", "issue_date", "due_date", "kwh", "total"), (
+        facts = st.container(key=phone_layout.PAIRS + "_latest").columns(5)
+        for where, label, value in zip(facts, ("invoice", "issue_date", "due_date", "kwh", "total"), (
                 latest.invoice_number, latest.issue_date.strftime("%d.%m.%Y"), latest.due_date.strftime("%d.%m.%Y"),
                 kwh_text(latest.kwh), format_lei(latest.total)), strict=True):
             where.caption(t(f"ui.invoice_copy.{label}"))
@@ -140,11 +141,14 @@ st.caption(t("ui.invoice_copy.months_hint", since=copy.since.strftime("%d.%m.%Y"
 if not copy.invoices:
     st.info(t("ui.invoice_copy.none"), icon=":material/info:")
     st.stop()
-for where, label in zip(st.columns(COLUMNS), ("invoice", "issue_date", "due_date", "kwh", "total", "status", "pdf",
-                                              "dispute"), strict=True):
-    where.caption(t(f"ui.invoice_copy.{label}"))
+HEADERS = [t(f"ui.invoice_copy.{label}") for label in ("invoice", "issue_date", "due_date", "kwh", "total", "status",
+                                                          "pdf", "dispute")]
+phone_layout.table_labels(PREFIX, HEADERS[:6])  # the PDF and dispute buttons say what they are
+for where, header in zip(st.container(key=phone_layout.TABLE_HEAD).columns(COLUMNS), HEADERS, strict=True):
+    where.caption(header)
 for row in copy.invoices:
-    number, issued, due, kwh, total, status, pdf, dispute = st.columns(COLUMNS, vertical_alignment="center")
+    cells = st.container(key=f"{phone_layout.TABLE_ROW}_{PREFIX}_{row.invoice_number}")
+    number, issued, due, kwh, total, status, pdf, dispute = cells.columns(COLUMNS, vertical_alignment="center")
     number.markdown(f"**{row.invoice_number}**")
     issued.write(row.issue_date.strftime("%d.%m.%Y"))
     due.write(row.due_date.strftime("%d.%m.%Y"))

@@ -5,7 +5,7 @@ missing or rejected document gets an uploader. An unknown, expired or revoked li
 import streamlit as st
 
 from core.platform.i18n import t
-from ui import upload_widgets
+from ui import phone_layout, upload_widgets
 from ui.widgets import local, plain, show_flash, state_badge
 
 st.title(t("ui.upload.title"), anchor=False)
@@ -17,10 +17,11 @@ if view is None:
 show_flash()
 st.subheader(t("ui.upload.case", number=view.registration_number), anchor=False)
 st.markdown(t("ui.upload.greeting", name=plain(view.applicant_name)))
-label, badge = st.columns([1, 5], vertical_alignment="center")
-label.markdown(f"**{t('ui.upload.state')}**")
-with badge:
-    state_badge(view.state)
+with st.container(key=phone_layout.INLINE):
+    label, badge = st.columns([1, 5], vertical_alignment="center")
+    label.markdown(f"**{t('ui.upload.state')}**")
+    with badge:
+        state_badge(view.state)
 st.caption(t("ui.upload.expires", date=local(view.expires_at, with_time=False)))
 
 if not view.accepts_uploads:

@@ -118,6 +118,7 @@ label{{display:block;margin:.6rem 0;font-size:.9rem}} input{{display:block;width
 box-sizing:border-box;margin-top:.2rem}} .buttons{{display:grid;gap:.5rem;margin-top:1rem}}
 button{{padding:.7rem;border-radius:6px;border:1px solid #889;background:#fff;cursor:pointer}}
 button.confirm{{background:#1b6ef3;color:#fff;border:none;font-weight:600}}
+@media (max-width:480px){{body{{padding:.75rem}} main{{padding:1rem 1.1rem}} h1{{font-size:1.5rem}}}}
 </style></head><body><main><h1>{title}</h1><p class="notice">{escape(t("sandbox.notice", lang=lang))}</p>
 {content}</main></body></html>"""
 
