@@ -14,7 +14,7 @@ import time
 import traceback
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from decimal import Decimal
@@ -74,6 +74,11 @@ from seed_data.history import _payments_of, _seasonal, add_months
 from seed_data.sample_documents import sample_pdf
 
 BATCH_ACCOUNTS = 2_000  # accounts generated and written per transaction
+# generator processes on PostgreSQL (one per core); batch b is lane b % LANES's. Identifiers drawn at random
+# (CNP/CUI, POD) are split by residue into LANES + 1 parts, the last one the cases', so no two lanes can draw
+# the same one without sharing what they drew
+LANES = 2
+PARTS = LANES + 1
 POOL = 400  # names and streets drawn once from Faker (per row it is the slowest part)
 PHONES = 2_000
 # the bulk's consumption places use POD operator codes the scenario seed (seed_data.fake: 001-008) never uses
@@ -97,14 +102,27 @@ def utc(moment: datetime) -> datetime:
 
 
 class Ids:
-    """The next primary key of every loaded table, from what the database already holds."""
+    """The next primary key of every loaded table, from what the database already holds; a lane takes every
+    LANES-th id from its own offset, so lanes need not agree on how many rows each batch makes."""
 
-    def __init__(self, connection: Connection):
-        self._next = {t.name: (connection.execute(select(func.max(t.c.id))).scalar() or 0) + 1 for t in TABLES}
+    def __init__(self, first: dict[str, int], step: int = 1):
+        self.next, self._step = dict(first), step
+
+    @classmethod
+    def of(cls, connection: Connection) -> "Ids":
+        return cls({t.name: (connection.execute(select(func.max(t.c.id))).scalar() or 0) + 1 for t in TABLES})
+
+    def lane(self, lane: int) -> "Ids":
+        return Ids({name: value + lane for name, value in self.next.items()}, LANES)
+
+    @classmethod
+    def after(cls, lanes: list[dict[str, int]]) -> "Ids":
+        """Past every id the lanes took."""
+        return cls({name: max(lane[name] for lane in lanes) for name in lanes[0]})
 
     def take(self, table: Table) -> int:
-        value = self._next[table.name]
-        self._next[table.name] = value + 1
+        value = self.next[table.name]
+        self.next[table.name] = value + self._step
         return value
 
 
@@ -113,14 +131,21 @@ class Sequences:
 
     STARTS = {"client-code": 100_000_001, "payment-code": 300_000_001}
 
-    def __init__(self, connection: Connection):
+    def __init__(self, values: dict[str, int]):
+        self.values = dict(values)
+
+    @classmethod
+    def of(cls, connection: Connection) -> "Sequences":
         table = NumberSequence.__table__
-        self.values = dict(connection.execute(select(table.c.name, table.c.next_value)).all())
+        return cls(dict(connection.execute(select(table.c.name, table.c.next_value)).all()))
 
     def take(self, name: str) -> int:
-        value = self.values.get(name, self.STARTS.get(name, 1))
+        value = self.first(name)
         self.values[name] = value + 1
         return value
+
+    def first(self, name: str) -> int:
+        return self.values.get(name, self.STARTS.get(name, 1))
 
     def store(self, connection: Connection) -> None:
         table = NumberSequence.__table__
@@ -138,6 +163,7 @@ class Pools:
     rng: random.Random
     used_ids: set[str]
     used_pods: set[str]
+    part: int = LANES  # which residue (mod PARTS) of the random identifiers this generator draws
     female: list[str] = field(default_factory=list)
     male: list[str] = field(default_factory=list)
     last: list[str] = field(default_factory=list)
@@ -174,18 +200,19 @@ class Pools:
         rng = self.rng
         born = date(1940, 1, 1) + timedelta(days=rng.randrange(66 * 365))
         sex = (1 if born.year < 2000 else 5) + female  # 1/2 for 1900-1999, 5/6 from 2000
-        body = f"{sex}{born:%y%m%d}{rng.choice(COUNTIES):02d}{rng.randint(1, 999):03d}"
+        serial = PARTS * rng.randrange(1, 999 // PARTS) + self.part
+        body = f"{sex}{born:%y%m%d}{rng.choice(COUNTIES):02d}{serial:03d}"
         return body + cnp.calc_check_digit(body)
 
     def cui(self) -> str:
-        body = str(self.rng.randint(100_000, 49_999_999))
+        body = str(PARTS * self.rng.randint(100_000 // PARTS + 1, 49_999_997 // PARTS) + self.part)
         return body + cui.calc_check_digit(body)
 
     def pod(self) -> str:
-        rng = self.rng
-        value = f"RO{rng.choice(POD_OPERATORS):03d}E{rng.randrange(10**9):09d}"
+        rng, part = self.rng, self.part
+        value = f"RO{rng.choice(POD_OPERATORS):03d}E{PARTS * rng.randrange(10**9 // PARTS) + part:09d}"
         while value in self.used_pods:
-            value = f"RO{rng.choice(POD_OPERATORS):03d}E{rng.randrange(10**9):09d}"
+            value = f"RO{rng.choice(POD_OPERATORS):03d}E{PARTS * rng.randrange(10**9 // PARTS) + part:09d}"
         self.used_pods.add(value)
         return value
 
@@ -258,28 +285,73 @@ def copy_text(table: Table, rows: list[dict]) -> tuple[list[str], str]:
 
 @dataclass
 class Chunk:
-    """One transaction's rows: dicts per table (SQLite) or COPY text (PostgreSQL), and how many per table."""
+    """One transaction's rows: dicts per table (SQLite) or COPY text (PostgreSQL), and how many per table; a
+    batch of accounts also carries its payments per day and the holders the cases will be about."""
 
     tables: dict[str, list[dict] | tuple[list[str], str]]
     counts: dict[str, int]
     accounts_done: int
+    days: dict[tuple[date, str], list] = field(default_factory=dict)
+    holders: list[Holder] = field(default_factory=list)
 
 
 @dataclass
-class Done:
-    """What the generator hands back once: the advanced counters, the daily payments summary, the audit head."""
+class LaneDone:
+    """What a lane hands back once: the next id of every table it reached, the counters after every batch."""
 
+    ids: dict[str, int]
     sequences: dict[str, int]
-    days: dict[tuple[date, str], list]
-    head: tuple[int, str]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What fixes an account's numbers (its kind, first billed month, billing day, contract start), drawn from a
+    Random of its batch's own so that any lane can count a batch's invoices and contracts without generating it."""
+
+    company: bool
+    first_month: date
+    billing_day: int
+    start_date: date
+
+
+def _shapes(seed: int, batch: int, count: int, now: datetime) -> list[Shape]:
+    rng, shapes = random.Random(f"{seed}:{batch}:shape"), []
+    for _ in range(count):
+        company = rng.random() < COMPANY_SHARE
+        first_month = add_months(now.date(), -rng.choice((13, 14)))
+        if rng.random() < LONG_HISTORY_SHARE:
+            first_month = min(first_month, LONG_HISTORY_FIRST_MONTH)
+        billing_day = rng.randint(2, 10)
+        start_date = date(2012, 1, 1) + timedelta(days=rng.randrange((first_month - date(2012, 1, 1)).days))
+        shapes.append(Shape(company, first_month, billing_day, start_date))
+    return shapes
+
+
+def _bills(shape: Shape, now: datetime) -> int:
+    """How many monthly invoices `_account` issues for this shape: one per month after the first billed one
+    whose issue moment (the billing day, 06:00 UTC) is before `now`."""
+    now = now.astimezone(UTC)
+    first = shape.first_month.year * 12 + shape.first_month.month - 1
+    last = now.year * 12 + now.month - 1
+    if datetime.combine(date(now.year, now.month, shape.billing_day), clock(6), UTC) >= now:
+        last -= 1
+    return max(last - first, 0)
+
+
+def _numbers_used(shapes: list[Shape], now: datetime) -> Counter[str]:
+    """How far a batch of these shapes moves each counter."""
+    used = Counter({"client-code": len(shapes), "payment-code": len(shapes),
+                    "invoice": sum(_bills(shape, now) for shape in shapes)})
+    used.update(f"contract-{shape.start_date.year}" for shape in shapes)
+    return used
 
 
 def load(engine: Engine, *, accounts: int, cases: int, seed: int, now: datetime | None = None,
          progress: Progress | None = None) -> dict[str, int]:
     """Appends `accounts` billed accounts and `cases` cases (on as many of them) to the database; returns the
-    rows written per table. On PostgreSQL the rows are generated in a second process while this one copies
-    them in, the loaded tables' foreign keys and plain indexes set aside for the load and restored (and so
-    checked) after it."""
+    rows written per table. On PostgreSQL the accounts are generated in LANES processes while this one copies
+    them in and then makes the cases, the loaded tables' foreign keys and plain indexes set aside for the
+    load and restored (and so checked) after it."""
     if cases > accounts:
         raise ValueError("every case needs an account of its own: cases must not exceed accounts")
     if accounts <= 0:
@@ -290,21 +362,37 @@ def load(engine: Engine, *, accounts: int, cases: int, seed: int, now: datetime 
         postgres = connection.dialect.name == "postgresql"
         ids, sequences, pools, head = _prepare(connection, seed)
         set_aside = _set_aside(connection) if postgres else []
-    chunks = _generate(pools, ids, sequences, head, accounts=accounts, cases=cases, now=now, as_text=postgres)
+    lanes = [_lane(k, pools, ids, sequences, seed=seed, accounts=accounts, cases=cases, now=now, as_text=postgres)
+             for k in range(LANES)]
     counts: Counter[str] = Counter()
+    days: dict[tuple[date, str], list] = defaultdict(lambda: [0, Decimal(0)])
+    holders: list[Holder] = []
+    reached: list[LaneDone] = []
     started = time.perf_counter()
+
+    def write(chunk: Chunk) -> None:
+        with engine.begin() as connection:
+            _fast_session(connection)
+            _write(connection, chunk.tables)
+        counts.update(chunk.counts)
+        rows = sum(counts.values())
+        report(0.9 * chunk.accounts_done / accounts, f"Conturi: {chunk.accounts_done} din {accounts}, "
+               f"{rows} rânduri, {rows / (time.perf_counter() - started):,.0f} rânduri/s")
+
     try:
-        for item in (_in_child(chunks) if postgres else chunks):
-            if isinstance(item, Done):
-                done = item
+        for item in _round_robin([_in_child(lane) for lane in lanes] if postgres else lanes):
+            if isinstance(item, LaneDone):
+                reached.append(item)
                 continue
-            with engine.begin() as connection:
-                _fast_session(connection)
-                _write(connection, item.tables)
-            counts.update(item.counts)
-            rows = sum(counts.values())
-            report(0.9 * item.accounts_done / accounts, f"Conturi: {item.accounts_done} din {accounts}, "
-                   f"{rows} rânduri, {rows / (time.perf_counter() - started):,.0f} rânduri/s")
+            write(item)
+            holders += item.holders
+            for key, (count, amount) in item.days.items():
+                days[key][0] += count
+                days[key][1] += amount
+        sequences.values = reached[0].sequences
+        pools.rng = random.Random(f"{seed}:cases")
+        tables, head = _cases(pools, Ids.after([lane.ids for lane in reached]), sequences, holders, now, head)
+        write(_chunk(tables, accounts, postgres))
     finally:
         if set_aside:
             report(0.95, "Se refac indexurile și cheile străine")
@@ -313,11 +401,10 @@ def load(engine: Engine, *, accounts: int, cases: int, seed: int, now: datetime 
                 for statement in set_aside:
                     connection.exec_driver_sql(statement)
     with engine.begin() as connection:
-        sequences.values = done.sequences
         sequences.store(connection)
-        for (day, channel), (count, amount) in sorted(done.days.items()):
+        for (day, channel), (count, amount) in sorted(days.items()):
             payment_days.add_to_day(connection, day, channel, count, amount)
-        _store_head(connection, *done.head)
+        _store_head(connection, *head)
         if postgres:
             _advance_serials(connection)
     if postgres:
@@ -328,30 +415,52 @@ def load(engine: Engine, *, accounts: int, cases: int, seed: int, now: datetime 
     return dict(counts)
 
 
-def _generate(pools: Pools, ids: Ids, sequences: Sequences, head: tuple[int, str], *, accounts: int, cases: int,
-              now: datetime, as_text: bool) -> Iterator[Chunk | Done]:
-    """The accounts a batch at a time, then the cases, then what the counters and the summaries became."""
+def _chunk(tables: dict[Table, list[dict]], done: int, as_text: bool, **more) -> Chunk:
+    kept = {t.name: rows for t, rows in tables.items() if rows}
     by_name = {t.name: t for t in TABLES}
-    holders: list[Holder] = []
-    days: dict[tuple[date, str], list] = defaultdict(lambda: [0, Decimal(0)])
-
-    def chunk(tables: dict[Table, list[dict]], done: int) -> Chunk:
-        kept = {t.name: rows for t, rows in tables.items() if rows}
-        text = {name: copy_text(by_name[name], rows) for name, rows in kept.items()} if as_text else kept
-        return Chunk(text, {name: len(rows) for name, rows in kept.items()}, done)
-
-    for start in range(0, accounts, BATCH_ACCOUNTS):
-        count = min(BATCH_ACCOUNTS, accounts - start)
-        batch = _accounts(pools, ids, sequences, count, now)
-        _count_days(days, batch.tables.get(Payment.__table__, []))
-        holders += batch.holders[:max(cases - len(holders), 0)]
-        yield chunk(batch.tables, start + count)
-    tables, head = _cases(pools, ids, sequences, holders, now, head)
-    yield chunk(tables, accounts)
-    yield Done(sequences.values, dict(days), head)
+    rows = {name: copy_text(by_name[name], rows) for name, rows in kept.items()} if as_text else kept
+    return Chunk(rows, {name: len(rows) for name, rows in kept.items()}, done, **more)
 
 
-def _in_child(items: Iterator[Chunk | Done]) -> Iterator[Chunk | Done]:
+def _lane(lane: int, pools: Pools, ids: Ids, sequences: Sequences, *, seed: int, accounts: int, cases: int,
+          now: datetime, as_text: bool) -> Iterator[Chunk | LaneDone]:
+    """Lane `lane`'s batches of accounts (each from a Random of its own), then where its ids and the counters
+    ended. Every lane walks every batch's shapes to know where the counters stand when its own batch begins,
+    so the numbers stay gap-free and unique whichever lane issues them."""
+    pools, ids, at = replace(pools, part=lane), ids.lane(lane), Sequences(sequences.values)
+    for batch, start in enumerate(range(0, accounts, BATCH_ACCOUNTS)):
+        shapes = _shapes(seed, batch, min(BATCH_ACCOUNTS, accounts - start), now)
+        taken = Sequences(at.values)
+        for name, count in _numbers_used(shapes, now).items():
+            at.values[name] = at.first(name) + count
+        if batch % LANES != lane:
+            continue
+        pools.rng = random.Random(f"{seed}:{batch}")
+        made = _accounts(pools, ids, taken, shapes, now)
+        if taken.values != at.values:
+            raise RuntimeError(f"batch {batch} took other numbers than its shapes count: {taken.values} {at.values}")
+        yield _chunk(made.tables, start + len(shapes), as_text,
+                     days=_days(made.tables.get(Payment.__table__, [])), holders=made.holders[:max(cases - start, 0)])
+    yield LaneDone(ids.next, at.values)
+
+
+def _round_robin(lanes: list[Iterator]) -> Iterator:
+    """The lanes' items in turn (batch b is lane b % LANES's), each lane to its end; all closed after."""
+    try:
+        active = list(lanes)
+        while active:
+            for lane in list(active):
+                item = next(lane, None)
+                if item is None:
+                    active.remove(lane)
+                else:
+                    yield item
+    finally:
+        for lane in lanes:
+            lane.close()
+
+
+def _in_child(items: Iterator[Chunk | LaneDone]) -> Iterator[Chunk | LaneDone]:
     """`items` produced by a forked process, two chunks ahead of the one being copied: generating and copying
     each keep a core busy. An error there is raised here."""
     context = multiprocessing.get_context("fork")
@@ -398,11 +507,14 @@ def _write(connection: Connection, tables: dict[str, list[dict] | tuple[list[str
             copy.write(lines)
 
 
-def _count_days(days: dict[tuple[date, str], list], payments: list[dict]) -> None:
+def _days(payments: list[dict]) -> dict[tuple[date, str], list]:
+    """The payments' count and amount per (local day, channel), for core.accounts.payment_days."""
+    days: dict[tuple[date, str], list] = defaultdict(lambda: [0, Decimal(0)])
     for payment in payments:
         day = days[payment_days.local_day(payment["paid_at"]), payment["channel"]]
         day[0] += 1
         day[1] += payment["amount"]
+    return dict(days)
 
 
 def stderr_progress() -> Progress:
@@ -414,7 +526,7 @@ def _prepare(connection: Connection, seed: int) -> tuple[Ids, Sequences, Pools, 
     used_pods = set(connection.execute(select(ConsumptionPlace.__table__.c.pod)).scalars())
     head_t = AuditHead.__table__
     head = connection.execute(select(head_t.c.seq, head_t.c.hash).where(head_t.c.id == 1)).first()
-    return (Ids(connection), Sequences(connection), Pools.make(seed, used_ids, used_pods),
+    return (Ids.of(connection), Sequences.of(connection), Pools.make(seed, used_ids, used_pods),
             tuple(head) if head else (0, audit.GENESIS))
 
 
@@ -464,29 +576,24 @@ class Batch:
     holders: list[Holder]
 
 
-def _accounts(pools: Pools, ids: Ids, sequences: Sequences, count: int, now: datetime) -> Batch:
+def _accounts(pools: Pools, ids: Ids, sequences: Sequences, shapes: list[Shape], now: datetime) -> Batch:
     rows: dict[Table, list[dict]] = {t: [] for t in TABLES[:7]}
-    holders = []
-    for _ in range(count):
-        holders.append(_account(pools, ids, sequences, now, rows))
-    return Batch(rows, holders)
+    return Batch(rows, [_account(pools, ids, sequences, shape, now, rows) for shape in shapes])
 
 
-def _account(pools: Pools, ids: Ids, sequences: Sequences, now: datetime, rows: dict[Table, list[dict]]) -> Holder:
+def _account(pools: Pools, ids: Ids, sequences: Sequences, shape: Shape, now: datetime,
+             rows: dict[Table, list[dict]]) -> Holder:
     """One holder, place and contract opened on its start date and billed month by month up to now, paid
     as the demo's payers pay (seed_data.history), every credit settling the oldest open invoices."""
     rng = pools.rng
     customer_t, place_t, contract_t, invoice_t, line_t, payment_t, allocation_t = TABLES[:7]
-    company = rng.random() < COMPANY_SHARE
-    first_month = add_months(now.date(), -rng.choice((13, 14)))
-    if rng.random() < LONG_HISTORY_SHARE:
-        first_month = min(first_month, LONG_HISTORY_FIRST_MONTH)
+    company, first_month, billing_day, start_date = (shape.company, shape.first_month, shape.billing_day,
+                                                     shape.start_date)
     start_index = rng.randint(0, 40_000)
     monthly = rng.randint(500, 5000) if company else rng.randint(80, 400)
-    billing_day, regularisation_month = rng.randint(2, 10), rng.randrange(6)
+    regularisation_month = rng.randrange(6)
     pays_until = now - timedelta(days=rng.uniform(40, 100)) if rng.random() < DEBTOR_SHARE else now
     share = OVER_ESTIMATED if start_index % 4 == 0 else UNDER_ESTIMATED
-    start_date = date(2012, 1, 1) + timedelta(days=rng.randrange((first_month - date(2012, 1, 1)).days))
     if company:
         last = rng.choice(pools.last)
         first, name = "", f"{last} {rng.choice(COMPANY_WORDS)} {rng.choice(('SRL', 'SA'))}"
