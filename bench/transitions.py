@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+from sqlalchemy import event
 from sqlmodel import select
 
 from core.models import Case, Role
@@ -51,18 +52,24 @@ def main(argv: list[str]) -> int:
     batches = _batches(args.fires)
     rounds = [("1 thread", 1, False), *((f"{n} threads", n, False) for n in args.workers),
               *((f"{n} processes", n, True) for n in args.workers)]
+    statements = [0]
+    event.listen(engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1))
     print(f"| transitions ({engine.url.get_backend_name()}, {os.cpu_count()} cores, "
-          f"load {os.getloadavg()[0]:.2f}) | fired | per second | p50 ms | p95 ms |")
-    print("| --- | --- | --- | --- | --- |")
+          f"load {os.getloadavg()[0]:.2f}) | fired | per second | p50 ms | p95 ms | this process's CPU ms "
+          "per fire | SQL statements per fire |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, workers, processes in rounds:
         cases = next(batches, None)
         if cases is None:
-            print(f"| {name} | not enough open cases: load more accounts | | | |")
+            print(f"| {name} | not enough open cases: load more accounts | | | | | |")
             continue
+        statements[0], cpu = 0, time.process_time()
         seconds, spent = (_in_processes if processes else _in_threads)(cases, workers)
-        ordered = sorted(spent)
+        cpu, ordered = (time.process_time() - cpu) * 1000 / len(cases), sorted(spent)
+        # the children's CPU and statements are not this process's
+        own = f"{cpu:.2f} | {statements[0] / len(cases):.1f}" if not processes else " | "
         print(f"| {name} | {len(spent)} | {len(spent) / seconds:,.0f} | {statistics.median(ordered):.2f} | "
-              f"{ordered[int(0.95 * (len(ordered) - 1))]:.2f} |", flush=True)
+              f"{ordered[int(0.95 * (len(ordered) - 1))]:.2f} | {own} |", flush=True)
     cases = next(batches, None) if args.profile else None
     if cases:
         profile = cProfile.Profile()

@@ -132,10 +132,10 @@ def _after_change(ctx: GuardContext, tr: Transition, before: str | None) -> list
 def record_event(session: Session, case: Case, actor: Actor, trigger: str, *, reason: str | None = None,
                  from_state: str | None = "", **details) -> AuditEvent:
     """Appends the audit event for any change to a case (chained at commit: core.platform.audit) and touches the case
-    so its version moves."""
+    so its version moves, once: the row is written with every change of the action (the subscribers' too) when the
+    audit is chained, or earlier if a query needs it."""
     case.updated_at = utcnow()
     session.add(case)
-    session.flush()
     return audit.append(session, AuditEvent(
         case_id=case.id, actor=actor.username, role=actor.role, trigger=trigger,
         from_state=case.state if from_state == "" else from_state, to_state=case.state, reason=reason,
