@@ -56,6 +56,9 @@ def _link_pending(session: Session) -> None:
     rows = session.info.pop(_PENDING, [])
     if not rows:
         return
+    # the transaction's own rows first (each case written once, with all its changes): the head, which every
+    # writer waits for, is then the last lock taken and held the shortest time
+    session.flush()
     connection = session.connection()
     last_seq, previous = _take_head(connection, len(rows))
     seq = last_seq - len(rows)

@@ -1,16 +1,14 @@
-"""The one workflow engine. It runs any table of `core.workflow.registry` on `transitions`: role check,
-required fields, guards, state change, effects and audit event, then publishes the domain events the
-transition produced (core.workflow.events) and returns them. Deadlines, messages and upload links are the
-subscribers' work (core.workflow.subscribers). All in the caller's transaction: helpers never commit, and a
-refusal raises before anything is written."""
+"""The one workflow engine. It runs any table of `core.workflow.registry`: role check, required fields, guards,
+state change, effects and audit event, then publishes the domain events the transition produced
+(core.workflow.events) and returns them. The table's own sources and destination decide the move (a
+`transitions` machine bound per fire cost a lock shared by every thread, issue 12). Deadlines, messages and
+upload links are the subscribers' work (core.workflow.subscribers). All in the caller's transaction: helpers
+never commit, and a refusal raises before anything is written."""
 
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlmodel import Session
-from transitions import Machine
 
 from core.models import AuditEvent, Case, DocumentStatus, utcnow
 from core.platform import audit, validation
@@ -20,7 +18,7 @@ from core.workflow import events, registry
 from core.workflow.effects import EFFECTS
 from core.workflow.guards import GUARDS, GuardContext
 from core.workflow.registry import workflow_of
-from core.workflow.spec import Transition, Workflow
+from core.workflow.spec import Transition
 
 
 @dataclass(frozen=True)
@@ -31,57 +29,6 @@ class ActionOption:
     allowed: bool
     reason_key: str | None
     requires: tuple[str, ...]
-
-
-class _CaseModel:
-    """What `transitions` binds to: a small wrapper forwarding `state` to the row (a SQLModel row
-    itself rejects the attributes the machine injects)."""
-
-    def __init__(self, case: Case):
-        self.case = case
-
-    @property
-    def state(self) -> str:
-        return self.case.state
-
-    @state.setter
-    def state(self, value: str) -> None:
-        self.case.state = str(value)
-
-
-_machine_lock = threading.Lock()
-_machines: dict[int, tuple[Workflow, Machine]] = {}  # by id of the table, which the entry keeps alive
-
-
-def _machine(wf: Workflow) -> Machine:
-    """The table's shared machine, built once per table (each version is its own table)."""
-    with _machine_lock:
-        if id(wf) not in _machines:
-            _machines[id(wf)] = (wf, _build_machine(wf))
-        return _machines[id(wf)][1]
-
-
-def _build_machine(wf: Workflow) -> Machine:
-    # plain strings: given Enum members, transitions would name states by the member name
-    machine = Machine(model=None, states=[str(s) for s in wf.states], initial=str(wf.initial),
-                      auto_transitions=False)
-    for tr in wf.transitions:
-        if tr.source:
-            machine.add_transition(tr.trigger, [str(s) for s in tr.source], str(tr.dest))
-    return machine
-
-
-@contextmanager
-def _bound(case: Case):
-    """Binds the case to its workflow's shared machine for one use, then releases it."""
-    machine = _machine(workflow_of(case))
-    model = _CaseModel(case)
-    with _machine_lock:
-        machine.add_model(model, initial=str(case.state))
-        try:
-            yield model
-        finally:
-            machine.remove_model(model)
 
 
 def _refusal(ctx: GuardContext, tr: Transition, fields: dict, check_fields: bool) -> str | None:
@@ -105,8 +52,7 @@ def available_actions(session: Session, case: Case, actor: Actor) -> list[Action
     """Every staff trigger leaving the case's state, each allowed or with the reason it is not."""
     wf = workflow_of(case)
     ctx = GuardContext(session, case, actor, wf)
-    with _bound(case) as model:
-        triggers = [tr for tr in wf.transitions if tr.staff_action and model.may_trigger(tr.trigger)]
+    triggers = [tr for tr in wf.transitions if tr.staff_action and case.state in tr.source]
     return [
         ActionOption(tr.trigger, reason is None, reason, tr.requires)
         for tr in triggers
@@ -138,8 +84,7 @@ def fire(session: Session, case: Case, trigger: str, actor: Actor, **fields) -> 
     if reason:
         raise TransitionRefused(reason)
     before = case.state
-    with _bound(case) as model:
-        model.trigger(trigger)
+    case.state = str(tr.dest)  # plain text, as read back from the database
     return _after_change(ctx, tr, before)
 
 
@@ -187,10 +132,10 @@ def _after_change(ctx: GuardContext, tr: Transition, before: str | None) -> list
 def record_event(session: Session, case: Case, actor: Actor, trigger: str, *, reason: str | None = None,
                  from_state: str | None = "", **details) -> AuditEvent:
     """Appends the audit event for any change to a case (chained at commit: core.platform.audit) and touches the case
-    so its version moves."""
+    so its version moves, once: the row is written with every change of the action (the subscribers' too) when the
+    audit is chained, or earlier if a query needs it."""
     case.updated_at = utcnow()
     session.add(case)
-    session.flush()
     return audit.append(session, AuditEvent(
         case_id=case.id, actor=actor.username, role=actor.role, trigger=trigger,
         from_state=case.state if from_state == "" else from_state, to_state=case.state, reason=reason,

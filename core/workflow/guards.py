@@ -30,11 +30,14 @@ class GuardContext:
     actor: Actor
     workflow: Workflow  # the table the case runs (its own version)
     fields: dict = field(default_factory=dict)
+    _documents: list[CaseDocument] | None = field(default=None, init=False, repr=False)
 
     def current_documents(self) -> list[CaseDocument]:
-        return list(self.session.exec(
-            select(CaseDocument).where(CaseDocument.case_id == self.case.id, CaseDocument.is_current)
-        ))
+        """Read once per context: the guards of one action (or of every action a page lists) share it."""
+        if self._documents is None:
+            self._documents = list(self.session.exec(
+                select(CaseDocument).where(CaseDocument.case_id == self.case.id, CaseDocument.is_current)))
+        return self._documents
 
     def required_documents(self) -> list[str]:
         return self.workflow.required_documents(self.case.data["applicant_kind"])

@@ -54,12 +54,14 @@ def _queue_message(session: Session, case: Case, template: str, reason: str | No
     lang = data.get("language", "ro")
     wf = workflow_of(case)
     due = case.due_date.strftime("%d.%m.%Y") if case.due_date else ""
-    missing = [t(f"document.{d}", lang=lang) for d in awaited_documents(session, case)]
-    documents_line = (t("message.documents_needed", lang=lang, documents=", ".join(missing), due_date=due)
-                      if missing else t("message.documents_complete", lang=lang))
-    # a fresh private upload link, only where documents are still awaited and the message shows the line
-    if missing and case.state in wf.document_states and "{documents_line}" in t(
-            f"message.{wf.name}.{template}.body", lang=lang):
+    # the documents are read (and an upload link issued) only for a message that shows the line
+    shows_documents = "{documents_line}" in t(f"message.{wf.name}.{template}.body", lang=lang)
+    missing = [t(f"document.{d}", lang=lang) for d in awaited_documents(session, case)] if shows_documents else []
+    documents_line = "" if not shows_documents else (
+        t("message.documents_needed", lang=lang, documents=", ".join(missing), due_date=due)
+        if missing else t("message.documents_complete", lang=lang))
+    # a fresh private upload link, only where documents are still awaited
+    if missing and case.state in wf.document_states:
         link = issue_upload_link(session, case)
         until = local_time(utcnow() + timedelta(days=settings.upload_link_days)).strftime("%d.%m.%Y")
         documents_line += "\n\n" + t("message.documents_upload_link", lang=lang, link=link, until=until)
