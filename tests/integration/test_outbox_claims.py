@@ -77,7 +77,7 @@ def test_each_e_mail_carries_a_stable_message_id_of_its_outbox_row(uow, peer):
 def _kill_after_the_peer_accepts(engine, peer) -> subprocess.CompletedProcess:
     """A real worker process that SIGKILLs itself the moment the SMTP peer has answered 250."""
     script = ("import os, signal\n"
-              "from core import worker\n"
+              "from core.platform import worker\n"
               "from core.platform.db import UnitOfWork\n"
               "def send_then_die(message):\n"
               "    worker.smtp_sender(message)\n"
