@@ -10,17 +10,19 @@ from core.models import LookupAttempt
 from core.platform.db import UnitOfWork, get_engine
 from core.platform.i18n import t
 from tests.app_processes import READY, serve
+from tests.e2e.conftest import wait_until_seeded
 from tests.e2e.test_invoice_copy_in_browser import look_up, recently_billed
 
 DIFFICULTY = 400_000  # a check of a second or so, long enough to be seen
 
 
 @pytest.fixture(scope="module")
-def strict_server(tmp_path_factory):
+def strict_server(tmp_path_factory, browser):
     """A server of its own: every browser here comes from 127.0.0.1, so they all share one address count."""
     data = tmp_path_factory.mktemp("robot-check")
     with serve(data, SEED_ACCOUNTS="12", SEED_CASES="4", LOOKUP_CHALLENGE_AFTER="1",
                LOOKUP_CHALLENGE_DIFFICULTY=str(DIFFICULTY), LOOKUP_CHALLENGE_MAX_DIFFICULTY=str(DIFFICULTY)) as base:
+        wait_until_seeded(browser, base)  # the first start seeds in the background
         yield base, f"sqlite:///{data / 'ghiseu.db'}"
 
 
