@@ -91,3 +91,14 @@ def chromium() -> Iterator:
             yield browser
         finally:
             browser.close()
+
+
+def wait_until_seeded(browser, base: str, timeout_ms: int = 240_000) -> None:
+    """The first start seeds in the background; the sign-in form is offered only once the seed is done."""
+    from core.platform.i18n import t
+
+    context = browser.new_context(locale="ro-RO")
+    page = context.new_page()
+    page.goto(f"{base}/sign_in")
+    page.get_by_label(t("ui.signin.username")).wait_for(timeout=timeout_ms)
+    context.close()

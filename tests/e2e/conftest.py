@@ -4,7 +4,7 @@ driven by Playwright in Debian's chromium."""
 
 import pytest
 
-from tests.app_processes import READY, chromium, serve
+from tests.app_processes import READY, chromium, serve, wait_until_seeded
 
 
 @pytest.fixture(scope="session")
@@ -15,16 +15,6 @@ def app_server(tmp_path_factory, browser):
     with serve(data, SEED_ACCOUNTS="80", SEED_CASES="40") as base:
         wait_until_seeded(browser, base)
         yield base, f"sqlite:///{data / 'ghiseu.db'}"
-
-
-def wait_until_seeded(browser, base: str, timeout_ms: int = 240_000) -> None:
-    from core.platform.i18n import t
-
-    context = browser.new_context(locale="ro-RO")
-    page = context.new_page()
-    page.goto(f"{base}/sign_in")
-    page.get_by_label(t("ui.signin.username")).wait_for(timeout=timeout_ms)
-    context.close()
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,7 @@ from sqlmodel import select
 from core.models import LookupAttempt
 from core.platform.db import UnitOfWork, get_engine
 from core.platform.i18n import t
-from tests.app_processes import READY, serve
-from tests.e2e.conftest import wait_until_seeded
+from tests.app_processes import READY, serve, wait_until_seeded
 from tests.e2e.test_invoice_copy_in_browser import look_up, recently_billed
 
 DIFFICULTY = 400_000  # a check of a second or so, long enough to be seen

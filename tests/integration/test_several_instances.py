@@ -17,7 +17,7 @@ from core.models import Case, OutboxMessage, OutboxStatus, StaffSession
 from core.platform.db import UnitOfWork, get_engine
 from core.platform.i18n import t
 from core.platform.outbox import queue_email
-from tests.app_processes import READY, app_process, chromium, wait_until_up, worker
+from tests.app_processes import READY, app_process, chromium, wait_until_seeded, wait_until_up, worker
 from tests.database import new_database
 from tests.e2e.steps import settle, sign_in, signed_in
 from tests.smtp_peer import smtp_peer
@@ -82,6 +82,8 @@ def test_two_apps_and_two_workers_share_one_database(tmp_path):
         for page in (at_a, at_b):
             page.wait_for_selector(READY, timeout=180_000)
             expect(page.get_by_test_id("stException")).to_have_count(0)
+        for base in apps:  # the demo data is seeded in the background, once: each app offers sign-in after it
+            wait_until_seeded(browser, base)
         engine = get_engine(url)
         with UnitOfWork(engine) as uow:
             case = uow.session.exec(select(Case).order_by(Case.id)).first()
