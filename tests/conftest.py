@@ -7,6 +7,7 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from core.platform.db import UnitOfWork, create_schema, get_engine
+from tests.app_processes import chromium
 from tests.database import empty_tables
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -32,3 +33,10 @@ def uow(engine):
     """A factory of units of work on an emptied database."""
     empty_tables(engine)
     return lambda: UnitOfWork(engine)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One chromium for every browser test (Playwright's sync API allows one running instance per thread)."""
+    with chromium() as browser:
+        yield browser

@@ -4,7 +4,7 @@ driven by Playwright in Debian's chromium."""
 
 import pytest
 
-from tests.app_processes import READY, chromium, serve, wait_until_seeded
+from tests.app_processes import READY, serve, wait_until_seeded
 
 
 @pytest.fixture(scope="session")
@@ -15,12 +15,6 @@ def app_server(tmp_path_factory, browser):
     with serve(data, SEED_ACCOUNTS="80", SEED_CASES="40") as base:
         wait_until_seeded(browser, base)
         yield base, f"sqlite:///{data / 'ghiseu.db'}"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture

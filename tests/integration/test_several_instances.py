@@ -17,7 +17,7 @@ from core.models import Case, OutboxMessage, OutboxStatus, StaffSession
 from core.platform.db import UnitOfWork, get_engine
 from core.platform.i18n import t
 from core.platform.outbox import queue_email
-from tests.app_processes import READY, app_process, chromium, wait_until_seeded, wait_until_up, worker
+from tests.app_processes import READY, app_process, wait_until_seeded, wait_until_up, worker
 from tests.database import new_database
 from tests.e2e.steps import settle, sign_in, signed_in
 from tests.smtp_peer import smtp_peer
@@ -61,7 +61,7 @@ def connections_per_process(engine) -> dict[str, int]:
             "AND application_name LIKE 'ghiseu-%' GROUP BY application_name")).all())
 
 
-def test_two_apps_and_two_workers_share_one_database(tmp_path):
+def test_two_apps_and_two_workers_share_one_database(tmp_path, browser):
     with new_database(BACKEND, tmp_path, "instances") as url, smtp_peer() as peer, ExitStack() as running:
         env = dict(DATABASE_URL=url, SECRET_KEY="several-instances-shared-secret", SEED_ACCOUNTS="8",
                    SEED_CASES="4", SMTP_HOST=peer.host, SMTP_PORT=str(peer.port), SMTP_STARTTLS="false")
@@ -72,7 +72,6 @@ def test_two_apps_and_two_workers_share_one_database(tmp_path):
             (tmp_path / name).mkdir()
             apps[tmp_path / name] = running.enter_context(app_process(tmp_path / name, PGAPPNAME=f"ghiseu-app-{name}",
                                                                       **env))
-        browser = running.enter_context(chromium())
         for data, base in apps.items():
             wait_until_up(base, data)
         apps = list(apps.values())
