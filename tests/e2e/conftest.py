@@ -17,12 +17,17 @@ def app_server(tmp_path_factory, browser):
         yield base, f"sqlite:///{data / 'ghiseu.db'}"
 
 
-@pytest.fixture
-def page(browser, app_server):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="ro-RO")
+def opened_page(browser, base: str, **context_options):
+    """A page in a browser context of its own, on the app's first screen once it is ready; closed after."""
+    context = browser.new_context(locale="ro-RO", **context_options)
     page = context.new_page()
     page.set_default_timeout(60_000)
-    page.goto(app_server[0])
+    page.goto(base)
     page.wait_for_selector(READY, timeout=180_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser, app_server):
+    yield from opened_page(browser, app_server[0], viewport={"width": 1400, "height": 1000})

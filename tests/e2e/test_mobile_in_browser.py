@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from core.platform.i18n import t
-from tests.e2e.conftest import READY
+from tests.e2e.conftest import opened_page
 from tests.e2e.steps import settle
 from tests.e2e.test_invoice_copy_in_browser import look_up, recently_billed
 from tests.e2e.test_language_in_browser import emailed_link
@@ -21,14 +21,8 @@ COLUMN = '[data-testid="stColumn"]'
 
 @pytest.fixture
 def phone(browser, app_server):
-    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="ro-RO", is_mobile=True,
-                                  has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(app_server[0])
-    page.wait_for_selector(READY, timeout=180_000)
-    yield page
-    context.close()
+    yield from opened_page(browser, app_server[0], viewport={"width": WIDTH, "height": HEIGHT}, is_mobile=True,
+                           has_touch=True)
 
 
 def fits(page: Page, main_button: Locator) -> None:
