@@ -345,9 +345,10 @@ def _action(option: ActionOption, view: CaseView, actor: Actor) -> None:
     if not clicked:
         return
     errors: dict[str, str] = {}
-    done = attempt(lambda: cases.fire_trigger(
-        uow=context.uow(), case_id=view.id, expected_version=_expected(), trigger=option.trigger,
-        actor=actor, reason=reason, amount=amount), where=where, field_errors=errors)
+    with st.spinner(t("ui.case.action_running", action=label)):  # issuing a contract writes several records
+        done = attempt(lambda: cases.fire_trigger(
+            uow=context.uow(), case_id=view.id, expected_version=_expected(), trigger=option.trigger,
+            actor=actor, reason=reason, amount=amount), where=where, field_errors=errors)
     for name in errors:
         show_field_errors(errors, name, where=slots.get(name, where))
     if done:

@@ -332,13 +332,15 @@ def disputes(detail: InvoiceDetail, can_open: bool) -> None:
 
 def invoice_document(detail: InvoiceDetail) -> None:
     """The PDF copy: a download and its page drawn inline (the same bytes)."""
-    pdf = invoice_pdf(detail)
+    with st.spinner(t("ui.invoice.pdf_wait")):  # the PDF and its first page as an image: about a second
+        pdf = invoice_pdf(detail)
+        first_page = preview_pages("application/pdf", pdf, max_pages=1, width=900)[0]
     st.download_button(t("ui.invoice.download"), data=pdf, file_name=f"factura-{detail.series}.pdf",
                        mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore", type="primary",
                        help=t("ui.invoice.download_help"), key="invoice_download", width="stretch")
     with st.container(border=True):
         st.caption(t("ui.invoice.preview"))
-        st.image(preview_pages("application/pdf", pdf, max_pages=1, width=900)[0], width="stretch")
+        st.image(first_page, width="stretch")
 
 
 def contract_title(ledger: Ledger, selected: bool) -> None:

@@ -54,6 +54,7 @@ def download_report(actor: Actor, name: str, period: Period, filters: Filters) -
                        file_name=_file_name(name, period.date_from, period.date_to), mime=XLSX, on_click="ignore",
                        icon=":material/download:", type="primary", help=t("ui.reports.download_help"),
                        key="reports_download")
+    st.caption(t("ui.reports.download_wait"))  # the button itself spins while the workbook is written
 
 
 def _workbook(actor: Actor, name: str, period: Period, filters: Filters) -> bytes:

@@ -16,6 +16,7 @@ def test_an_analyst_sees_the_reports_page_with_masked_rows_and_the_download_butt
     frame = at.dataframe[0].value
     assert "I. M." in frame.to_numpy().tolist()[0] and "Ionescu Maria" not in frame.to_numpy().tolist()[0]
     assert at.download_button(key="reports_download").label == "Descarcă raportul Excel"
+    assert "butonul arată un cerc" in texts(at, "caption")  # the wait is told before the click, in words
 
 
 def test_the_case_type_filter_is_offered_only_for_reports_about_cases(uow, open_app):
