@@ -27,6 +27,7 @@ from core.platform.db import UnitOfWork, create_schema
 from core.services.users import DEMO_USERS, ensure_demo_users
 from core.staff.auth import Actor
 from core.staff.masking import hide_secrets
+from core.workflow.timed_jobs import pay_compensations
 from seed_data.accounts import Account, across_the_vat_change, open_and_bill, plan_account
 from seed_data.disputes import seed_disputes
 from seed_data.fake import Fake
@@ -89,6 +90,7 @@ def build(engine: Engine, *, accounts: int = settings.seed_accounts, cases: int 
     run_requests(engine, staff, fake, request_plans)
     report(0.99, "Contestații de facturi")
     seed_disputes(engine, staff, fake.rng, now, count=max(cases // 10, 7))
+    pay_compensations(uow=UnitOfWork(engine), now=now)  # as the worker would: the scenarios close some late
     _settle_demo_messages(engine, after_id=messages_before)
     counts = _count_rows(engine)
     report(1.0, "Datele demonstrative sunt gata")

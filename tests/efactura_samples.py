@@ -79,3 +79,15 @@ def credit(uow, invoice: Invoice, amount: str, on: date = date(2026, 11, 20)) ->
         u.commit()
         u.session.refresh(note)
         return note
+
+
+def compensation(uow, contract: Contract, amount: str, on: date = date(2026, 11, 25)) -> CreditNote:
+    """A credit note naming no invoice, as core.accounts.compensation pays a missed deadline."""
+    with uow() as u:
+        note = CreditNote(number=numbers.credit_note_number(u.session, on.year), contract_id=contract.id,
+                          amount=Decimal(amount), reason="Compensație: termen depășit cu 3 zile lucrătoare",
+                          issued_by="system", issued_at=datetime.combine(on, datetime.min.time().replace(hour=9), UTC))
+        u.session.add(note)
+        u.commit()
+        u.session.refresh(note)
+        return note

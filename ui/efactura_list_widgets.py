@@ -21,6 +21,19 @@ STATE, DUE_SOON, LATE, ISSUED, NUMBER = ("efactura_state", "efactura_due_soon", 
 PAGE = "efactura_page"
 _APPLIED = "efactura_applied"  # the address the widgets were last filled from or wrote
 INVOICE_LINK = "invoice?invoice={id}&number={number}"  # a real link: middle-click opens the invoice in a new tab
+LEDGER_LINK = "ledger?contract={id}&number={number}"  # a compensation's account
+
+
+def _link(row: SubmissionRow) -> str:
+    if row.compensation_contract_id is not None:
+        return LEDGER_LINK.format(id=row.compensation_contract_id, number=row.number)
+    return INVOICE_LINK.format(id=row.invoice_id, number=row.number)
+
+
+def _kind(row: SubmissionRow) -> str:
+    if row.compensation_contract_id is not None:
+        return t("ui.efactura_list.compensation")
+    return t("ui.efactura_list.credit_note" if row.credit_note else "ui.efactura_list.invoice")
 
 
 def _ours(params: Mapping[str, str]) -> dict[str, str]:
@@ -66,10 +79,11 @@ def filter_bar() -> SubmissionFilter:
 
 
 def table(rows: list[SubmissionRow]) -> None:
-    """The page of documents in the database's order; the number opens the invoice (a credit note's own)."""
+    """The page of documents in the database's order; the number opens the invoice (a credit note's own, a
+    compensation's account)."""
     frame = pd.DataFrame({
-        "number": [INVOICE_LINK.format(id=r.invoice_id, number=r.number) for r in rows],
-        "kind": [t("ui.efactura_list.credit_note" if r.credit_note else "ui.efactura_list.invoice") for r in rows],
+        "number": [_link(r) for r in rows],
+        "kind": [_kind(r) for r in rows],
         "issued": [r.issue_date.strftime("%d.%m.%Y") for r in rows],
         "deadline": [r.deadline.strftime("%d.%m.%Y") + (" · " + t("ui.efactura_list.late_mark") if r.late else "")
                      for r in rows],

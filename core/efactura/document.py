@@ -11,6 +11,10 @@ test_efactura_validation.py):
 - VAT is stated per rate as the rules compute it (BR-CO-17: the rate applied to the rate's net sum); when
   that differs from the sum of the lines' VAT by a ban, the difference is the rounding amount (BT-114), so
   the amount due is always exactly the stored total.
+- A compensation for a missed deadline (core.accounts.compensation) is a CreditNote naming no invoice: it
+  pays damages and supplies nothing, so its line is outside the scope of VAT (category O, exemption code
+  VATEX-EU-O, no rate), and as BR-O-02 requires, the supplier appears without its VAT identifier (BT-31),
+  identified by its CUI (BT-30) alone.
 - A person is identified by the CNP when it is a valid one, otherwise by the 13 zeros CIUS-RO defines for
   a buyer without one; a company by its CUI (BT-47: we do not know whether it is VAT-registered)."""
 
@@ -68,14 +72,14 @@ class Line:
     unit: str  # BT-130
     unit_price: Decimal  # BT-146, never negative
     net: Decimal  # BT-131
-    vat_rate: Decimal  # 0.21
+    vat_rate: Decimal | None  # 0.21; None outside the scope of VAT (category O)
     period_start: date
     period_end: date
 
 
 @dataclass(frozen=True)
 class TaxGroup:
-    rate: Decimal
+    rate: Decimal | None  # None: outside the scope of VAT
     taxable: Decimal  # BT-116
     tax: Decimal  # BT-117
 
@@ -135,12 +139,13 @@ def credit_note_key(note_id: int) -> str:
     return f"{CREDIT_NOTE_PREFIX}{note_id}"
 
 
-def supplier() -> Party:
+def supplier(*, outside_vat: bool = False) -> Party:
+    """Our company as seller; on a document outside the scope of VAT without its VAT identifier (BR-O-02)."""
     address = PostalAddress(settings.efactura_supplier_street, settings.efactura_supplier_city,
                             settings.efactura_supplier_county)
     return Party(settings.efactura_supplier_name, settings.efactura_supplier_cui, address,
-                 vat_id=f"RO{settings.efactura_supplier_cui}", trade_register=settings.efactura_supplier_trade_register,
-                 email=settings.efactura_supplier_email)
+                 vat_id=None if outside_vat else f"RO{settings.efactura_supplier_cui}",
+                 trade_register=settings.efactura_supplier_trade_register, email=settings.efactura_supplier_email)
 
 
 def buyer_id(customer: Customer) -> str:
@@ -151,11 +156,13 @@ def buyer_id(customer: Customer) -> str:
 
 
 def tax_groups(lines: Iterable[Line]) -> tuple[TaxGroup, ...]:
-    """One group per VAT rate, its VAT computed on the rate's net sum (BR-CO-17), highest rate first."""
-    nets: dict[Decimal, Decimal] = {}
+    """One group per VAT rate, its VAT computed on the rate's net sum (BR-CO-17), highest rate first; the
+    lines outside the scope of VAT in a group of their own, without VAT."""
+    nets: dict[Decimal | None, Decimal] = {}
     for line in lines:
         nets[line.vat_rate] = nets.get(line.vat_rate, Decimal("0.00")) + line.net
-    return tuple(TaxGroup(rate, net, money(net * rate)) for rate, net in sorted(nets.items(), reverse=True))
+    return tuple(TaxGroup(rate, net, money(net * rate) if rate is not None else Decimal("0.00"))
+                 for rate, net in sorted(nets.items(), key=lambda item: item[0] or Decimal(-1), reverse=True))
 
 
 def _line_name(kind: str) -> str:
@@ -209,6 +216,21 @@ def _credit_note_document(note: CreditNote, invoice: Invoice, lines: Sequence[In
         contract_number=contract.number)
 
 
+def _compensation_document(note: CreditNote, customer: Customer, place: ConsumptionPlace,
+                           contract: Contract) -> EDocument:
+    """A compensation credits the account, not an invoice: one line outside the scope of VAT, dated its day."""
+    amount = money(note.amount)
+    issued = local_time(note.issued_at).date()
+    item = Line(1, "Compensație pentru nerespectarea unui termen (standard de performanță)", Decimal(1), PIECE,
+                amount, amount, None, issued, issued)
+    return EDocument(
+        DocumentKind.CREDIT_NOTE, credit_note_key(note.id), note.number, issued, None, issued, issued,
+        supplier(outside_vat=True),
+        Party(customer.name, buyer_id(customer), parse_address(customer.correspondence_address)),
+        place.pod, parse_address(place.address), contract.payment_code, settings.efactura_supplier_iban,
+        (item,), tax_groups([item]), amount, contract_number=contract.number)
+
+
 def _related(session: Session, invoices: Sequence[Invoice]):
     """The lines, holders, places and contracts of a batch of invoices, each in one query."""
     ids = [i.id for i in invoices]
@@ -242,15 +264,28 @@ def invoice_documents(session: Session, invoices: Sequence[Invoice]) -> list[EDo
 
 
 def credit_note_documents(session: Session, notes: Sequence[CreditNote]) -> list[EDocument | Unbuildable]:
-    """The e-invoice (a CreditNote) of each credit note, in order; errors in place as for invoices."""
+    """The e-invoice (a CreditNote) of each credit note, in order, a compensation's included; errors in place
+    as for invoices."""
     if not notes:
         return []
-    invoices = {i.id: i for i in session.exec(select(Invoice).where(Invoice.id.in_({n.invoice_id for n in notes})))}
+    invoices = {i.id: i for i in session.exec(select(Invoice).where(
+        Invoice.id.in_({n.invoice_id for n in notes if n.invoice_id is not None})))}
     lines, customers, places, contracts = _related(session, list(invoices.values()))
+    compensated = {c.id: c for c in session.exec(select(Contract).where(
+        Contract.id.in_({n.contract_id for n in notes if n.invoice_id is None})))}
+    holders = {c.id: c for c in session.exec(select(Customer).where(
+        Customer.id.in_({c.customer_id for c in compensated.values()})))} if compensated else {}
+    their_places = {p.id: p for p in session.exec(select(ConsumptionPlace).where(
+        ConsumptionPlace.id.in_({c.place_id for c in compensated.values()})))} if compensated else {}
     out: list[EDocument | Unbuildable] = []
     for note in notes:
-        invoice = invoices[note.invoice_id]
         try:
+            if note.invoice_id is None:
+                contract = compensated[note.contract_id]
+                out.append(_compensation_document(note, holders[contract.customer_id], their_places[contract.place_id],
+                                                  contract))
+                continue
+            invoice = invoices[note.invoice_id]
             out.append(_credit_note_document(note, invoice, lines[invoice.id], customers[invoice.customer_id],
                                              places[invoice.place_id], contracts[invoice.contract_id]))
         except (AddressNotUnderstood, ValueError) as error:
@@ -266,8 +301,8 @@ def document_for(session: Session, key: str) -> EDocument:
         return _invoice_document(invoice, lines[invoice.id], customers[invoice.customer_id],
                                  places[invoice.place_id], contracts[invoice.contract_id])
     if kind == "credit-note" and (note := session.get(CreditNote, int(raw_id))) is not None:
-        invoice = session.get(Invoice, note.invoice_id)
-        lines, customers, places, contracts = _related(session, [invoice])
-        return _credit_note_document(note, invoice, lines[invoice.id], customers[invoice.customer_id],
-                                     places[invoice.place_id], contracts[invoice.contract_id])
+        built = credit_note_documents(session, [note])[0]
+        if isinstance(built, Unbuildable):
+            raise ValueError(built.reason)
+        return built
     raise LookupError(key)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from core.efactura.document import EDocument, Unbuildable, credit_note_documents, invoice_documents
 from core.efactura.ubl import to_xml
@@ -42,8 +42,7 @@ def period_documents(session: Session, period: Period, size: int = BATCH) -> Ite
     start, end = period.bounds()
     last_id = 0
     while notes := list(session.exec(select(CreditNote).where(
-            CreditNote.issued_at >= start, CreditNote.issued_at < end, CreditNote.id > last_id,
-            col(CreditNote.invoice_id).is_not(None))  # a compensation corrects no invoice: not an e-invoice
+            CreditNote.issued_at >= start, CreditNote.issued_at < end, CreditNote.id > last_id)
             .order_by(CreditNote.id).limit(size))):
         last_id = notes[-1].id
         yield credit_note_documents(session, notes)

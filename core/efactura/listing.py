@@ -45,6 +45,7 @@ class SubmissionRow:
     number: str
     invoice_id: int | None  # the invoice's page: its own, or the one a credit note corrects
     credit_note: bool
+    compensation_contract_id: int | None  # a compensation corrects no invoice: its account's ledger instead
     issue_date: date
     deadline: date
     state: str
@@ -81,7 +82,7 @@ def list_submissions(*, uow, actor: Actor, filters: SubmissionFilter, page: int 
     shown = (lambda text: text) if sees_personal_data(actor.role) else scrub
     s = EfacturaSubmission
     columns = (s.id, s.version, s.number, s.invoice_id, s.credit_note_id, s.issue_date, s.deadline, s.state,
-               s.upload_index, s.failed_rules, CreditNote.invoice_id)  # not the XML nor the answer ZIP
+               s.upload_index, s.failed_rules, CreditNote.invoice_id, CreditNote.contract_id)  # not the XML nor ZIP
     with uow:
         total = count_submissions(uow.session, filters)
         page = min(max(page, 1), max(1, -(-total // page_size)))
@@ -89,8 +90,10 @@ def list_submissions(*, uow, actor: Actor, filters: SubmissionFilter, page: int 
             select(*columns).outerjoin(CreditNote, CreditNote.id == s.credit_note_id)
             .where(*_where(filters)).order_by(s.deadline, s.id).offset((page - 1) * page_size).limit(page_size))
         on = today()
-        rows = [SubmissionRow(id_, version, number, invoice_id or credited, note_id is not None, issued, deadline,
+        rows = [SubmissionRow(id_, version, number, invoice_id or credited, note_id is not None,
+                              account if note_id is not None and credited is None else None, issued, deadline,
                               state, state != State.ACCEPTED and deadline < on, index,
                               tuple(shown(rule) for rule in rules))
-                for id_, version, number, invoice_id, note_id, issued, deadline, state, index, rules, credited in found]
+                for id_, version, number, invoice_id, note_id, issued, deadline, state, index, rules, credited, account
+                in found]
     return Page(rows, total, page, page_size)

@@ -135,8 +135,7 @@ def _sources(since: date):
     start = datetime.combine(since, time(), ZoneInfo(settings.timezone)).astimezone(UTC)
     return ((Invoice, (Invoice.issue_date >= since,), EfacturaSubmission.invoice_id, invoice_documents,
              lambda row: (row.issue_date, {"invoice_id": row.id})),
-            # a credit note naming no invoice is a compensation (core.accounts.compensation): no VAT to correct
-            (CreditNote, (CreditNote.issued_at >= start, col(CreditNote.invoice_id).is_not(None)),
+            (CreditNote, (CreditNote.issued_at >= start,),  # a compensation's too (outside the scope of VAT)
              EfacturaSubmission.credit_note_id, credit_note_documents,
              lambda row: (local_time(row.issued_at).date(), {"credit_note_id": row.id})))
 

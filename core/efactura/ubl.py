@@ -14,6 +14,7 @@ ROOT_NS = {DocumentKind.INVOICE: "urn:oasis:names:specification:ubl:schema:xsd:I
            DocumentKind.CREDIT_NOTE: "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"}
 CURRENCY = "RON"
 INVOICE_TYPE, CREDIT_NOTE_TYPE = "380", "381"  # UNTDID 1001, both allowed by BR-RO-020
+OUTSIDE_VAT_REASON = "VATEX-EU-O"  # CEF VATEX: not subject to VAT
 
 
 def _amount(value: Decimal) -> str:
@@ -84,7 +85,7 @@ def to_xml(doc: EDocument) -> bytes:
         subtotal = b.cac(taxes, "TaxSubtotal")
         b.money(subtotal, "TaxableAmount", group.taxable)
         b.money(subtotal, "TaxAmount", group.tax)
-        _category(b, subtotal, "TaxCategory", group.rate)
+        _category(b, subtotal, "TaxCategory", group.rate, breakdown=True)
     totals = b.cac(root, "LegalMonetaryTotal")
     b.money(totals, "LineExtensionAmount", doc.line_total)
     b.money(totals, "TaxExclusiveAmount", doc.line_total)
@@ -107,10 +108,17 @@ def to_xml(doc: EDocument) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-def _category(b: _Builder, parent: etree._Element, name: str, rate: Decimal) -> None:
+def _category(b: _Builder, parent: etree._Element, name: str, rate: Decimal | None, *, breakdown: bool = False) -> None:
+    """Standard rate (S) with its percent; outside the scope of VAT (O) without one, its VAT breakdown
+    stating why (BR-O-10: the exemption reason code)."""
     category = b.cac(parent, name)
-    b.cbc(category, "ID", "S")  # standard rate
-    b.cbc(category, "Percent", _percent(rate))
+    if rate is None:
+        b.cbc(category, "ID", "O")
+        if breakdown:
+            b.cbc(category, "TaxExemptionReasonCode", OUTSIDE_VAT_REASON)
+    else:
+        b.cbc(category, "ID", "S")
+        b.cbc(category, "Percent", _percent(rate))
     b.cbc(b.cac(category, "TaxScheme"), "ID", "VAT")
 
 

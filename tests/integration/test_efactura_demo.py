@@ -12,7 +12,8 @@ from core.efactura.validate import artefacts_dir, validate
 from core.models import CreditNote, Customer, CustomerKind, Invoice, InvoiceLine, clock_at
 from seed_data.builder import SCENARIO_ACCOUNTS, SCENARIO_CASES, build
 
-KINDS = {"household", "company", "estimate", "regularisation", "final", "negative", "credit note", "two VAT rates"}
+KINDS = {"household", "company", "estimate", "regularisation", "final", "negative", "credit note", "two VAT rates",
+         "compensation"}
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # a pinned clock: the same demo on every run
 
 
@@ -31,9 +32,8 @@ def samples(session) -> dict[str, str]:
                                           .order_by(Invoice.id)):
         for kind in kinds_of(invoice, customer, rates[invoice.id]):
             found.setdefault(kind, invoice_key(invoice.id))
-    note = session.exec(select(CreditNote).order_by(CreditNote.id)).first()
-    if note is not None:
-        found["credit note"] = credit_note_key(note.id)
+    for note in session.exec(select(CreditNote).order_by(CreditNote.id)):  # a compensation names no invoice
+        found.setdefault("credit note" if note.invoice_id is not None else "compensation", credit_note_key(note.id))
     return found
 
 

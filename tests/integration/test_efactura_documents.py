@@ -7,10 +7,17 @@ from decimal import Decimal
 from lxml import etree
 
 from core.efactura.address import AddressNotUnderstood
-from core.efactura.document import NO_CNP, DocumentKind, credit_note_documents, document_for, invoice_key
+from core.efactura.document import (
+    NO_CNP,
+    DocumentKind,
+    credit_note_documents,
+    credit_note_key,
+    document_for,
+    invoice_key,
+)
 from core.efactura.ubl import CAC, CBC, to_xml
 from core.models import ConsumptionPlace, Customer, InvoiceKind
-from tests.efactura_samples import account, bill, company, credit, split_into_two_rates
+from tests.efactura_samples import account, bill, company, compensation, credit, split_into_two_rates
 
 
 def test_a_two_rate_invoice_carries_each_line_and_the_stored_total_to_the_ban(uow):
@@ -84,3 +91,23 @@ def test_a_place_whose_address_we_cannot_read_holds_its_document_back_with_the_a
             assert refused.address == "Str. Morii 2, Homocea"
         else:
             raise AssertionError("an unreadable address was turned into a document")
+
+
+def test_a_compensation_credits_its_amount_outside_vat_naming_no_invoice_and_no_seller_vat_id(uow):
+    firm = company(uow)
+    note = compensation(uow, firm, "120.00")
+    with uow() as u:
+        root = etree.fromstring(to_xml(document_for(u.session, credit_note_key(note.id))))
+    assert etree.QName(root).localname == "CreditNote" and root.findtext(f"{{{CBC}}}CreditNoteTypeCode") == "381"
+    assert root.find(f"{{{CAC}}}BillingReference") is None  # it corrects no invoice
+    assert Decimal(root.findtext(f"{{{CAC}}}LegalMonetaryTotal/{{{CBC}}}PayableAmount")) == Decimal("120.00")
+    assert root.findtext(f"{{{CAC}}}TaxTotal/{{{CBC}}}TaxAmount") == "0.00"
+    category = root.find(f"{{{CAC}}}TaxTotal/{{{CAC}}}TaxSubtotal/{{{CAC}}}TaxCategory")
+    assert (category.findtext(f"{{{CBC}}}ID"), category.findtext(f"{{{CBC}}}TaxExemptionReasonCode"),
+            category.find(f"{{{CBC}}}Percent")) == ("O", "VATEX-EU-O", None)
+    seller = root.find(f"{{{CAC}}}AccountingSupplierParty/{{{CAC}}}Party")
+    assert seller.find(f"{{{CAC}}}PartyTaxScheme") is None  # BR-O-02
+    assert seller.findtext(f"{{{CAC}}}PartyLegalEntity/{{{CBC}}}CompanyID").isdigit()  # the CUI identifies us
+    buyer = root.find(f"{{{CAC}}}AccountingCustomerParty/{{{CAC}}}Party")
+    assert buyer.findtext(f"{{{CAC}}}PartyLegalEntity/{{{CBC}}}RegistrationName") == "Lumina Construct SRL"
+    assert root.findtext(f"{{{CAC}}}Delivery/{{{CAC}}}DeliveryLocation/{{{CBC}}}ID") == "RO003E000000042"

@@ -9,11 +9,13 @@ from sqlmodel import select
 
 from core.efactura.anaf import HttpClient
 from core.efactura.deadlines import deadline_for
+from core.efactura.listing import SubmissionFilter, list_submissions
 from core.efactura.submission import prepare_pending, run_due
-from core.models import AuditEvent, ConsumptionPlace, EfacturaSubmission, InvoiceKind
+from core.models import AuditEvent, ConsumptionPlace, EfacturaSubmission, InvoiceKind, Role
 from core.platform.config import settings
+from core.staff.auth import Actor
 from tests.concurrency import at_once
-from tests.efactura_samples import account, bill, credit
+from tests.efactura_samples import account, bill, compensation, credit
 from tests.fake_anaf import REJECTION_RULES, FakeAuthority
 from workflows.efactura_submission import State
 
@@ -59,6 +61,18 @@ def test_accepted_and_rejected_documents_keep_the_answer_and_the_rules(uow, auth
         steps = [e.trigger for e in u.session.exec(select(AuditEvent).where(AuditEvent.subject == f"invoice:{bad.id}")
                                                    .order_by(AuditEvent.seq))]
     assert steps == ["efactura_prepare", "efactura_upload", "efactura_reject"]
+
+
+def test_a_compensation_is_reported_like_any_credit_note_and_listed_with_its_account(uow, authority):
+    contract = account(uow)
+    note = compensation(uow, contract, "62.50")
+    assert prepare_pending(uow=uow()) == {"prepared": 1, "invalid": 0}
+    run_due(uow=uow(), client=client(authority))
+    run_due(uow=uow(), client=client(authority))
+    assert rows(uow)[note.number].state == State.ACCEPTED
+    [row] = list_submissions(uow=uow(), actor=Actor("analyst", Role.ANALYST), filters=SubmissionFilter()).rows
+    assert (row.number, row.credit_note, row.compensation_contract_id, row.invoice_id) == (
+        note.number, True, contract.id, None)
 
 
 def test_a_document_the_official_rules_refuse_is_never_sent(uow, authority):

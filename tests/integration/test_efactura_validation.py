@@ -12,7 +12,7 @@ from core.efactura.document import credit_note_key, document_for, invoice_key
 from core.efactura.ubl import CAC, CBC, to_xml
 from core.efactura.validate import artefacts_dir, validate
 from core.models import InvoiceKind
-from tests.efactura_samples import account, bill, company, credit, split_into_two_rates
+from tests.efactura_samples import account, bill, company, compensation, credit, split_into_two_rates
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -43,6 +43,8 @@ def samples(uow) -> dict[str, str]:
         "company regularisation, two rates": invoice_key(two_rates.id),
         "credit note on a household invoice": credit_note_key(credit(uow, final, "100.00").id),
         "credit note on a company invoice": credit_note_key(credit(uow, company_estimate, "57.31").id),
+        "compensation to a household": credit_note_key(compensation(uow, person, "62.50").id),
+        "compensation to a company in Bucharest": credit_note_key(compensation(uow, firm, "120.00").id),
     }
 
 

@@ -12,7 +12,7 @@ from core.efactura.deadlines import deadline_for, working_days_from
 from core.efactura.listing import DUE_SOON_WORKING_DAYS
 from core.efactura.submission import prepare_pending
 from core.models import ConsumptionPlace, EfacturaSubmission, InvoiceKind
-from tests.efactura_samples import account, bill
+from tests.efactura_samples import account, bill, compensation
 from tests.ui.conftest import texts
 
 PAGE = "pages/efactura.py"
@@ -74,6 +74,16 @@ def test_each_dashboard_figure_links_to_the_list_with_its_filter_which_the_page_
     assert refused.dataframe[0].value["number"][0] == f"invoice?invoice={bad.id}&number={bad.series}"
     assert refused.selectbox(key="efactura_state").value == "refused"  # the filter is on screen, changeable
     assert refused.query_params["state"] == "refused"
+
+
+def test_a_compensation_is_listed_as_one_and_opens_its_accounts_ledger(uow, open_app):
+    contract = account(uow)
+    note = compensation(uow, contract, "62.50", on=today())
+    prepare_pending(uow=uow())
+    at = open_page(open_app, "supervisor", number=note.number)
+    frame = at.dataframe[0].value
+    assert frame["number"][0] == f"ledger?contract={contract.id}&number={note.number}"
+    assert frame["kind"][0] == "Compensație (notă de credit, în afara TVA)"
 
 
 def test_a_refused_document_shows_its_rules_as_text_and_an_analyst_gets_no_re_check(uow, open_app, documents):
