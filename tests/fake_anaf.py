@@ -21,7 +21,10 @@ REJECTION_RULES = ["E: [BR-RO-111] Subdiviziunea tarii Cumparatorului trebuie sa
 
 class FakeAuthority:
     def __init__(self, slow_seconds: float = 2.0):
-        self.behaviour: dict[str, str] = {}  # document number -> "accept" | "reject" | "slow" | "error"
+        # document number -> "accept" | "reject" | "slow" (answers too late, takes nothing) | "slow_taken" (takes
+        # the upload, then answers too late) | "error"
+        self.behaviour: dict[str, str] = {}
+        self.processing: set[str] = set()  # document numbers whose uploads are taken but not yet listed
         self.uploads: Counter[str] = Counter()  # document number -> uploads received
         self.polls: Counter[str] = Counter()
         self.slow_seconds = slow_seconds
@@ -87,7 +90,7 @@ class FakeAuthority:
                             fake._by_index[index] = number
                     if behaviour == "error":
                         return self._reply(500, b"Internal Server Error", "text/plain")
-                    if behaviour == "slow":
+                    if behaviour in ("slow", "slow_taken"):
                         time.sleep(fake.slow_seconds)
                     return self._reply(200, (f'<header xmlns="mfp:anaf:dgti:spv:respUploadFisier:v1" '
                                              f'ExecutionStatus="0" index_incarcare="{index}"/>').encode())
@@ -111,7 +114,8 @@ class FakeAuthority:
                     return self._reply(200, fake._answer_zip(index, fake._by_index[index]), "application/zip")
                 if url.path.endswith("/listaMesajeFactura"):
                     listed = [{"id": f"9{index}", "id_solicitare": index, "tip": "FACTURA TRIMISA",
-                               "cif": query.get("cif")} for index in fake._by_index]
+                               "cif": query.get("cif")} for index, number in fake._by_index.items()
+                              if number not in fake.processing]
                     return self._reply(200, json.dumps({"mesaje": listed}).encode(), "application/json")
                 return self._reply(404, b"not found", "text/plain")
 

@@ -19,6 +19,11 @@ class AuthorityError(Exception):
     """The call did not get an answer we can act on (timeout, 5xx, a malformed reply): try again later."""
 
 
+class AnswerLost(AuthorityError):
+    """The request was sent but its answer never came (a read timeout, a broken reply): the authority may
+    have taken it."""
+
+
 class UploadRefused(Exception):
     """The authority refused the upload itself (ExecutionStatus 1), with its messages."""
 
@@ -88,8 +93,10 @@ class HttpClient:
     def _send(self, method: str, url: str, **kwargs) -> httpx.Response:
         try:
             reply = self.http.request(method, url, **kwargs)
-        except httpx.HTTPError as error:  # timeouts, refused connections, broken replies
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:  # never reached them
             raise AuthorityError(f"{type(error).__name__}: {error}") from error
+        except httpx.HTTPError as error:  # sent, then no answer: a read timeout, a broken reply
+            raise AnswerLost(f"{type(error).__name__}: {error}") from error
         if reply.status_code >= 500 or reply.status_code in (401, 429):
             raise AuthorityError(f"HTTP {reply.status_code}")
         return reply

@@ -10,7 +10,11 @@ the engine does (one shared machine, bound per use, `auto_transitions=False`) an
 - `run_due` is the worker's pass: each due submission is claimed for one attempt by a conditional UPDATE with
   a lease (committed, attempt counted, before the authority is called), so two workers never send the same
   document at once; the call runs outside any transaction and its outcome is written only while the claim is
-  still this worker's. A failed call is retried with growing backoff, then the document is `failed`."""
+  still this worker's. A failed call is retried with growing backoff, then the document is `failed`.
+- An upload whose answer never came (a read timeout, or a worker that died between sending and writing) may have
+  reached the authority: the document is looked for in the authority's message list at each attempt and sent
+  again only once EFACTURA_RESUME_WAIT_MINUTES have passed without it being listed (an upload still being
+  processed is listed only once processed). The look costs no attempt."""
 
 import logging
 import os
@@ -23,12 +27,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, case, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from transitions import Machine
 
 from core.efactura.anaf import (
+    AnswerLost,
     AuthorityError,
     EfacturaClient,
     HttpClient,
@@ -175,11 +180,17 @@ def _claim(*, uow, submission_id: int) -> EfacturaSubmission | None:
     now = utcnow()
     holder = f"{socket.gethostname()[:40]}/{os.getpid()}/{secrets.token_hex(4)}"
     with uow:
+        s = EfacturaSubmission
+        uploading = s.state == State.PREPARED
+        # an upload still marked in flight got no answer written: its worker died, the authority may have it
+        died = and_(uploading, col(s.upload_sent_at).is_not(None))
         row = uow.session.exec(
-            update(EfacturaSubmission).where(EfacturaSubmission.id == submission_id, _claimable(now))
+            update(s).where(s.id == submission_id, _claimable(now))
             .values(claimed_by=holder, claimed_until=now + timedelta(seconds=settings.efactura_lease_seconds),
-                    attempts=EfacturaSubmission.attempts + 1)
-            .returning(EfacturaSubmission)).scalars().first()
+                    attempts=s.attempts + 1, upload_sent_at=case((uploading, now), else_=None),
+                    unanswered_upload_at=case((died, func.coalesce(s.unanswered_upload_at, s.upload_sent_at)),
+                                              else_=s.unanswered_upload_at))
+            .returning(s)).scalars().first()
         uow.commit()
     return row
 
@@ -207,7 +218,7 @@ def _earlier_upload(client: EfacturaClient, uow, row: EfacturaSubmission) -> str
     """The index of an earlier upload of this document the authority took but we never stored (the worker died,
     or the answer was lost, between the two): each upload in the authority's message list that no submission
     of ours holds is opened, and its document's number compared with ours. An upload the authority is still
-    processing is not listed yet, so it cannot be found this way."""
+    processing is not listed yet: the caller waits for it (EFACTURA_RESUME_WAIT_MINUTES) before sending again."""
     days = min(max((utcnow().date() - row.issue_date).days + 1, 1), MESSAGE_DAYS)
     listed = {m["id_solicitare"]: m["id"] for m in client.messages(days) if m.get("tip") == SENT}
     if not listed:
@@ -221,13 +232,21 @@ def _earlier_upload(client: EfacturaClient, uow, row: EfacturaSubmission) -> str
 
 def _attempt(client: EfacturaClient, row: EfacturaSubmission, uow) -> dict:
     """One call to the authority for the row's step; what happened, as data to write. A document whose earlier
-    upload attempt left no index (it may have reached the authority) is looked for among its messages first,
-    and polled under that index instead of being sent twice."""
+    upload got no answer (it may have reached the authority) is looked for among its messages first, polled
+    under that index when found, and otherwise not sent again before the wait is over."""
     try:
-        if row.state == State.PREPARED and row.attempts > 1 and (index := _earlier_upload(client, uow, row)):
-            return {"trigger": "upload", "upload_index": index, "resumed": True}
+        if row.state == State.PREPARED and row.unanswered_upload_at is not None:
+            if index := _earlier_upload(client, uow, row):
+                return {"trigger": "upload", "upload_index": index, "resumed": True}
+            resend_at = row.unanswered_upload_at + timedelta(minutes=settings.efactura_resume_wait_minutes)
+            if utcnow() < resend_at:
+                return {"look_again_at": min(resend_at, utcnow() + timedelta(minutes=settings.efactura_retry_minutes)),
+                        "error": "an earlier upload got no answer and is not listed yet: looked for, not resent"}
         if row.state == State.PREPARED:
-            return {"trigger": "upload", "upload_index": client.upload(row.xml, credit_note=is_credit_note(row))}
+            try:
+                return {"trigger": "upload", "upload_index": client.upload(row.xml, credit_note=is_credit_note(row))}
+            except AnswerLost as lost:
+                return {"error": str(lost)[:500], "unanswered": True}
         answer = client.status(row.upload_index)
         if answer.state == "processing":
             return {"error": "the authority is still processing it"}
@@ -243,6 +262,14 @@ def _attempt(client: EfacturaClient, row: EfacturaSubmission, uow) -> dict:
 
 
 def _write(row: EfacturaSubmission, outcome: dict, session: Session) -> str:
+    if outcome.get("unanswered"):
+        row.unanswered_upload_at = row.unanswered_upload_at or row.upload_sent_at
+    row.upload_sent_at = None  # the attempt has its outcome
+    if "look_again_at" in outcome:  # only looked in the message list: no attempt used
+        row.attempts -= 1
+        row.last_error, row.next_attempt_at = outcome["error"], outcome["look_again_at"]
+        session.add(row)
+        return "retry"
     trigger = outcome.get("trigger")
     if trigger is None and row.attempts >= settings.efactura_max_attempts:
         trigger = "give_up"
@@ -257,6 +284,7 @@ def _write(row: EfacturaSubmission, outcome: dict, session: Session) -> str:
             setattr(row, name, outcome[name])
     if trigger == "upload":
         row.attempts = 0  # the polls for the answer have their own attempts
+        row.unanswered_upload_at = None
         row.next_attempt_at = utcnow() + timedelta(minutes=settings.efactura_retry_minutes)
     fire(session, row, trigger, upload_index=row.upload_index, attempts=row.attempts,
           **({"error": row.last_error} if row.last_error else {}),

@@ -38,6 +38,11 @@ class EfacturaSubmission(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     claimed_by: str | None = Field(default=None, max_length=64)
     claimed_until: datetime | None = None
+    # an upload in flight (set by the claim, cleared by the answer), and the first upload whose answer never came
+    # (a timeout after sending, or a worker that died): until the authority lists it or EFACTURA_RESUME_WAIT_MINUTES
+    # pass, the document is looked for rather than sent again
+    upload_sent_at: datetime | None = None
+    unanswered_upload_at: datetime | None = None
     version: int = 1  # bumped by each re-check in its conditional UPDATE: two clicks on one version, one wins
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -155,6 +155,7 @@ class Settings(BaseSettings):
     efactura_timeout_seconds: float = 30  # each network wait of one call
     efactura_max_attempts: int = 6  # tries of each step (upload, then the polls for the answer), then failed
     efactura_retry_minutes: int = 10  # backoff: this × the attempts so far
+    efactura_resume_wait_minutes: int = 120  # an upload left unanswered is looked for this long before a resend
     efactura_lease_seconds: int = 300  # a claimed submission is left to its worker this long
 
     def public_url(self, path: str) -> str:

@@ -25,6 +25,7 @@ def authority(monkeypatch):
     fake = FakeAuthority(slow_seconds=1.5)
     monkeypatch.setattr(settings, "efactura_retry_minutes", 0)  # every retry is due at once
     monkeypatch.setattr(settings, "efactura_max_attempts", 3)
+    monkeypatch.setattr(settings, "efactura_resume_wait_minutes", 0)  # an unanswered upload is resent at once
     yield fake
     fake.close()
 
@@ -171,6 +172,17 @@ def test_a_worker_dying_after_the_authority_took_the_upload_is_resumed_from_the_
         uow, authority, monkeypatch):
     (invoice,) = invoices(uow, 1)
     prepare_pending(uow=uow())
+    crash_after_upload(uow, authority, monkeypatch)
+    assert rows(uow)[invoice.series].upload_index is None and authority.uploads[invoice.series] == 1
+    resumed = run_due(uow=uow(), client=client(authority))
+    answered = run_due(uow=uow(), client=client(authority))
+    row = rows(uow)[invoice.series]
+    assert (resumed["uploaded"], answered["accepted"]) == (1, 1) and row.state == State.ACCEPTED
+    assert authority.uploads[invoice.series] == 1 and row.upload_index
+
+
+def crash_after_upload(uow, authority, monkeypatch) -> None:
+    """One pass whose worker dies right after the authority took the upload, its lease running out at once."""
     dying = client(authority)
     real_upload = dying.upload
 
@@ -179,12 +191,39 @@ def test_a_worker_dying_after_the_authority_took_the_upload_is_resumed_from_the_
         raise Crash
 
     dying.upload = upload_then_die
-    monkeypatch.setattr(settings, "efactura_lease_seconds", 0)  # the dead worker's lease runs out at once
+    monkeypatch.setattr(settings, "efactura_lease_seconds", 0)
     with pytest.raises(Crash):
         run_due(uow=uow(), client=dying)
-    assert rows(uow)[invoice.series].upload_index is None and authority.uploads[invoice.series] == 1
-    resumed = run_due(uow=uow(), client=client(authority))
-    answered = run_due(uow=uow(), client=client(authority))
+
+
+def test_an_upload_still_being_processed_when_its_worker_died_is_waited_for_not_resent(uow, authority, monkeypatch):
+    monkeypatch.setattr(settings, "efactura_resume_wait_minutes", 120)
+    (invoice,) = invoices(uow, 1)
+    prepare_pending(uow=uow())
+    authority.processing.add(invoice.series)  # taken, not listed until processed
+    crash_after_upload(uow, authority, monkeypatch)
+    for _ in range(5):  # each pass looks for it and waits; none uses an attempt
+        assert run_due(uow=uow(), client=client(authority))["retry"] == 1
     row = rows(uow)[invoice.series]
-    assert (resumed["uploaded"], answered["accepted"]) == (1, 1) and row.state == State.ACCEPTED
-    assert authority.uploads[invoice.series] == 1 and row.upload_index
+    assert (row.state, row.attempts, authority.uploads[invoice.series]) == (State.PREPARED, 1, 1)
+    authority.processing.clear()  # processed: now listed
+    assert run_due(uow=uow(), client=client(authority))["uploaded"] == 1
+    assert run_due(uow=uow(), client=client(authority))["accepted"] == 1
+    assert authority.uploads[invoice.series] == 1
+
+
+def test_an_upload_left_unanswered_is_found_in_the_list_and_one_never_listed_is_resent_after_the_wait(
+        uow, authority, monkeypatch):
+    monkeypatch.setattr(settings, "efactura_resume_wait_minutes", 120)
+    taken, lost = invoices(uow, 2)
+    authority.behaviour.update({taken.series: "slow_taken", lost.series: "slow"})  # both answer after the timeout
+    prepare_pending(uow=uow())
+    assert run_due(uow=uow(), client=client(authority))["retry"] == 2
+    authority.behaviour.clear()
+    after = run_due(uow=uow(), client=client(authority))
+    assert rows(uow)[taken.series].state == State.UPLOADED  # found in the message list, polled under its index
+    assert (after["uploaded"], authority.uploads[taken.series]) == (1, 1)
+    assert rows(uow)[lost.series].state == State.PREPARED and authority.uploads[lost.series] == 1  # waited for
+    monkeypatch.setattr(settings, "efactura_resume_wait_minutes", 0)  # the wait is over, still not listed
+    run_due(uow=uow(), client=client(authority))
+    assert rows(uow)[lost.series].state == State.UPLOADED and authority.uploads[lost.series] == 2
