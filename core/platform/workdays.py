@@ -27,8 +27,34 @@ def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
+@cache
 def is_working_day(day: date) -> bool:
+    """Cached per date: the dashboard asks it for tens of thousands of cases at national size."""
     return _calendar().is_working_day(day)
+
+
+@cache
+def _working_days_through(year: int) -> tuple[int, ...]:
+    """For each day of `year` (by day of the year, from 0), the working days from 1 January through it."""
+    counts, count, day = [], 0, date(year, 1, 1)
+    while day.year == year:
+        count += is_working_day(day)
+        counts.append(count)
+        day += timedelta(days=1)
+    return tuple(counts)
+
+
+def working_days_count(first: date, last: date) -> int:
+    """Working days from `first` through `last`, both included (0 when `last` is before `first`), from one
+    table per year instead of a walk over the days between."""
+    if last < first:
+        return 0
+
+    def through(day: date) -> int:
+        return _working_days_through(day.year)[day.timetuple().tm_yday - 1]
+
+    whole_years = sum(_working_days_through(year)[-1] for year in range(first.year, last.year))
+    return whole_years + through(last) - through(first) + is_working_day(first)
 
 
 def counting_day(received: datetime) -> date:
@@ -51,21 +77,21 @@ def add_working_days(received: datetime, days: int) -> date:
 
 def extend_by_pause(due: date, paused_on: date, resumed_on: date) -> date:
     """Moves a deadline by the working days spent paused."""
-    paused = _calendar().get_working_days_count(paused_on, resumed_on) - 1 if resumed_on > paused_on else 0
+    paused = working_days_count(paused_on, resumed_on) - 1 if resumed_on > paused_on else 0
     return _calendar().get_nth_working_day(due, paused) if paused > 0 else due
 
 
 def working_days_between(start: datetime, end: datetime) -> int:
     """Working days elapsed from `start` to `end` (cycle times): 0 within the same working day."""
     first, last = counting_day(start), local_time(end).date()
-    return max(_calendar().get_working_days_count(first, last) - 1, 0) if last > first else 0
+    return max(working_days_count(first, last) - 1, 0) if last > first else 0
 
 
 def working_days_late(due: date, today: date) -> int:
     """How many working days past `due` we are on `today` (0 if not late)."""
     if today <= due:
         return 0
-    return _calendar().get_working_days_count(due + timedelta(days=1), today)
+    return working_days_count(due + timedelta(days=1), today)
 
 
 def working_days_before(day: date, days: int) -> date:

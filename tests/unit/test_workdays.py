@@ -1,9 +1,18 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+import holidays
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.platform.config import settings
-from core.platform.workdays import add_working_days, extend_by_pause, is_working_day, working_days_late
+from core.platform.workdays import (
+    add_working_days,
+    extend_by_pause,
+    is_working_day,
+    working_days_count,
+    working_days_late,
+)
 
 
 def test_a_deadline_skips_weekends_and_romanian_public_holidays():
@@ -82,3 +91,14 @@ def test_cycle_time_counts_working_days_between_two_moments():
     thursday = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
     assert working_days_between(thursday, datetime(2026, 11, 26, 12, 0, tzinfo=UTC)) == 0
     assert working_days_between(thursday, datetime(2026, 12, 2, 12, 0, tzinfo=UTC)) == 2  # 27 Nov, 2 Dec
+
+
+RO_CALENDAR = holidays.country_holidays("RO", years=range(2015, 2046))
+
+
+@given(st.dates(date(2016, 1, 1), date(2044, 12, 31)), st.integers(-5, 800))
+def test_counting_working_days_from_the_year_tables_agrees_with_walking_the_calendar(first, span):
+    """Every range, across years, Easter and 1 December, empty and reversed ones included."""
+    last = first + timedelta(days=span)
+    walked = RO_CALENDAR.get_working_days_count(first, last) if span >= 0 else 0  # the library's own count
+    assert working_days_count(first, last) == walked
