@@ -45,9 +45,18 @@ def _demo_keys(db_url: str) -> dict[str, object]:
 
 
 def _shot(page: Page, out: Path, name: str, full_page: bool = False) -> None:
+    """The viewport; with `full_page`, the window made as tall as the page (Streamlit scrolls its main area
+    inside the window, so a browser's own full-page capture would show the first screen only)."""
     settle(page)
     page.wait_for_timeout(600)  # charts and the data grid draw after the script finishes
-    page.screenshot(path=str(out / f"{name}.png"), full_page=full_page)
+    size = page.viewport_size
+    if full_page:
+        tall = page.evaluate("Math.max(...[...document.querySelectorAll('[data-testid=stMain], body')]"
+                             ".map(e => e.scrollHeight))")
+        page.set_viewport_size({"width": size["width"], "height": min(int(tall), 6000)})
+        page.wait_for_timeout(800)  # the charts redraw at the new size
+    page.screenshot(path=str(out / f"{name}.png"))
+    page.set_viewport_size(size)
     print(f"  {out / name}.png", file=sys.stderr)
 
 

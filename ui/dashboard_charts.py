@@ -12,7 +12,7 @@ from core.platform.i18n import current_language, t
 HEIGHT = 260
 ROW = alt.Step(28)  # a bar chart with one row per name grows with its rows: no label is dropped for lack of room
 LABEL_LIMIT = 260  # state names are long; Vega-Lite cuts labels at 180 px by default
-LEGEND_LIMIT = 140  # two legend columns fit a half-width chart (a longer name ends in "…", not at the edge)
+LEGEND_LIMIT = 200  # a legend name longer than this ends in "…", not at the chart's edge
 INTAKE, COMPLETED, OPEN, CREDITED = "#1f6feb", "#2da44e", "#d1242f", "#8250df"
 
 
@@ -42,8 +42,9 @@ def _show(chart: alt.Chart | None) -> None:
 
 
 def _legend() -> alt.Legend:
-    """Above the chart, wrapped in two columns: a row of long state names would run past the chart's edge."""
-    return alt.Legend(orient="top", columns=2, labelLimit=LEGEND_LIMIT)
+    """Above the chart, one name per line: the legend starts where the bars do, after the long state names on
+    the axis, so even two columns ran past the chart's right edge."""
+    return alt.Legend(orient="top", columns=1, labelLimit=LEGEND_LIMIT)
 
 
 def _label(key: str) -> str:
@@ -106,7 +107,8 @@ def workload(snap: Snapshot) -> None:
     _show(alt.Chart(frame, height=ROW).mark_bar().encode(
         y=alt.Y("assignee:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         x=alt.X("sum(cases):Q", title=_label("cases"), axis=_axis(tickMinStep=1)),
-        color=alt.Color("state:N", title=None, legend=_legend()),
+        # twenty colours: with the default ten, two of a dozen states shared each colour
+        color=alt.Color("state:N", title=None, legend=_legend(), scale=alt.Scale(scheme="tableau20")),
         tooltip=[alt.Tooltip("assignee:N", title=_label("assignee")), alt.Tooltip("state:N", title=_label("state")),
                  alt.Tooltip("cases:Q", title=_label("cases"))],
     ) if snap.workload else None)
