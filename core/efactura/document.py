@@ -18,7 +18,7 @@ test_efactura_validation.py):
 - A person is identified by the CNP when it is a valid one, otherwise by the 13 zeros CIUS-RO defines for
   a buyer without one; a company by its CUI (BT-47: we do not know whether it is VAT-registered)."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -161,8 +161,9 @@ def tax_groups(lines: Iterable[Line]) -> tuple[TaxGroup, ...]:
     nets: dict[Decimal | None, Decimal] = {}
     for line in lines:
         nets[line.vat_rate] = nets.get(line.vat_rate, Decimal("0.00")) + line.net
+    highest_first = sorted(nets.items(), key=lambda item: Decimal(-1) if item[0] is None else item[0], reverse=True)
     return tuple(TaxGroup(rate, net, money(net * rate) if rate is not None else Decimal("0.00"))
-                 for rate, net in sorted(nets.items(), key=lambda item: item[0] or Decimal(-1), reverse=True))
+                 for rate, net in highest_first)
 
 
 def _line_name(kind: str) -> str:
@@ -231,19 +232,20 @@ def _compensation_document(note: CreditNote, customer: Customer, place: Consumpt
         (item,), tax_groups([item]), amount, contract_number=contract.number)
 
 
+def _by_id(session: Session, model, wanted) -> dict:
+    """The rows of `model` with these ids, in one query (none for no ids)."""
+    return {row.id: row for row in session.exec(select(model).where(model.id.in_(set(wanted))))} if wanted else {}
+
+
 def _related(session: Session, invoices: Sequence[Invoice]):
     """The lines, holders, places and contracts of a batch of invoices, each in one query."""
     ids = [i.id for i in invoices]
     lines: dict[int, list[InvoiceLine]] = {i: [] for i in ids}
     for line in session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id.in_(ids))):
         lines[line.invoice_id].append(line)
-
-    def by_id(model, wanted):
-        return {row.id: row for row in session.exec(select(model).where(model.id.in_(set(wanted))))} if wanted else {}
-
-    customers = by_id(Customer, [i.customer_id for i in invoices])
-    places = by_id(ConsumptionPlace, [i.place_id for i in invoices])
-    contracts = by_id(Contract, [i.contract_id for i in invoices])
+    customers = _by_id(session, Customer, [i.customer_id for i in invoices])
+    places = _by_id(session, ConsumptionPlace, [i.place_id for i in invoices])
+    contracts = _by_id(session, Contract, [i.contract_id for i in invoices])
     return lines, customers, places, contracts
 
 
@@ -263,31 +265,36 @@ def invoice_documents(session: Session, invoices: Sequence[Invoice]) -> list[EDo
     return out
 
 
+def _credit_note_builder(session: Session, notes: Sequence[CreditNote]) -> Callable[[CreditNote], EDocument]:
+    """What the notes' documents are built from, read in one query per kind of row; the builder raises what
+    stops one note's document (an address we cannot read)."""
+    invoices = _by_id(session, Invoice, [n.invoice_id for n in notes if n.invoice_id is not None])
+    lines, customers, places, contracts = _related(session, list(invoices.values()))
+    compensated = _by_id(session, Contract, [n.contract_id for n in notes if n.invoice_id is None])
+    holders = _by_id(session, Customer, [c.customer_id for c in compensated.values()])
+    their_places = _by_id(session, ConsumptionPlace, [c.place_id for c in compensated.values()])
+
+    def build(note: CreditNote) -> EDocument:
+        if note.invoice_id is None:  # a compensation (core.accounts.compensation)
+            contract = compensated[note.contract_id]
+            return _compensation_document(note, holders[contract.customer_id], their_places[contract.place_id],
+                                          contract)
+        invoice = invoices[note.invoice_id]
+        return _credit_note_document(note, invoice, lines[invoice.id], customers[invoice.customer_id],
+                                     places[invoice.place_id], contracts[invoice.contract_id])
+    return build
+
+
 def credit_note_documents(session: Session, notes: Sequence[CreditNote]) -> list[EDocument | Unbuildable]:
     """The e-invoice (a CreditNote) of each credit note, in order, a compensation's included; errors in place
     as for invoices."""
     if not notes:
         return []
-    invoices = {i.id: i for i in session.exec(select(Invoice).where(
-        Invoice.id.in_({n.invoice_id for n in notes if n.invoice_id is not None})))}
-    lines, customers, places, contracts = _related(session, list(invoices.values()))
-    compensated = {c.id: c for c in session.exec(select(Contract).where(
-        Contract.id.in_({n.contract_id for n in notes if n.invoice_id is None})))}
-    holders = {c.id: c for c in session.exec(select(Customer).where(
-        Customer.id.in_({c.customer_id for c in compensated.values()})))} if compensated else {}
-    their_places = {p.id: p for p in session.exec(select(ConsumptionPlace).where(
-        ConsumptionPlace.id.in_({c.place_id for c in compensated.values()})))} if compensated else {}
+    build = _credit_note_builder(session, notes)
     out: list[EDocument | Unbuildable] = []
     for note in notes:
         try:
-            if note.invoice_id is None:
-                contract = compensated[note.contract_id]
-                out.append(_compensation_document(note, holders[contract.customer_id], their_places[contract.place_id],
-                                                  contract))
-                continue
-            invoice = invoices[note.invoice_id]
-            out.append(_credit_note_document(note, invoice, lines[invoice.id], customers[invoice.customer_id],
-                                             places[invoice.place_id], contracts[invoice.contract_id]))
+            out.append(build(note))
         except (AddressNotUnderstood, ValueError) as error:
             out.append(Unbuildable(credit_note_key(note.id), note.number, str(error)))
     return out
@@ -301,8 +308,5 @@ def document_for(session: Session, key: str) -> EDocument:
         return _invoice_document(invoice, lines[invoice.id], customers[invoice.customer_id],
                                  places[invoice.place_id], contracts[invoice.contract_id])
     if kind == "credit-note" and (note := session.get(CreditNote, int(raw_id))) is not None:
-        built = credit_note_documents(session, [note])[0]
-        if isinstance(built, Unbuildable):
-            raise ValueError(built.reason)
-        return built
+        return _credit_note_builder(session, [note])(note)
     raise LookupError(key)
