@@ -52,6 +52,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--keys", type=int, default=200, help="random keys per operation")
     parser.add_argument("--quick", action="store_true", help="2,000 accounts, 50 keys: a laptop's run")
     parser.add_argument("--reuse", action="store_true", help="time the data already there instead of loading")
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
+                        help="time only the operations whose name holds TEXT (repeatable; the floor always runs)")
     args = parser.parse_args(argv)
     if args.quick:
         args.accounts, args.keys = 2_000, 50
@@ -71,7 +73,7 @@ def main(argv: list[str]) -> int:
               f"1M accounts at this rate: {seconds * 1_000_000 / args.accounts / 60:.1f} min")
     problems = check_sample(engine, size=50)
     print("invariants on a sample: " + ("OK" if not problems else "; ".join(problems[:5])))
-    rows = run(engine, args.keys)
+    rows = run(engine, args.keys, args.only)
     print(table(rows, engine.url.get_backend_name()))
     return 0
 
@@ -85,7 +87,7 @@ def timed(call: Callable[[], object], times: int) -> list[float]:
     return spent
 
 
-def run(engine, keys: int) -> list[tuple[str, list[float], float | None]]:
+def run(engine, keys: int, only: list[str] = ()) -> list[tuple[str, list[float], float | None]]:
     rng = random.Random(12)
     uow = lambda: UnitOfWork(engine)  # noqa: E731 - one fresh unit of work per call, as a page makes
     with uow() as u:
@@ -99,6 +101,8 @@ def run(engine, keys: int) -> list[tuple[str, list[float], float | None]]:
     results = []
 
     def measure(name: str, calls: list[Callable[[], object]], goal: float | None) -> None:
+        if only and results and not any(text in name for text in only):
+            return
         spent = []
         for call in calls:
             spent += timed(call, 1)
