@@ -20,7 +20,7 @@ import sys
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import event, update
+from sqlalchemy import event, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -56,8 +56,8 @@ def _link_pending(session: Session) -> None:
     rows = session.info.pop(_PENDING, [])
     if not rows:
         return
-    # the transaction's own rows first (each case written once, with all its changes): the head, which every
-    # writer waits for, is then the last lock taken and held the shortest time
+    # the transaction's own rows first (each case written once, with all its changes, the outbox's messages): the
+    # head, which every writer waits for, is then the last lock taken, and held for two statements and the commit
     session.flush()
     connection = session.connection()
     last_seq, previous = _take_head(connection, len(rows))
@@ -66,9 +66,14 @@ def _link_pending(session: Session) -> None:
         seq += 1
         row.seq, row.prev_hash = seq, previous
         row.row_hash = previous = link_hash(previous, _content(row))
-        session.add(row)
-    session.flush()
-    connection.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=previous))
+    values = [{column.name: getattr(row, column.name) for column in _TABLE.columns if column.name != "id"}
+              for row in rows]
+    move_head = update(AuditHead).where(AuditHead.id == 1).values(hash=previous)
+    if connection.dialect.name == "postgresql":  # one round trip: the rows and the head's new hash together
+        connection.execute(move_head.add_cte(insert(_TABLE).values(values).cte("appended")))
+    else:  # SQLite has no INSERT in a WITH clause (and one writer at a time anyway)
+        connection.execute(insert(_TABLE), values)
+        connection.execute(move_head)
 
 
 @event.listens_for(Session, "after_rollback")

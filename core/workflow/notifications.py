@@ -38,7 +38,7 @@ def _pend(session: Session, case: Case, template: str, reason: str | None, detai
     session.info.setdefault(_PENDING, []).append((case, template, reason, details))
 
 
-@event.listens_for(Session, "before_commit")
+@event.listens_for(Session, "before_commit", insert=True)  # before the audit chain takes its head
 def _queue_pending_messages(session: Session) -> None:
     for case, template, reason, details in session.info.pop(_PENDING, []):
         _queue_message(session, case, template, reason, details)
