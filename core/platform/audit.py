@@ -20,7 +20,7 @@ import sys
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import event, insert, update
+from sqlalchemy import bindparam, event, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -35,6 +35,14 @@ CHAINED = ("seq", "case_id", "subject", "at", "actor", "role", "trigger", "from_
            "workflow", "workflow_version", "details")
 _PENDING = "ghiseu_pending_audit"
 _TABLE = AuditEvent.__table__
+_STORED = [column for column in _TABLE.columns if column.name != "id"]
+_TAKE_HEAD = (update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + bindparam("count"))
+              .returning(AuditHead.seq, AuditHead.hash))
+# one row appended and the head moved to its hash, built once so that SQLAlchemy compiles it once (run once
+# per row, in order, the head ends on the last row's hash)
+_APPEND_AND_MOVE_HEAD = update(AuditHead).where(AuditHead.id == 1).values(
+    hash=bindparam("p_row_hash")).add_cte(insert(_TABLE).values(
+        {column.name: bindparam(f"p_{column.name}", type_=column.type) for column in _STORED}).cte("appended"))
 
 
 def record_action(session: Session, *, actor: str, role: str, action: str, subject: str | None = None,
@@ -66,14 +74,12 @@ def _link_pending(session: Session) -> None:
         seq += 1
         row.seq, row.prev_hash = seq, previous
         row.row_hash = previous = link_hash(previous, _content(row))
-    values = [{column.name: getattr(row, column.name) for column in _TABLE.columns if column.name != "id"}
-              for row in rows]
-    move_head = update(AuditHead).where(AuditHead.id == 1).values(hash=previous)
-    if connection.dialect.name == "postgresql":  # one round trip: the rows and the head's new hash together
-        connection.execute(move_head.add_cte(insert(_TABLE).values(values).cte("appended")))
+    values = [{column.name: getattr(row, column.name) for column in _STORED} for row in rows]
+    if connection.dialect.name == "postgresql":  # each row and the head's new hash in one statement (pipelined)
+        connection.execute(_APPEND_AND_MOVE_HEAD, [{f"p_{k}": v for k, v in row.items()} for row in values])
     else:  # SQLite has no INSERT in a WITH clause (and one writer at a time anyway)
         connection.execute(insert(_TABLE), values)
-        connection.execute(move_head)
+        connection.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=previous))
 
 
 @event.listens_for(Session, "after_rollback")
@@ -84,13 +90,11 @@ def _drop_pending(session: Session) -> None:
 def _take_head(connection: Connection, count: int) -> tuple[int, str]:
     """Moves the head `count` positions on and returns (its new position, the hash it had). The row stays
     locked (PostgreSQL) or the database write-locked (SQLite) until the transaction ends."""
-    take = (update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + count)
-            .returning(AuditHead.seq, AuditHead.hash))
-    taken = connection.execute(take).first()
+    taken = connection.execute(_TAKE_HEAD, {"count": count}).first()
     if taken is None:  # an empty database: start the chain (tolerating a concurrent starter)
         dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
         connection.execute(dialect_insert(AuditHead).values(id=1, seq=0, hash=GENESIS).on_conflict_do_nothing())
-        taken = connection.execute(take).first()
+        taken = connection.execute(_TAKE_HEAD, {"count": count}).first()
     return taken.seq, taken.hash
 
 
