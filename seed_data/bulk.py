@@ -59,7 +59,7 @@ from core.platform import audit
 from core.platform.config import settings
 from core.platform.search import fold
 from core.services.users import DEMO_USERS
-from core.workflow import deadlines, registry
+from core.workflow import deadlines, registry, stays
 from core.workflow.spec import Transition, Workflow
 from seed_data.accounts import (
     COMPANY_SHARE,
@@ -409,7 +409,9 @@ def load(engine: Engine, *, accounts: int, cases: int, seed: int, now: datetime 
             _advance_serials(connection)
     if postgres:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("ANALYZE " + ", ".join(f'"{t.name}"' for t in TABLES))
+            # VACUUM marks the loaded pages all-visible, so sums over covering indexes (overdue receivables, the
+            # dashboard's closings and stays) read the index alone instead of every row's page
+            connection.exec_driver_sql("VACUUM (ANALYZE) " + ", ".join(f'"{t.name}"' for t in TABLES))
     rows, seconds = sum(counts.values()), time.perf_counter() - started
     report(1.0, f"Gata: {rows} rânduri în {seconds:.1f} s ({rows / seconds:,.0f} rânduri/s)")
     return dict(counts)
@@ -796,21 +798,24 @@ def _cases(pools: Pools, ids: Ids, sequences: Sequences, holders: list[Holder], 
             if wf.name == "payment_dispute" and holder.last_invoice:
                 row.update(invoice_id=holder.last_invoice[0], disputed_amount=holder.last_invoice[1])
         deadline = SimpleNamespace(deadline_name=None, due_date=None, sla_status=SlaStatus.STOPPED, sla_paused_on=None)
-        at, previous = registered, None
+        at, previous, since = registered, None, None
         for tr in path:
             with clock_at(at):
                 if tr.sla:
                     deadlines.apply_sla(deadline, wf, tr.sla)
             actor, role = _actor(tr, rng)
+            marks = stays.marks(registered_at=utc(registered), state_since=since, from_state=previous,
+                                to_state=str(tr.dest), at=utc(at))
             events.append(dict(id=ids.take(event_t), case_id=case_id, subject=None, at=utc(at), actor=actor,
                                role=role, trigger=tr.trigger, from_state=previous, to_state=str(tr.dest),
                                reason="Date demonstrative" if "reason" in tr.requires else None, workflow=wf.name,
-                               workflow_version=wf.version, details={}))
-            previous, last = str(tr.dest), at
+                               workflow_version=wf.version, details={}, entered_at=marks.entered_at,
+                               working_days=marks.working_days))
+            previous, last, since = str(tr.dest), at, marks.state_since
             at = min(at + timedelta(hours=rng.uniform(1, 72)), now)
         row.update(deadline_name=deadline.deadline_name, due_date=deadline.due_date,
                    sla_status=str(deadline.sla_status),
-                   sla_paused_on=deadline.sla_paused_on, updated_at=utc(last),
+                   sla_paused_on=deadline.sla_paused_on, updated_at=utc(last), state_entered_at=since,
                    closed_at=utc(last) if state in map(str, wf.final_states) else None)
         out[case_t].append(row)
         waiting = set(map(str, wf.document_states))

@@ -1,23 +1,23 @@
 """Read side of the supervisor dashboard: what is open and where it waits, how fast cases close, what is
 late or about to be, who holds the work, disputes, money collected and money overdue.
 
-Every figure is a SQL aggregation (COUNT/SUM/AVG with GROUP BY; LEAD() over a case's audit events for
-the time spent in each state) on an index meant for it, so the snapshot stays under a second at national
-size: overdue receivables sum the maintained open amounts (ix_invoice_open_due), payments per day read the
-daily summary kept on write (paymentday), open cases by age count against date bounds computed once here
-(core.cases.queries.aged_from). What reaches Python is small by construction: one count per hour of
-registration or closing for the weekly flow, and one (registered, closed) pair per case closed in the
-period, for the working-day percentiles. Nothing here changes anything or fires a trigger."""
+Every figure is a SQL aggregation (COUNT/SUM/AVG with GROUP BY) on an index meant for it, so the snapshot
+stays under a second at national size: cycle times count closings per working days stored with each closing,
+time in state averages the stays each state change says it ended plus those still running on the cases
+(core.workflow.stays), overdue receivables sum the maintained open amounts (ix_invoice_open_due), payments per
+day read the daily summary kept on write (paymentday), open cases by age count against date bounds computed
+once here (core.cases.queries.aged_from). What reaches Python is small by construction: one count per hour of
+registration or closing for the weekly flow, one per (workflow, working days) for the percentiles. Nothing
+here changes anything or fires a trigger."""
 
-import statistics
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
-from sqlalchemy import and_, bindparam, extract, func, or_
+from sqlalchemy import and_, bindparam, extract, func, union_all
 from sqlalchemy import case as when
 from sqlmodel import Session, col, select
 
@@ -33,7 +33,7 @@ from core.cases.queries import (
     today,
 )
 from core.models import AuditEvent, Case, Compensation, CreditNote, Invoice, PaymentDay, Role, User, utcnow
-from core.platform.workdays import day_bounds, local_time, working_days_between
+from core.platform.workdays import day_bounds, local_time
 from core.staff.auth import Actor, require_role
 from core.staff.masking import mask_name, sees_personal_data
 
@@ -192,15 +192,11 @@ def _local_day(hour_key) -> date:
     return local_time(_instant(hour_key)).date()
 
 
-def _changes_state():
-    """Audit events that moved a case (assignments and document reviews leave the state as it was)."""
-    return and_(col(AuditEvent.case_id).is_not(None),
-                or_(col(AuditEvent.from_state).is_(None), AuditEvent.from_state != AuditEvent.to_state))
-
-
 def _closing(r: _Read) -> list:
-    """Events that closed a case in the period (a case reopened and closed again counts each time)."""
-    return [*closing_events(*r.filters.bounds()), *r.of_type(AuditEvent.workflow)]
+    """Events that closed a case in the period (a case reopened and closed again counts each time); each
+    carries its working days, which lets ix_auditevent_closings answer alone."""
+    return [*closing_events(*r.filters.bounds()), *r.of_type(AuditEvent.workflow),
+            col(AuditEvent.working_days).is_not(None)]
 
 
 def _open_by_state(r: _Read) -> list[StateCount]:
@@ -234,40 +230,65 @@ def _weekly(r: _Read) -> list[WeekFlow]:
     return [WeekFlow(week, i, c) for week, (i, c) in sorted(weeks.items())]
 
 
-def percentiles(values: list[float]) -> tuple[float, float]:
-    """Median and 90th percentile; the inclusive method keeps both within the values seen."""
-    if len(values) == 1:
-        return float(values[0]), float(values[0])
-    return float(statistics.median(values)), statistics.quantiles(values, n=10, method="inclusive")[-1]
+def percentiles(counts: Mapping[int, int]) -> tuple[float, float]:
+    """Median and 90th percentile of values given as {value: times seen}, as statistics.median and
+    statistics.quantiles(n=10, method="inclusive") give them over the list of every value (the inclusive
+    method keeps both within the values seen), read off the cumulative counts."""
+    ordered, total = sorted(counts.items()), sum(counts.values())
+
+    def nth(k: int) -> int:  # the k-th smallest value, from 0
+        for value, seen in ordered:
+            if k < seen:
+                return value
+            k -= seen
+        raise IndexError(k)
+
+    if total == 1:
+        return float(nth(0)), float(nth(0))
+    middle = total // 2
+    median = float(nth(middle)) if total % 2 else (nth(middle - 1) + nth(middle)) / 2
+    j, delta = divmod(9 * (total - 1), 10)
+    return float(median), (nth(j) * (10 - delta) + nth(j + 1) * delta) / 10
+
+
+def cycle_statement(r: _Read):
+    """SQL: closings in the period counted per workflow and working days (stored with each closing)."""
+    return (select(AuditEvent.workflow, AuditEvent.working_days, func.count()).where(*_closing(r))
+            .group_by(AuditEvent.workflow, AuditEvent.working_days))
 
 
 def _cycle_times(r: _Read) -> list[CycleTime]:
     """Working days from registration to closing, per workflow, for cases closed in the period."""
-    pairs = r.session.exec(select(AuditEvent.workflow, Case.registered_at, AuditEvent.at)
-                           .join(Case, Case.id == AuditEvent.case_id).where(*_closing(r))).all()
-    days = defaultdict(list)
-    for workflow, registered, closed in pairs:
-        days[workflow].append(working_days_between(_instant(registered), _instant(closed)))
-    return [CycleTime(workflow, len(values), *percentiles(values)) for workflow, values in sorted(days.items())]
+    days = defaultdict(dict)
+    for workflow, working_days, count in r.session.exec(cycle_statement(r)).all():
+        days[workflow][working_days] = count
+    return [CycleTime(workflow, sum(counts.values()), *percentiles(counts))
+            for workflow, counts in sorted(days.items())]
+
+
+def dwell_statement(r: _Read):
+    """SQL: stays begun in the period, per workflow and state: those a later state change ended (each such
+    event says when the state it leaves was entered: ix_auditevent_stays) and those still running, up to now
+    (the case says when it entered its state: ix_case_state_entered)."""
+    start, end = r.filters.bounds()
+    now = bindparam("now", r.now, type_=AuditEvent.__table__.c.at.type)
+    ended = select(AuditEvent.workflow.label("workflow"), AuditEvent.from_state.label("state"),
+                   r.hours_between(AuditEvent.entered_at, AuditEvent.at).label("hours")).where(
+        col(AuditEvent.entered_at).is_not(None), AuditEvent.entered_at >= start, AuditEvent.entered_at < end,
+        col(AuditEvent.from_state).not_in(FINAL_STATES), *r.of_type(AuditEvent.workflow))
+    running = select(Case.case_type, Case.state, r.hours_between(Case.state_entered_at, now)).where(
+        Case.state_entered_at >= start, Case.state_entered_at < end, col(Case.state).not_in(FINAL_STATES),
+        *r.of_type(Case.case_type))
+    stays = union_all(ended, running).subquery()
+    return (select(stays.c.workflow, stays.c.state, func.count(), func.avg(stays.c.hours))
+            .group_by(stays.c.workflow, stays.c.state).order_by(stays.c.workflow, stays.c.state))
 
 
 def _dwell(r: _Read) -> list[StateDwell]:
-    """Average hours a case stays in each state, from each state change to the next one (LEAD over the
-    case's events). Stays begun in the period count; a stay still running counts up to now, so a
-    state where work is stuck shows. Final states are left out: a closed case waits for nobody (even
-    when a supervisor reopens it later)."""
-    start, end = r.filters.bounds()
-    stays = select(
-        AuditEvent.workflow.label("workflow"), AuditEvent.to_state.label("state"), AuditEvent.at.label("entered"),
-        func.lead(AuditEvent.at).over(partition_by=AuditEvent.case_id,
-                                      order_by=(AuditEvent.at, AuditEvent.id)).label("left"),
-    ).where(_changes_state(), AuditEvent.at >= start, *r.of_type(AuditEvent.workflow)).subquery()
-    now = bindparam("now", r.now, type_=AuditEvent.__table__.c.at.type)
-    hours = r.hours_between(stays.c.entered, func.coalesce(stays.c.left, now))
-    rows = r.session.exec(
-        select(stays.c.workflow, stays.c.state, func.count(), func.avg(hours))
-        .where(stays.c.entered < end, stays.c.state.not_in(FINAL_STATES))
-        .group_by(stays.c.workflow, stays.c.state).order_by(stays.c.workflow, stays.c.state)).all()
+    """Average hours a case stays in each state, from each state change to the next one. Stays begun in the
+    period count; a stay still running counts up to now, so a state where work is stuck shows. Final states
+    are left out: a closed case waits for nobody (even when a supervisor reopens it later)."""
+    rows = r.session.exec(dwell_statement(r)).all()
     return [StateDwell(workflow, state, count, round(float(avg), 1)) for workflow, state, count, avg in rows]
 
 

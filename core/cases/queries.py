@@ -50,11 +50,11 @@ from core.staff.masking import (
 )
 from core.workflow import engine, registry
 from core.workflow.diagram import workflow_dot
+from core.workflow.stays import FINAL_STATES
 
 BACK_OFFICE = (Role.CLERK, Role.SUPERVISOR, Role.ADMIN)
 # who may read the queue and a case; analysts (and admins) read them with personal data masked
 READERS = (*BACK_OFFICE, Role.ANALYST)
-FINAL_STATES = tuple(sorted({s for wf in registry.tables() for s in wf.final_states}))
 DUE_SOON_DAYS = 2
 
 

@@ -29,6 +29,8 @@ class Case(SQLModel, table=True):
               sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
         # queues that include closed cases, in the same order (migration 0015)
         Index("ix_case_due_order", "due_date", "registered_at", "id"),
+        # the dashboard's stays still running, entered in a period (migration 0021)
+        Index("ix_case_state_entered", "state_entered_at", "case_type", "state"),
         # name search (LIKE '%…%'): pg_trgm GIN on PostgreSQL, a plain index on SQLite (migration 0015)
         Index("ix_service_case_search_name", "search_name", postgresql_using="gin",
               postgresql_ops={"search_name": "gin_trgm_ops"}),
@@ -73,6 +75,7 @@ class Case(SQLModel, table=True):
     new_contract_id: int | None = Field(default=None, foreign_key="contract.id")
     verified_by: str | None = Field(default=None, max_length=64)
     closed_at: datetime | None = None
+    state_entered_at: datetime | None = None  # the `at` of the event that moved it into its state (core.workflow.stays)
     deadline_missed_at: datetime | None = None  # set once, by the worker, when a running deadline went past
     data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
@@ -130,6 +133,11 @@ class AuditEvent(SQLModel, table=True):
     __table_args__ = (
         Index("ix_auditevent_case_at", "case_id", "at"),
         Index("ix_auditevent_state_at", "to_state", "at"),  # closings in a period (dashboard, queue filter)
+        # the dashboard's cycle times and weekly closings, and its ended stays: read from the index alone
+        Index("ix_auditevent_closings", "at", "workflow", "working_days", "from_state", "to_state",
+              sqlite_where=text("working_days IS NOT NULL"), postgresql_where=text("working_days IS NOT NULL")),
+        Index("ix_auditevent_stays", "entered_at", "workflow", "from_state", "at",
+              sqlite_where=text("entered_at IS NOT NULL"), postgresql_where=text("entered_at IS NOT NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -146,6 +154,9 @@ class AuditEvent(SQLModel, table=True):
     workflow: str | None = Field(default=None, max_length=32)
     workflow_version: int | None = None
     details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # derived when written (core.workflow.stays), outside the hash: migration 0021 filled them on chained rows
+    entered_at: datetime | None = None  # a state change: when the state it leaves was entered
+    working_days: int | None = None  # a closing: working days from the case's registration
     prev_hash: str = Field(max_length=64)
     row_hash: str = Field(max_length=64)
 

@@ -251,7 +251,8 @@ def install_guards(connection: Connection) -> None:
 
 
 def remove_guards(connection: Connection) -> None:
-    """Drops the triggers: only for a migration's downgrade and the test suite's emptying of tables."""
+    """Drops the triggers: only for migrations (a downgrade, migration 0021's backfill of unchained columns) and
+    the test suite's emptying of tables."""
     for statement in _PG_DROP if connection.dialect.name == "postgresql" else _SQLITE_DROP:
         connection.exec_driver_sql(statement)
 

@@ -14,7 +14,7 @@ from core.models import AuditEvent, Case, DocumentStatus, utcnow
 from core.platform import audit, validation
 from core.platform.errors import PermissionDenied, TransitionRefused, ValidationFailed
 from core.staff.auth import SYSTEM, Actor
-from core.workflow import events, registry
+from core.workflow import events, registry, stays
 from core.workflow.effects import EFFECTS
 from core.workflow.guards import GUARDS, GuardContext
 from core.workflow.registry import workflow_of
@@ -131,15 +131,20 @@ def _after_change(ctx: GuardContext, tr: Transition, before: str | None) -> list
 
 def record_event(session: Session, case: Case, actor: Actor, trigger: str, *, reason: str | None = None,
                  from_state: str | None = "", **details) -> AuditEvent:
-    """Appends the audit event for any change to a case (chained at commit: core.platform.audit) and touches the case
-    so its version moves, once: the row is written with every change of the action (the subscribers' too) when the
-    audit is chained, or earlier if a query needs it."""
-    case.updated_at = utcnow()
+    """Appends the audit event for any change to a case (chained at commit: core.platform.audit), with the marks
+    of the stay a state change ends (core.workflow.stays), and touches the case so its version moves, once: the
+    row is written with every change of the action (the subscribers' too) when the audit is chained, or earlier
+    if a query needs it."""
+    case.updated_at = at = utcnow()
+    from_state = case.state if from_state == "" else from_state
+    marks = stays.marks(registered_at=case.registered_at, state_since=case.state_entered_at, from_state=from_state,
+                        to_state=case.state, at=at)
+    case.state_entered_at = marks.state_since
     session.add(case)
     return audit.append(session, AuditEvent(
-        case_id=case.id, actor=actor.username, role=actor.role, trigger=trigger,
-        from_state=case.state if from_state == "" else from_state, to_state=case.state, reason=reason,
-        workflow=case.case_type, workflow_version=case.workflow_version, details=details,
+        case_id=case.id, at=at, actor=actor.username, role=actor.role, trigger=trigger, from_state=from_state,
+        to_state=case.state, reason=reason, workflow=case.case_type, workflow_version=case.workflow_version,
+        details=details, entered_at=marks.entered_at, working_days=marks.working_days,
     ))
 
 

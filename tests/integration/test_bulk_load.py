@@ -35,6 +35,7 @@ from core.workflow import registry
 from seed_data import bulk
 from seed_data.builder import build_demo
 from seed_data.checks import check_sample
+from tests.stay_marks import check_stay_marks
 
 ACCOUNTS, CASES = 300, 60
 NOW = datetime(2026, 3, 16, 9, 30, tzinfo=UTC)
@@ -64,6 +65,12 @@ def test_cases_stand_in_every_state_of_every_workflow_with_their_audit_trail_and
     events = Counter(rows(uow, select(audit.AuditEvent.case_id)))
     assert all(events[case_id] >= 1 for case_id in rows(uow, select(Case.id)))
     assert rows(uow, select(func.count()).select_from(CaseDocument))[0] > 0
+
+
+def test_loaded_events_carry_the_stay_marks_the_engine_would_write(loaded, uow):
+    with uow() as u:
+        closings = check_stay_marks(u.session)  # each closing's working days = working_days_between
+    assert len(closings) > 5 and len(set(closings)) > 1
 
 
 def test_identifiers_are_valid_and_codes_have_their_real_formats(loaded, uow):

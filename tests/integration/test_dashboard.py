@@ -12,7 +12,7 @@ from core.accounts import allocation, billing
 from core.cases import dashboard
 from core.cases.dashboard import DashboardFilter
 from core.cases.queries import QueueFilter, list_queue, today
-from core.models import Contract, CreditNote, Invoice, clock_at
+from core.models import AuditEvent, Contract, CreditNote, Invoice, clock_at
 from core.platform.errors import PermissionDenied
 from core.services import cases
 from core.services.disputes import open_dispute
@@ -30,6 +30,7 @@ from tests.factories import (
     review_all,
 )
 from tests.integration.test_ledger import bill, pay
+from tests.stay_marks import check_stay_marks
 
 MARCH_16 = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)  # a Monday, 11:00 in Bucharest: "now" for every read
 MARCH = DashboardFilter(date(2026, 3, 1), date(2026, 3, 31))
@@ -107,6 +108,20 @@ def test_cycle_time_median_and_90th_percentile_come_from_known_timelines(uow):
     assert holder_change.p90 == pytest.approx(7.4)
     february = DashboardFilter(date(2026, 2, 1), date(2026, 2, 28))
     assert read(uow, dashboard.cycle_times, filters=february) == []
+
+
+def test_the_engine_stores_each_closings_working_days_and_when_each_state_left_was_entered(uow):
+    closed_timelines(uow)
+    case = new_case(uow, 20, at(2))
+    at_moment(at(3), fire, uow, case.id, "reject", CLERK, reason="Cerere retrasă")
+    at_moment(at(4), fire, uow, case.id, "reopen", SUPERVISOR, reason="Documente găsite")
+    at_moment(at(10), fire, uow, case.id, "reject", CLERK, reason="Cerere retrasă")  # closed again
+    with uow() as u:
+        assert check_stay_marks(u.session) == [1, 3, 5, 9, 4, 1, 6]  # working_days_between, case by case
+        reopened = u.session.exec(select(AuditEvent).where(AuditEvent.case_id == case.id)
+                                  .order_by(AuditEvent.id)).all()
+    assert [(e.trigger, e.entered_at) for e in reopened] == [
+        ("register", None), ("reject", at(2)), ("reopen", at(3)), ("reject", at(4))]
 
 
 def test_intake_and_completed_are_counted_per_iso_week(uow):

@@ -1,8 +1,10 @@
 """The dashboard figures and the aging report that must stay fast at national size: on the demo dataset
 they equal the per-row computation they replaced (each invoice's total less what settled it, each
-payment's local day, each open case's working days), and each reads the index meant for it."""
+payment's local day, each open case's working days, the LEAD() window over each case's events and the
+working days of each closing counted in Python), and each reads the index meant for it."""
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -14,7 +16,8 @@ from core.accounts.money import money
 from core.cases import dashboard
 from core.cases.dashboard import DashboardFilter
 from core.cases.queries import today
-from core.models import Case, Contract, Invoice, Payment, PaymentAllocation, PaymentDay, clock_at
+from core.models import AuditEvent, Case, Contract, Invoice, Payment, PaymentAllocation, PaymentDay, clock_at
+from core.platform import audit
 from core.platform.db import create_schema
 from core.platform.workdays import local_time, working_days_between
 from core.reports import Filters, Period, aging
@@ -24,9 +27,11 @@ from tests.factories import SUPERVISOR, make_account
 from tests.integration.test_ledger import bill
 from tests.integration.test_settlement import migrate
 from tests.settlement_invariants import check_payment_days
+from tests.stay_marks import check_stay_marks, cycle_times_before, dwell_before
 
 NOW = datetime(2026, 3, 16, 9, 30, tzinfo=UTC)  # the demo seed's pinned clock (test_seed)
 HISTORY = DashboardFilter(date(2025, 1, 1), date(2026, 3, 16))
+MARCH = DashboardFilter(date(2026, 3, 1), date(2026, 3, 16))  # stays and cases begun before it are left out
 ZERO = Decimal("0.00")
 
 
@@ -72,6 +77,17 @@ def test_on_the_demo_data_every_figure_equals_the_row_by_row_computation(seeded,
         label: ages[label] for label, _, _ in dashboard.AGE_BUCKETS}
 
 
+@pytest.mark.parametrize("filters", [HISTORY, MARCH, replace(HISTORY, case_type="payment_dispute")],
+                         ids=["history", "march", "disputes"])
+def test_cycle_times_and_time_in_state_equal_their_definitions_before_the_stored_marks(seeded, uow, filters):
+    with uow() as u:
+        assert len(check_stay_marks(u.session)) > 5  # closings by the scenarios (engine) and the bulk part
+        cycles, dwell = cycle_times_before(u.session, filters), dwell_before(u.session, filters, NOW)
+    assert cycles and dwell
+    assert read(uow, dashboard.cycle_times, filters) == cycles
+    assert read(uow, dashboard.time_in_state, filters) == dwell
+
+
 def plan(uow, statement) -> str:
     """The statement's query plan. On PostgreSQL sequential scans are priced out, so that on a test-sized
     table the plan still shows whether an index can serve the query at all (at national size the planner
@@ -100,6 +116,17 @@ def test_each_figure_reads_the_index_meant_for_it(seeded, uow, engine):
         shown = plan(uow, statement)
         assert index in shown, shown
         assert "payment " not in shown.replace("paymentday", "")  # never the payments themselves
+    with uow() as u, clock_at(NOW):
+        marked = dashboard._Read(u.session, HISTORY, SUPERVISOR, NOW)
+        cycles, dwell = dashboard.cycle_statement(marked), dashboard.dwell_statement(marked)
+    shown = plan(uow, cycles)  # the closings alone, never a join to the cases
+    assert "service_case" not in shown, shown
+    # SQLite, without statistics, takes the closings by state and time (ix_auditevent_state_at) instead
+    closings = "ix_auditevent_closings" if engine.dialect.name == "postgresql" else "USING INDEX ix_auditevent_"
+    assert closings in shown, shown
+    shown = plan(uow, dwell)  # the stays ended and those still running, no window over the events
+    assert "ix_auditevent_stays" in shown and "ix_case_state_entered" in shown, shown
+    assert "WindowAgg" not in shown and "ix_auditevent_case_at" not in shown, shown
     aging_plan = plan(uow, select(aging.open_invoices(Period(date(2026, 3, 1), date(2026, 3, 16)))))
     assert "ix_invoice_open_due" in aging_plan, aging_plan
     if engine.dialect.name == "postgresql":  # SQLite, without statistics, walks allocations in invoice order
@@ -154,3 +181,27 @@ def test_migration_0016_rebuilds_the_open_amounts_and_the_daily_summary_from_the
 def totals(uow) -> list[Decimal]:
     with uow() as u:
         return list(u.session.exec(select(Invoice.total).order_by(Invoice.id)))
+
+
+def stay_marks(uow) -> tuple[list, list]:
+    with uow() as u:
+        return (list(u.session.exec(select(AuditEvent.id, AuditEvent.entered_at, AuditEvent.working_days)
+                                    .order_by(AuditEvent.id))),
+                list(u.session.exec(select(Case.id, Case.state_entered_at).order_by(Case.id))))
+
+
+def test_migration_0021_fills_the_stay_marks_of_the_events_already_there_as_the_writers_did(seeded, uow, engine):
+    written = stay_marks(uow)
+    assert any(days is not None for _, _, days in written[0])
+    try:
+        migrate(engine, "0020")
+        migrate(engine, "head")
+    finally:
+        create_schema(engine)
+    assert stay_marks(uow) == written
+    with uow() as u:
+        check_stay_marks(u.session)
+        assert audit.verify(u.session.connection()).ok  # the marks are outside the hash: the chain still holds
+    with pytest.raises(Exception, match="append-only"):  # and the triggers are back
+        with engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE auditevent SET working_days = 1")
