@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, literal, null, union, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from core.accounts import allocation, penalties
+from core.accounts import penalties
 from core.accounts.invoice_lines import StoredLine, line_label_key, percent
 from core.accounts.money import money
 from core.accounts.refunds import REFUND_CHANNEL
@@ -51,6 +51,9 @@ from core.staff.masking import (
 
 DISPUTE = "payment_dispute"  # the case type whose open cases put an invoice amount under dispute
 ZERO = Decimal("0.00")
+# aliases made once: aliased() builds a column collection each time (0.35 ms a call, most of a code search)
+_FOUND, _HOLDER = aliased(Contract), aliased(Customer)  # a code's own lookups, not correlated with the outer query
+_SOURCE = aliased(Invoice)  # the credit invoice that settled a share
 
 
 class InvoiceStatus(StrEnum):
@@ -283,7 +286,7 @@ def _search_condition(text: str, personal: bool):
         return col(Contract.id).in_(select(Invoice.contract_id).where(Invoice.invoice_number == code))
     national_id = code.removeprefix("RO")
     if _fullmatch(settings.payment_code_pattern, code):  # 9 digits: a payment code, or a company's CUI
-        found, holder = aliased(Contract), aliased(Customer)  # not correlated with the outer query
+        found, holder = _FOUND, _HOLDER
         by_code = select(found.id).where(found.payment_code == code)
         if personal:
             by_code = union(by_code, select(found.id).join(holder, holder.id == found.customer_id)
@@ -311,7 +314,7 @@ def find_accounts(*, uow, actor: Actor, text: str, limit: int = 20) -> Page:
              .join(Customer, Customer.id == Contract.customer_id)
              .join(ConsumptionPlace, ConsumptionPlace.id == Contract.place_id).where(condition)
              .order_by(Contract.status, Contract.id.desc()).limit(limit))
-    with uow:
+    with uow.reading():
         found = uow.session.exec(query).all()
     name, address = _shown(actor.role, mask_name), _shown(actor.role, mask_address)
     rows = [AccountRow(c.id, c.number, c.status, name(h.name), c.payment_code, c.client_code, p.pod, address(p.address))
@@ -323,11 +326,11 @@ def find_accounts(*, uow, actor: Actor, text: str, limit: int = 20) -> Page:
 
 def account_ledger(*, uow, actor: Actor, contract_id: int, period_from: date | None = None,
                    period_to: date | None = None) -> Ledger:
-    """One contract's ledger; the period limits the entries shown, never the figures to date. Four
+    """One contract's ledger; the period limits the entries shown, never the figures to date. Three
     statements whatever the account's history: the place's contracts with holders, the invoices with
-    what is open and disputed, the payments and credit notes, the balance."""
+    what is open and disputed, the payments and credit notes."""
     require_role(actor, READERS)
-    with uow:
+    with uow.reading():
         rows = _place_rows(uow.session, contract_id)
         return _ledger(uow.session, rows, contract_id, actor.role, period_from, period_to)
 
@@ -337,7 +340,7 @@ def place_ledger(*, uow, actor: Actor, contract_id: int, period_from: date | Non
     """The ledgers of every contract of the contract's consumption place, oldest first: a holder change
     reads as the old holder's last entries (the final invoice) followed by the new holder's first."""
     require_role(actor, READERS)
-    with uow:
+    with uow.reading():
         rows = _place_rows(uow.session, contract_id)
         return [_ledger(uow.session, rows, c.id, actor.role, period_from, period_to) for c, _, _ in rows]
 
@@ -376,7 +379,9 @@ def _ledger(session: Session, rows: list[tuple[Contract, Customer, ConsumptionPl
                     place.last_index),
         contract=next(c for c in contracts if c.id == contract_id), contracts=contracts,
         entries=_within(entries, period_from, period_to), invoices=states,
-        balance=allocation.balance(session, contract_id),
+        # every invoice, payment and credit note is an entry: the last running balance is
+        # core.accounts.allocation.balance's sum, without a statement of its own
+        balance=entries[-1].balance if entries else ZERO,
         overdue=money(sum((penalties.chargeable(s.open_amount, s.disputed) for s in late), ZERO)),
         days_overdue=max((s.days_overdue for s in late), default=0),
         disputed=money(sum((s.disputed for s in states), ZERO)),
@@ -478,7 +483,7 @@ def _within(entries: list[Entry], period_from: date | None, period_to: date | No
 def _allocation_lines(session: Session, invoice_id: int) -> list[AllocationLine]:
     """What settled the invoice, share by share: payments (and their reversals), credit notes and
     credit invoices, each with its own reference and date."""
-    source = aliased(Invoice)
+    source = _SOURCE
     rows = session.exec(
         select(PaymentAllocation, Payment, CreditNote, source)
         .outerjoin(Payment, Payment.id == PaymentAllocation.payment_id)
@@ -502,7 +507,7 @@ def invoice_detail(*, uow, actor: Actor, invoice_id: int) -> InvoiceDetail:
     statements: the invoice with its contract, holder, place and open amount; its disputes; what settled
     it; its credit notes; its lines."""
     require_role(actor, READERS)
-    with uow:
+    with uow.reading():
         s = uow.session
         found = s.exec(select(Invoice, Contract, Customer, ConsumptionPlace,
                               Invoice.open_amount)
