@@ -401,19 +401,25 @@ def _open_dispute():
     return and_(Case.invoice_id == Invoice.id, Case.case_type == DISPUTE, col(Case.closed_at).is_(None))
 
 
+# what invoice_state reads of an invoice: the ledger selects only these (a whole Invoice is 30 columns to build)
+_STATE_COLUMNS = (Invoice.id, Invoice.series, Invoice.invoice_number, Invoice.kind, Invoice.issue_date,
+                  Invoice.due_date, Invoice.total, Invoice.kwh)
+
+
 def _invoice_states(session: Session, contract_id: int, on: date) -> list[InvoiceState]:
     """Every invoice of the contract with what is still open on it (kept by core.accounts.allocation) and its
     open dispute, in one statement."""
     rows = session.exec(
-        select(Invoice, Invoice.open_amount, Case.id, Case.disputed_amount)
+        select(*_STATE_COLUMNS, Invoice.open_amount, Case.id.label("dispute_id"), Case.disputed_amount)
         .outerjoin(Case, _open_dispute())
         .where(Invoice.contract_id == contract_id).order_by(Invoice.issue_date, Invoice.id)).all()
-    return [invoice_state(i, money(open_amount), money(disputed or 0) if dispute_id is not None else None, on)
-            for i, open_amount, dispute_id, disputed in rows]
+    return [invoice_state(r, money(r.open_amount), money(r.disputed_amount or 0) if r.dispute_id is not None
+                          else None, on) for r in rows]
 
 
-def invoice_state(invoice: Invoice, open_amount: Decimal, disputed: Decimal | None, on: date) -> InvoiceState:
-    """Status, lateness and penalty of one invoice; `disputed` is None when no dispute is open."""
+def invoice_state(invoice, open_amount: Decimal, disputed: Decimal | None, on: date) -> InvoiceState:
+    """Status, lateness and penalty of one invoice (an Invoice, or a row of _STATE_COLUMNS); `disputed` is
+    None when no dispute is open."""
     in_dispute = money(disputed or 0)
     chargeable = penalties.chargeable(open_amount, in_dispute)
     late = on > invoice.due_date and chargeable > 0
@@ -482,23 +488,26 @@ def _within(entries: list[Entry], period_from: date | None, period_to: date | No
 
 def _allocation_lines(session: Session, invoice_id: int) -> list[AllocationLine]:
     """What settled the invoice, share by share: payments (and their reversals), credit notes and
-    credit invoices, each with its own reference and date."""
+    credit invoices, each with its own reference and date. Only the columns shown: four whole rows per
+    share cost more to build than the statement takes."""
     source = _SOURCE
     rows = session.exec(
-        select(PaymentAllocation, Payment, CreditNote, source)
+        select(PaymentAllocation.amount, PaymentAllocation.reverses_id, PaymentAllocation.payment_id,
+               Payment.reference, Payment.paid_at, Payment.channel, PaymentAllocation.credit_note_id,
+               CreditNote.number, CreditNote.issued_at, source.series, source.issue_date)
         .outerjoin(Payment, Payment.id == PaymentAllocation.payment_id)
         .outerjoin(CreditNote, CreditNote.id == PaymentAllocation.credit_note_id)
         .outerjoin(source, source.id == PaymentAllocation.credit_invoice_id)
         .where(PaymentAllocation.invoice_id == invoice_id).order_by(PaymentAllocation.id)).all()
     lines = []
-    for a, payment, note, credit in rows:
-        if payment is not None:
-            reference, on, channel = payment.reference, _day(payment.paid_at), payment.channel
-        elif note is not None:
-            reference, on, channel = note.number, _day(note.issued_at), "credit_note"
+    for r in rows:
+        if r.payment_id is not None:
+            reference, on, channel = r.reference, _day(r.paid_at), r.channel
+        elif r.credit_note_id is not None:
+            reference, on, channel = r.number, _day(r.issued_at), "credit_note"
         else:
-            reference, on, channel = credit.series, credit.issue_date, "credit_invoice"
-        lines.append(AllocationLine(reference, on, channel, money(a.amount), a.amount < 0 or a.reverses_id is not None))
+            reference, on, channel = r.series, r.issue_date, "credit_invoice"
+        lines.append(AllocationLine(reference, on, channel, money(r.amount), r.amount < 0 or r.reverses_id is not None))
     return lines
 
 
@@ -518,16 +527,19 @@ def invoice_detail(*, uow, actor: Actor, invoice_id: int) -> InvoiceDetail:
         if found is None:
             raise NotFound()
         invoice, contract, customer, place, open_amount = found
-        disputes = [DisputeLine(c.id, c.registration_number, c.state, money(c.disputed_amount or 0),
-                                _day(c.registered_at), c.closed_at is None)
-                    for c in s.exec(select(Case).where(Case.invoice_id == invoice_id, Case.case_type == DISPUTE)
-                                    .order_by(Case.registered_at, Case.id))]
+        disputes = [DisputeLine(case_id, number, state, money(amount or 0), _day(registered_at), closed_at is None)
+                    for case_id, number, state, amount, registered_at, closed_at in s.exec(
+                        select(Case.id, Case.registration_number, Case.state, Case.disputed_amount,
+                               Case.registered_at, Case.closed_at)
+                        .where(Case.invoice_id == invoice_id, Case.case_type == DISPUTE)
+                        .order_by(Case.registered_at, Case.id))]
         open_dispute = next((d.disputed_amount for d in disputes if d.is_open), None)
         allocations = _allocation_lines(s, invoice_id)
         reason = (lambda text: text) if sees_personal_data(actor.role) else (lambda text: scrub(text, customer.name))
-        credits = [CreditNoteLine(n.number, _day(n.issued_at), money(n.amount), reason(n.reason))
-                   for n in s.exec(select(CreditNote).where(CreditNote.invoice_id == invoice_id)
-                                   .order_by(CreditNote.issued_at, CreditNote.id))]
+        credits = [CreditNoteLine(number, _day(issued_at), money(amount), reason(text))
+                   for number, issued_at, amount, text in s.exec(
+                       select(CreditNote.number, CreditNote.issued_at, CreditNote.amount, CreditNote.reason)
+                       .where(CreditNote.invoice_id == invoice_id).order_by(CreditNote.issued_at, CreditNote.id))]
         lines = [StoredLine(line_label_key(invoice.kind, line.kind), line.period_start, line.period_end, line.kwh,
                             line.unit_price_net, money(line.value_net), line.vat_rate, money(line.vat),
                             money(line.total))
