@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, literal, null, union, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from core.accounts import allocation, penalties
+from core.accounts import penalties
 from core.accounts.invoice_lines import StoredLine, line_label_key, percent
 from core.accounts.money import money
 from core.accounts.refunds import REFUND_CHANNEL
@@ -51,6 +51,9 @@ from core.staff.masking import (
 
 DISPUTE = "payment_dispute"  # the case type whose open cases put an invoice amount under dispute
 ZERO = Decimal("0.00")
+# aliases made once: aliased() builds a column collection each time (0.35 ms a call, most of a code search)
+_FOUND, _HOLDER = aliased(Contract), aliased(Customer)  # a code's own lookups, not correlated with the outer query
+_SOURCE = aliased(Invoice)  # the credit invoice that settled a share
 
 
 class InvoiceStatus(StrEnum):
@@ -283,7 +286,7 @@ def _search_condition(text: str, personal: bool):
         return col(Contract.id).in_(select(Invoice.contract_id).where(Invoice.invoice_number == code))
     national_id = code.removeprefix("RO")
     if _fullmatch(settings.payment_code_pattern, code):  # 9 digits: a payment code, or a company's CUI
-        found, holder = aliased(Contract), aliased(Customer)  # not correlated with the outer query
+        found, holder = _FOUND, _HOLDER
         by_code = select(found.id).where(found.payment_code == code)
         if personal:
             by_code = union(by_code, select(found.id).join(holder, holder.id == found.customer_id)
@@ -311,7 +314,7 @@ def find_accounts(*, uow, actor: Actor, text: str, limit: int = 20) -> Page:
              .join(Customer, Customer.id == Contract.customer_id)
              .join(ConsumptionPlace, ConsumptionPlace.id == Contract.place_id).where(condition)
              .order_by(Contract.status, Contract.id.desc()).limit(limit))
-    with uow:
+    with uow.reading():
         found = uow.session.exec(query).all()
     name, address = _shown(actor.role, mask_name), _shown(actor.role, mask_address)
     rows = [AccountRow(c.id, c.number, c.status, name(h.name), c.payment_code, c.client_code, p.pod, address(p.address))
@@ -323,11 +326,11 @@ def find_accounts(*, uow, actor: Actor, text: str, limit: int = 20) -> Page:
 
 def account_ledger(*, uow, actor: Actor, contract_id: int, period_from: date | None = None,
                    period_to: date | None = None) -> Ledger:
-    """One contract's ledger; the period limits the entries shown, never the figures to date. Four
+    """One contract's ledger; the period limits the entries shown, never the figures to date. Three
     statements whatever the account's history: the place's contracts with holders, the invoices with
-    what is open and disputed, the payments and credit notes, the balance."""
+    what is open and disputed, the payments and credit notes."""
     require_role(actor, READERS)
-    with uow:
+    with uow.reading():
         rows = _place_rows(uow.session, contract_id)
         return _ledger(uow.session, rows, contract_id, actor.role, period_from, period_to)
 
@@ -337,7 +340,7 @@ def place_ledger(*, uow, actor: Actor, contract_id: int, period_from: date | Non
     """The ledgers of every contract of the contract's consumption place, oldest first: a holder change
     reads as the old holder's last entries (the final invoice) followed by the new holder's first."""
     require_role(actor, READERS)
-    with uow:
+    with uow.reading():
         rows = _place_rows(uow.session, contract_id)
         return [_ledger(uow.session, rows, c.id, actor.role, period_from, period_to) for c, _, _ in rows]
 
@@ -376,7 +379,9 @@ def _ledger(session: Session, rows: list[tuple[Contract, Customer, ConsumptionPl
                     place.last_index),
         contract=next(c for c in contracts if c.id == contract_id), contracts=contracts,
         entries=_within(entries, period_from, period_to), invoices=states,
-        balance=allocation.balance(session, contract_id),
+        # every invoice, payment and credit note is an entry: the last running balance is
+        # core.accounts.allocation.balance's sum, without a statement of its own
+        balance=entries[-1].balance if entries else ZERO,
         overdue=money(sum((penalties.chargeable(s.open_amount, s.disputed) for s in late), ZERO)),
         days_overdue=max((s.days_overdue for s in late), default=0),
         disputed=money(sum((s.disputed for s in states), ZERO)),
@@ -396,19 +401,25 @@ def _open_dispute():
     return and_(Case.invoice_id == Invoice.id, Case.case_type == DISPUTE, col(Case.closed_at).is_(None))
 
 
+# what invoice_state reads of an invoice: the ledger selects only these (a whole Invoice is 30 columns to build)
+_STATE_COLUMNS = (Invoice.id, Invoice.series, Invoice.invoice_number, Invoice.kind, Invoice.issue_date,
+                  Invoice.due_date, Invoice.total, Invoice.kwh)
+
+
 def _invoice_states(session: Session, contract_id: int, on: date) -> list[InvoiceState]:
     """Every invoice of the contract with what is still open on it (kept by core.accounts.allocation) and its
     open dispute, in one statement."""
     rows = session.exec(
-        select(Invoice, Invoice.open_amount, Case.id, Case.disputed_amount)
+        select(*_STATE_COLUMNS, Invoice.open_amount, Case.id.label("dispute_id"), Case.disputed_amount)
         .outerjoin(Case, _open_dispute())
         .where(Invoice.contract_id == contract_id).order_by(Invoice.issue_date, Invoice.id)).all()
-    return [invoice_state(i, money(open_amount), money(disputed or 0) if dispute_id is not None else None, on)
-            for i, open_amount, dispute_id, disputed in rows]
+    return [invoice_state(r, money(r.open_amount), money(r.disputed_amount or 0) if r.dispute_id is not None
+                          else None, on) for r in rows]
 
 
-def invoice_state(invoice: Invoice, open_amount: Decimal, disputed: Decimal | None, on: date) -> InvoiceState:
-    """Status, lateness and penalty of one invoice; `disputed` is None when no dispute is open."""
+def invoice_state(invoice, open_amount: Decimal, disputed: Decimal | None, on: date) -> InvoiceState:
+    """Status, lateness and penalty of one invoice (an Invoice, or a row of _STATE_COLUMNS); `disputed` is
+    None when no dispute is open."""
     in_dispute = money(disputed or 0)
     chargeable = penalties.chargeable(open_amount, in_dispute)
     late = on > invoice.due_date and chargeable > 0
@@ -477,23 +488,26 @@ def _within(entries: list[Entry], period_from: date | None, period_to: date | No
 
 def _allocation_lines(session: Session, invoice_id: int) -> list[AllocationLine]:
     """What settled the invoice, share by share: payments (and their reversals), credit notes and
-    credit invoices, each with its own reference and date."""
-    source = aliased(Invoice)
+    credit invoices, each with its own reference and date. Only the columns shown: four whole rows per
+    share cost more to build than the statement takes."""
+    source = _SOURCE
     rows = session.exec(
-        select(PaymentAllocation, Payment, CreditNote, source)
+        select(PaymentAllocation.amount, PaymentAllocation.reverses_id, PaymentAllocation.payment_id,
+               Payment.reference, Payment.paid_at, Payment.channel, PaymentAllocation.credit_note_id,
+               CreditNote.number, CreditNote.issued_at, source.series, source.issue_date)
         .outerjoin(Payment, Payment.id == PaymentAllocation.payment_id)
         .outerjoin(CreditNote, CreditNote.id == PaymentAllocation.credit_note_id)
         .outerjoin(source, source.id == PaymentAllocation.credit_invoice_id)
         .where(PaymentAllocation.invoice_id == invoice_id).order_by(PaymentAllocation.id)).all()
     lines = []
-    for a, payment, note, credit in rows:
-        if payment is not None:
-            reference, on, channel = payment.reference, _day(payment.paid_at), payment.channel
-        elif note is not None:
-            reference, on, channel = note.number, _day(note.issued_at), "credit_note"
+    for r in rows:
+        if r.payment_id is not None:
+            reference, on, channel = r.reference, _day(r.paid_at), r.channel
+        elif r.credit_note_id is not None:
+            reference, on, channel = r.number, _day(r.issued_at), "credit_note"
         else:
-            reference, on, channel = credit.series, credit.issue_date, "credit_invoice"
-        lines.append(AllocationLine(reference, on, channel, money(a.amount), a.amount < 0 or a.reverses_id is not None))
+            reference, on, channel = r.series, r.issue_date, "credit_invoice"
+        lines.append(AllocationLine(reference, on, channel, money(r.amount), r.amount < 0 or r.reverses_id is not None))
     return lines
 
 
@@ -502,7 +516,7 @@ def invoice_detail(*, uow, actor: Actor, invoice_id: int) -> InvoiceDetail:
     statements: the invoice with its contract, holder, place and open amount; its disputes; what settled
     it; its credit notes; its lines."""
     require_role(actor, READERS)
-    with uow:
+    with uow.reading():
         s = uow.session
         found = s.exec(select(Invoice, Contract, Customer, ConsumptionPlace,
                               Invoice.open_amount)
@@ -513,16 +527,19 @@ def invoice_detail(*, uow, actor: Actor, invoice_id: int) -> InvoiceDetail:
         if found is None:
             raise NotFound()
         invoice, contract, customer, place, open_amount = found
-        disputes = [DisputeLine(c.id, c.registration_number, c.state, money(c.disputed_amount or 0),
-                                _day(c.registered_at), c.closed_at is None)
-                    for c in s.exec(select(Case).where(Case.invoice_id == invoice_id, Case.case_type == DISPUTE)
-                                    .order_by(Case.registered_at, Case.id))]
+        disputes = [DisputeLine(case_id, number, state, money(amount or 0), _day(registered_at), closed_at is None)
+                    for case_id, number, state, amount, registered_at, closed_at in s.exec(
+                        select(Case.id, Case.registration_number, Case.state, Case.disputed_amount,
+                               Case.registered_at, Case.closed_at)
+                        .where(Case.invoice_id == invoice_id, Case.case_type == DISPUTE)
+                        .order_by(Case.registered_at, Case.id))]
         open_dispute = next((d.disputed_amount for d in disputes if d.is_open), None)
         allocations = _allocation_lines(s, invoice_id)
         reason = (lambda text: text) if sees_personal_data(actor.role) else (lambda text: scrub(text, customer.name))
-        credits = [CreditNoteLine(n.number, _day(n.issued_at), money(n.amount), reason(n.reason))
-                   for n in s.exec(select(CreditNote).where(CreditNote.invoice_id == invoice_id)
-                                   .order_by(CreditNote.issued_at, CreditNote.id))]
+        credits = [CreditNoteLine(number, _day(issued_at), money(amount), reason(text))
+                   for number, issued_at, amount, text in s.exec(
+                       select(CreditNote.number, CreditNote.issued_at, CreditNote.amount, CreditNote.reason)
+                       .where(CreditNote.invoice_id == invoice_id).order_by(CreditNote.issued_at, CreditNote.id))]
         lines = [StoredLine(line_label_key(invoice.kind, line.kind), line.period_start, line.period_end, line.kwh,
                             line.unit_price_net, money(line.value_net), line.vat_rate, money(line.vat),
                             money(line.total))

@@ -337,10 +337,13 @@ def _dispute(case: Case, invoice_number: str | None, note: CreditNote | None, ro
                        note.number if note else None, note.issued_by if note else None)
 
 
+_OLD, _NEW, _HOLDER = aliased(Contract), aliased(Contract), aliased(Customer)  # made once (core.accounts.ledger)
+
+
 def _case_row(s, case_id: int):
     """The case with what it names, in one statement: assignee, old contract and its holder, new
     contract, the disputed invoice's number and the credit note the case issued."""
-    old, new, holder = aliased(Contract), aliased(Contract), aliased(Customer)
+    old, new, holder = _OLD, _NEW, _HOLDER
     return s.exec(
         select(Case, User.username, old.number, holder.name, new.number, Invoice.invoice_number, CreditNote)
         .outerjoin(User, User.id == Case.assignee_id)
@@ -374,7 +377,7 @@ def case_view(*, uow, case_id: int, actor: Actor) -> CaseView:
     """The case page: the case with what it names (one statement), its documents, audit events and
     comments, and the guards' reads for the actions offered."""
     require_role(actor, READERS)
-    with uow:
+    with uow.reading():
         s = uow.session
         found = _case_row(s, case_id)
         if found is None:
