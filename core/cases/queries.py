@@ -238,7 +238,7 @@ def list_queue(*, uow, actor: Actor, filters: QueueFilter, page: int = 1, page_s
     if sort.key == SortKey.ASSIGNEE:  # the only order that needs the staff user
         ids = ids.outerjoin(User, Case.assignee_id == User.id)
     ids = ids.order_by(*order).offset((page - 1) * page_size).limit(page_size)
-    with uow:
+    with uow.reading():
         total = uow.session.exec(select(func.count()).select_from(Case).where(*conditions)).one()
         result = uow.session.exec(
             select(Case, User.username).outerjoin(User, Case.assignee_id == User.id)

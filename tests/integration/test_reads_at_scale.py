@@ -150,7 +150,7 @@ def test_a_case_view_is_a_few_statements(uow, engine):
     assert count <= 5, count
 
 
-def test_the_single_account_reads_open_no_transaction(uow, engine):
+def test_the_single_account_reads_and_the_queue_open_no_transaction(uow, engine):
     """Under READ COMMITTED a transaction gives a read nothing (each statement takes its own snapshot either
     way): without one a read saves the BEGIN and ROLLBACK round trips (core.platform.db.UnitOfWork.reading)."""
     contract, invoices, _ = a_busy_account(uow)
@@ -158,7 +158,8 @@ def test_the_single_account_reads_open_no_transaction(uow, engine):
     reads = [lambda: find_accounts(uow=uow(), actor=CLERK, text=contract.payment_code),
              lambda: account_ledger(uow=uow(), actor=CLERK, contract_id=contract.id),
              lambda: invoice_detail(uow=uow(), actor=CLERK, invoice_id=invoices[-1].id),
-             lambda: case_view(uow=uow(), case_id=case.id, actor=CLERK)]
+             lambda: case_view(uow=uow(), case_id=case.id, actor=CLERK),
+             lambda: list_queue(uow=uow(), actor=CLERK, filters=QueueFilter())]
     with clock_at(MARCH_16):
         for read in reads:
             seen = transactions_of(engine, read)
