@@ -17,6 +17,9 @@ class Settings(BaseSettings):
 
     environment: str = "development"  # "production" refuses unsafe defaults
     database_url: str = f"sqlite:///{DEFAULT_DB}"
+    # test each pooled PostgreSQL connection before use (one round trip per unit of work): off, a connection the
+    # server dropped fails one request, and the pool is renewed (README "Deployment")
+    database_pool_pre_ping: bool = True
     app_workers: int = 1
     secret_key: str = "dev-only-secret-change-me"
     language: str = "ro"

@@ -26,11 +26,11 @@ _held = threading.local()  # the databases whose schema lock this thread holds (
 
 def get_engine(url: str | None = None) -> Engine:
     """One engine per URL (the configured one by default, read at each call so tests can change it)."""
-    return _engine(url or settings.database_url)
+    return _engine(url or settings.database_url, settings.database_pool_pre_ping)
 
 
 @cache
-def _engine(url: str) -> Engine:
+def _engine(url: str, pre_ping: bool) -> Engine:
     """SQLite gets WAL and foreign keys so it behaves like a server."""
     if url.startswith("sqlite"):
         path = url.removeprefix("sqlite:///")
@@ -39,7 +39,7 @@ def _engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=pre_ping, pool_size=10, max_overflow=10)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
