@@ -49,7 +49,7 @@ def main(argv: list[str]) -> int:
         create_schema(engine)
         ensure_demo_users(uow=UnitOfWork(engine))
         bulk.load(engine, accounts=args.accounts, cases=args.accounts, seed=1, progress=lambda *_: None)
-    batches = _batches(args.fires)
+    batches = open_batches(args.fires)
     rounds = [("1 thread", 1, False), *((f"{n} threads", n, False) for n in args.workers),
               *((f"{n} processes", n, True) for n in args.workers)]
     statements = [0]
@@ -64,7 +64,7 @@ def main(argv: list[str]) -> int:
             print(f"| {name} | not enough open cases: load more accounts | | | | | |")
             continue
         statements[0], cpu = 0, time.process_time()
-        seconds, spent = (_in_processes if processes else _in_threads)(cases, workers)
+        seconds, spent = (in_processes if processes else _in_threads)(cases, workers)
         cpu, ordered = (time.process_time() - cpu) * 1000 / len(cases), sorted(spent)
         # the children's CPU and statements are not this process's
         own = f"{cpu:.2f} | {statements[0] / len(cases):.1f}" if not processes else " | "
@@ -80,7 +80,7 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _batches(size: int) -> Iterator[list[tuple[int, int, str]]]:
+def open_batches(size: int) -> Iterator[list[tuple[int, int, str]]]:
     """Rounds of (case id, version, trigger): open cases in their workflow's first state, each used once."""
     found = []
     with UnitOfWork() as u:
@@ -96,12 +96,18 @@ def _batches(size: int) -> Iterator[list[tuple[int, int, str]]]:
         yield found[start:start + size]
 
 
+def fire(case: tuple[int, int, str]) -> None:
+    """One (case id, version, trigger) of open_batches fired by the clerk, as the case page does."""
+    case_id, version, trigger = case
+    fire_trigger(uow=UnitOfWork(), case_id=case_id, expected_version=version, trigger=trigger, actor=CLERK,
+                 reason="Benchmark")
+
+
 def _fire_all(cases: list[tuple[int, int, str]]) -> list[float]:
     spent = []
-    for case_id, version, trigger in cases:
+    for case in cases:
         started = time.perf_counter()
-        fire_trigger(uow=UnitOfWork(), case_id=case_id, expected_version=version, trigger=trigger, actor=CLERK,
-                     reason="Benchmark")
+        fire(case)
         spent.append((time.perf_counter() - started) * 1000)
     return spent
 
@@ -130,7 +136,7 @@ def _process_share(share: list, start, queue) -> None:
     queue.put((began, time.time(), spent))
 
 
-def _in_processes(cases: list, workers: int) -> tuple[float, list[float]]:
+def in_processes(cases: list, workers: int) -> tuple[float, list[float]]:
     """Separate interpreters (no shared GIL nor lock), started and connected before the clock starts."""
     context = multiprocessing.get_context("spawn")
     start, queue = context.Barrier(workers), context.Queue()
