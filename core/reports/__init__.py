@@ -9,7 +9,7 @@ from core.models import utcnow
 from core.platform.audit import record_action
 from core.platform.errors import DomainError
 from core.reports import aging, audit, cases, disputes, efactura, payments, sla
-from core.reports.base import Filters, Period, Report
+from core.reports.base import Filters, Period, Report, read_whole
 from core.reports.workbook import Progress, write_workbook
 from core.staff.auth import Actor
 
@@ -31,6 +31,7 @@ def run_report(*, uow, actor: Actor, name: str, period: Period, filters: Filters
     records the export in the audit trail."""
     report = get_report(name)
     with uow:
+        read_whole(uow.session)
         tables = report.tables(uow.session, actor, period, filters)
         write_workbook(out, report=report, tables=tables, actor=actor, period=period, filters=filters,
                        generated_at=generated_at or utcnow(), progress=progress)

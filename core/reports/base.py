@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from core.models import Role
@@ -91,6 +91,14 @@ def stream(session: Session, statement) -> Iterator:
     result = session.exec(statement.execution_options(yield_per=BATCH))
     for batch in result.partitions():
         yield from batch
+
+
+def read_whole(session: Session) -> None:
+    """Plans the transaction's cursors for every row they hold: PostgreSQL plans a server-side cursor for its first
+    10 % (`cursor_tuple_fraction`), right for a preview's 20 rows, not for a workbook that reads them all (at 1M
+    accounts the payments sheet streamed in 24 s on such a plan, 10 s on one for every row)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(text("SET LOCAL cursor_tuple_fraction = 1"))
 
 
 def count(session: Session, statement) -> int:

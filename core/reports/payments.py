@@ -1,16 +1,14 @@
-"""Payments collected in the period: the total per day and channel (grouped while streaming, ordered by
-day, so only one day's channels are held at a time), and every payment and reversal as a row."""
+"""Payments collected in the period: the total per day and channel (read from the daily summary kept on write),
+and every payment and reversal as a row."""
 
 from collections.abc import Iterator
-from decimal import Decimal
 
 from sqlmodel import Session, select
 
 from core.accounts.ledger import channel_label
 from core.accounts.money import money
-from core.models import Contract, Customer, Payment
+from core.models import Contract, Customer, Payment, PaymentDay
 from core.platform import xlsx
-from core.platform.workdays import local_time
 from core.reports.base import Column, Filters, Period, Report, Table, count, name_for, stream, yes_no
 from core.staff.auth import Actor
 from core.staff.masking import free_text_for
@@ -30,29 +28,17 @@ def build(session: Session, actor: Actor, period: Period, filters: Filters) -> l
                         Customer.name, Payment.amount, Payment.reverses_id, Payment.note)
                  .join(Contract, Contract.id == Payment.contract_id).join(Customer, Customer.id == Contract.customer_id)
                  .where(Payment.paid_at >= start, Payment.paid_at < end).order_by(Payment.paid_at, Payment.id))
-    by_day = select(Payment.paid_at, Payment.channel, Payment.amount).where(
-        Payment.paid_at >= start, Payment.paid_at < end).order_by(Payment.paid_at, Payment.id)
-    rows = count(session, statement)
-    days = (period.date_to - period.date_from).days + 1  # an estimate, for the progress bar only
-    return [Table("per_day", PER_DAY, _per_day(session, by_day), min(rows, days)),
-            Table("payments", ROWS, _rows(session, statement, actor), rows)]
+    by_day = (select(PaymentDay.day, PaymentDay.channel, PaymentDay.payments, PaymentDay.amount)
+              .where(PaymentDay.day >= period.date_from, PaymentDay.day <= period.date_to)
+              .order_by(PaymentDay.day, PaymentDay.channel))
+    return [Table("per_day", PER_DAY, _per_day(session, by_day), count(session, by_day)),
+            Table("payments", ROWS, _rows(session, statement, actor), count(session, statement))]
 
 
 def _per_day(session: Session, statement) -> Iterator[tuple]:
-    day, sums = None, {}
-    for paid_at, channel, amount in stream(session, statement):
-        on = local_time(paid_at).date()
-        if on != day:
-            yield from _day_rows(day, sums)
-            day, sums = on, {}
-        payments, total = sums.get(channel, (0, Decimal(0)))
-        sums[channel] = (payments + 1, total + money(amount))
-    yield from _day_rows(day, sums)
-
-
-def _day_rows(day, sums: dict) -> Iterator[tuple]:
-    for channel in sorted(sums):
-        yield day, channel_label(channel), *sums[channel]
+    """The daily summary kept on write (core.accounts.payment_days): one row per Bucharest day and channel."""
+    for day, channel, payments, amount in stream(session, statement):
+        yield day, channel_label(channel), payments, money(amount)
 
 
 def _rows(session: Session, statement, actor: Actor):
