@@ -23,6 +23,7 @@ from ui.widgets import deadline_text, local, plain
 PERIOD, TYPE = "dashboard_period", "dashboard_type"
 TTL_SECONDS = 60
 ZERO = Decimal("0.00")
+MILLION = Decimal(1_000_000)
 
 
 def _label(key: str, **params) -> str:
@@ -96,40 +97,53 @@ def tiles(snap: Snapshot) -> None:
     open_total = sum(c.count for c in snap.open_by_state)
     row = st.columns(4)
     with row[0]:
-        st.metric(_label("open"), open_total, border=True)
+        st.metric(_label("open"), tile_count(open_total), border=True)
         _go("dashboard_go_open", _cases(snap))
     with row[1]:
-        st.metric(_label("overdue"), snap.overdue.total, border=True)
+        st.metric(_label("overdue"), tile_count(snap.overdue.total), border=True)
         _go("dashboard_go_overdue", _cases(snap, overdue_only=True))
     with row[2]:
-        st.metric(_label("due_soon"), snap.due_soon.total, border=True)
+        st.metric(_label("due_soon"), tile_count(snap.due_soon.total), border=True)
         _go("dashboard_go_due_soon", _cases(snap, due_soon_only=True))
     with row[3]:
-        st.metric(_label("receivables"), whole_lei(snap.overdue_receivables), border=True,
+        st.metric(_label("receivables"), tile_lei(snap.overdue_receivables), border=True,
                   help=_label("receivables_help", amount=format_lei(snap.overdue_receivables)))
         _go_report("dashboard_go_aging", "aging")
     row = st.columns(4)
     with row[0]:
-        st.metric(_label("intake"), sum(w.intake for w in snap.weekly), border=True)
+        st.metric(_label("intake"), tile_count(sum(w.intake for w in snap.weekly)), border=True)
         _go("dashboard_go_intake", _cases(snap, registered=_period(snap), open_only=False))
     with row[1]:
-        st.metric(_label("completed"), sum(w.completed for w in snap.weekly), border=True)
+        st.metric(_label("completed"), tile_count(sum(w.completed for w in snap.weekly)), border=True)
         _go("dashboard_go_completed", _cases(snap, closed=_period(snap), open_only=False))
     with row[2]:
-        st.metric(_label("open_disputed"), whole_lei(sum((d.open_amount for d in snap.disputes), ZERO)),
+        st.metric(_label("open_disputed"), tile_lei(sum((d.open_amount for d in snap.disputes), ZERO)),
                   border=True, help=_label("credited_help", amount=format_lei(
                       sum((d.credited for d in snap.disputes), ZERO))))
         if snap.filters.case_type in (None, dashboard.DISPUTE):
             _go("dashboard_go_disputes", QueueFilter(case_type=dashboard.DISPUTE))
     with row[3]:
         collected = sum((p.amount for p in snap.payments), ZERO)
-        st.metric(_label("collected"), whole_lei(collected), border=True, help=format_lei(collected))
+        st.metric(_label("collected"), tile_lei(collected), border=True, help=format_lei(collected))
         _go_report("dashboard_go_payments", "payments")
 
 
-def whole_lei(amount: Decimal) -> str:
-    """A tile holds about ten characters: lei without bani (the exact amount is in its help)."""
-    return format_lei(amount.to_integral_value(ROUND_HALF_UP)).replace(",00 lei", " lei")
+def tile_count(count: int) -> str:
+    """A count with Romanian thousands dots (102.188), as the money tiles beside it."""
+    return f"{count:,}".replace(",", ".")
+
+
+def tile_lei(amount: Decimal, lang: str | None = None) -> str:
+    """A tile shows about ten characters (the label says lei, its help the exact amount): whole lei below a
+    million, then millions or billions with three or four digits ("34,07 mil.", "688,6 mil.")."""
+    whole = amount.to_integral_value(ROUND_HALF_UP)
+    if abs(whole) < MILLION:
+        return tile_count(int(whole))
+    scaled, unit = amount / MILLION, "millions"
+    if abs(scaled.quantize(Decimal("0.1"), ROUND_HALF_UP)) >= 1000:
+        scaled, unit = scaled / 1000, "billions"
+    shown = scaled.quantize(Decimal("0.1") if abs(scaled) >= Decimal("99.995") else Decimal("0.01"), ROUND_HALF_UP)
+    return t(f"ui.dashboard.{unit}", lang=lang, amount=str(shown).replace(".", ","))
 
 
 def cycle_table(snap: Snapshot) -> None:
