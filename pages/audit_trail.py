@@ -6,7 +6,7 @@ import json
 import streamlit as st
 
 from core.platform.audit import chain_status, verify_now
-from core.platform.i18n import t
+from core.platform.i18n import format_count, t
 from ui import context
 from ui.widgets import attempt, local
 
@@ -36,7 +36,7 @@ with st.container(border=True):
     st.markdown(f"##### {t('audit_page.head_title')}")
     st.caption(t("audit_page.head_hint"))
     position, digest = st.columns([1, 4])
-    position.metric(t("audit_page.head_seq"), f"{status.head['seq']:,}".replace(",", "."))
+    position.metric(t("audit_page.head_seq"), format_count(status.head['seq']))
     with digest:
         st.caption(t("audit_page.head_hash"))
         st.code(status.head["hash"], language=None)

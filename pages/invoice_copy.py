@@ -7,7 +7,7 @@ import streamlit as st
 from core.accounts.money import format_lei
 from core.cases.queries import today
 from core.online.invoice_copy import CopyRow, ask_refund, copy_for, dispute_invoice, pdf_for, refund_offer, xml_for
-from core.platform.i18n import current_language, t
+from core.platform.i18n import current_language, format_count, t
 from core.services.disputes import CATEGORIES
 from ui import context, lookup_form, phone_layout
 from ui.dispute_form import show_errors
@@ -29,10 +29,6 @@ copy = attempt(lambda: copy_for(uow=context.uow(), contract_id=contract_id, toda
 if copy is None:
     lookup_form.another_account_button(PREFIX)
     st.stop()
-
-
-def kwh_text(kwh: int) -> str:
-    return f"{kwh:,}".replace(",", ".")
 
 
 def pdf_button(row: CopyRow, where=st, place: str = "row") -> None:
@@ -123,7 +119,7 @@ if copy.latest:
         facts = st.container(key=phone_layout.PAIRS + "_latest").columns(5)
         for where, label, value in zip(facts, ("invoice", "issue_date", "due_date", "kwh", "total"), (
                 latest.invoice_number, latest.issue_date.strftime("%d.%m.%Y"), latest.due_date.strftime("%d.%m.%Y"),
-                kwh_text(latest.kwh), format_lei(latest.total)), strict=True):
+                format_count(latest.kwh), format_lei(latest.total)), strict=True):
             where.caption(t(f"ui.invoice_copy.{label}"))
             where.markdown(f"**{value}**")
         badge, download = st.columns([3, 1], vertical_alignment="center")
@@ -152,7 +148,7 @@ for row in copy.invoices:
     number.markdown(f"**{row.invoice_number}**")
     issued.write(row.issue_date.strftime("%d.%m.%Y"))
     due.write(row.due_date.strftime("%d.%m.%Y"))
-    kwh.write(kwh_text(row.kwh))
+    kwh.write(format_count(row.kwh))
     total.write(format_lei(row.total))
     with status:
         status_badge(row.status)

@@ -13,7 +13,7 @@ from core.cases import dashboard
 from core.cases.dashboard import DashboardFilter, DeadlineList, Snapshot
 from core.cases.queries import QueueFilter, today
 from core.platform.config import settings
-from core.platform.i18n import t
+from core.platform.i18n import format_count, t
 from core.staff.auth import Actor
 from core.workflow import registry
 from ui import context, report_widgets
@@ -97,13 +97,13 @@ def tiles(snap: Snapshot) -> None:
     open_total = sum(c.count for c in snap.open_by_state)
     row = st.columns(4)
     with row[0]:
-        st.metric(_label("open"), tile_count(open_total), border=True)
+        st.metric(_label("open"), format_count(open_total), border=True)
         _go("dashboard_go_open", _cases(snap))
     with row[1]:
-        st.metric(_label("overdue"), tile_count(snap.overdue.total), border=True)
+        st.metric(_label("overdue"), format_count(snap.overdue.total), border=True)
         _go("dashboard_go_overdue", _cases(snap, overdue_only=True))
     with row[2]:
-        st.metric(_label("due_soon"), tile_count(snap.due_soon.total), border=True)
+        st.metric(_label("due_soon"), format_count(snap.due_soon.total), border=True)
         _go("dashboard_go_due_soon", _cases(snap, due_soon_only=True))
     with row[3]:
         st.metric(_label("receivables"), tile_lei(snap.overdue_receivables), border=True,
@@ -111,10 +111,10 @@ def tiles(snap: Snapshot) -> None:
         _go_report("dashboard_go_aging", "aging")
     row = st.columns(4)
     with row[0]:
-        st.metric(_label("intake"), tile_count(sum(w.intake for w in snap.weekly)), border=True)
+        st.metric(_label("intake"), format_count(sum(w.intake for w in snap.weekly)), border=True)
         _go("dashboard_go_intake", _cases(snap, registered=_period(snap), open_only=False))
     with row[1]:
-        st.metric(_label("completed"), tile_count(sum(w.completed for w in snap.weekly)), border=True)
+        st.metric(_label("completed"), format_count(sum(w.completed for w in snap.weekly)), border=True)
         _go("dashboard_go_completed", _cases(snap, closed=_period(snap), open_only=False))
     with row[2]:
         st.metric(_label("open_disputed"), tile_lei(sum((d.open_amount for d in snap.disputes), ZERO)),
@@ -128,17 +128,12 @@ def tiles(snap: Snapshot) -> None:
         _go_report("dashboard_go_payments", "payments")
 
 
-def tile_count(count: int) -> str:
-    """A count with Romanian thousands dots (102.188), as the money tiles beside it."""
-    return f"{count:,}".replace(",", ".")
-
-
 def tile_lei(amount: Decimal, lang: str | None = None) -> str:
     """A tile shows about ten characters (the label says lei, its help the exact amount): whole lei below a
     million, then millions or billions with three or four digits ("34,07 mil.", "688,6 mil.")."""
     whole = amount.to_integral_value(ROUND_HALF_UP)
     if abs(whole) < MILLION:
-        return tile_count(int(whole))
+        return format_count(int(whole))
     scaled, unit = amount / MILLION, "millions"
     if abs(scaled.quantize(Decimal("0.1"), ROUND_HALF_UP)) >= 1000:
         scaled, unit = scaled / 1000, "billions"

@@ -13,7 +13,7 @@ from core.efactura.status import (
     invoice_submission,
     invoice_xml,
 )
-from core.platform.i18n import t
+from core.platform.i18n import format_count, t
 from core.staff.auth import Actor
 from ui import context
 from ui.efactura_address import to_params
@@ -84,7 +84,7 @@ def backlog_tiles(actor: Actor) -> None:
         return
     st.subheader(t("ui.efactura.backlog_title"), anchor=False)
     for where, (key, filters) in zip(st.columns(4), BACKLOG_FILTERS.items(), strict=True):
-        where.metric(t(f"ui.efactura.backlog_{key}"), f"{getattr(figures, key):,}".replace(",", "."), border=True)
+        where.metric(t(f"ui.efactura.backlog_{key}"), format_count(getattr(figures, key)), border=True)
         where.page_link("pages/efactura.py", label=t("ui.efactura.backlog_open"), icon=":material/arrow_forward:",
                         query_params=to_params(filters))
     st.caption(t("ui.efactura.backlog_hint"))

@@ -13,7 +13,7 @@ from core.accounts.ledger import InvoiceDetail
 from core.accounts.money import format_lei
 from core.models import utcnow
 from core.platform.config import settings
-from core.platform.i18n import t
+from core.platform.i18n import format_count, t
 from core.platform.workdays import local_time
 
 FONTS = Path(__file__).parents[1] / "assets" / "fonts"
@@ -24,10 +24,6 @@ LEFT, WIDTH = 15, 180  # mm: A4 is 210 wide
 
 def _day(value: date) -> str:
     return value.strftime("%d.%m.%Y")
-
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def _lei(amount: Decimal) -> str:
@@ -127,13 +123,13 @@ def _parties(pdf: _Invoice, d: InvoiceDetail, y: float) -> float:
 def _consumption(pdf: _Invoice, d: InvoiceDetail, y: float) -> float:
     """The indexes, then one row per stored line: what it bills, its period, kWh, price, value and VAT."""
     pdf.box_title(LEFT, y, WIDTH, pdf.t("details"))
-    pdf.text_at(LEFT, y + 7.5, WIDTH, f"{pdf.t('old_index')}: {_number(d.old_index)}  ·  "
-                f"{pdf.t('new_index')}: {_number(d.new_index)}  ·  {pdf.t('quantity')}: {_number(d.kwh)}", 8,
-                color=MUTED)
+    pdf.text_at(LEFT, y + 7.5, WIDTH, f"{pdf.t('old_index')}: {format_count(d.old_index)}  ·  "
+                f"{pdf.t('new_index')}: {format_count(d.new_index)}  ·  "
+                f"{pdf.t('quantity')}: {format_count(d.kwh)}", 8, color=MUTED)
     headings = [t(f"lines.table.{k}", lang=pdf.lang)
                 for k in ("kind", "period", "kwh", "unit_price", "value", "vat_rate", "vat", "total")]
     rows = [[t(line.label_key, lang=pdf.lang), f"{_day(line.period_start)} – {_day(line.period_end)}",
-             _number(line.kwh), f"{line.unit_price_net:f}".replace(".", ","), _lei(line.value_net),
+             format_count(line.kwh), f"{line.unit_price_net:f}".replace(".", ","), _lei(line.value_net),
              f"{line.vat_percent}%", _lei(line.vat), _lei(line.total)] for line in d.lines]
     pdf.set_xy(LEFT, y + 14)
     pdf.set_draw_color(*RULE)

@@ -51,6 +51,11 @@ def t(key: str, lang: str | None = None, **params) -> str:
     return text.format(**params) if params else text
 
 
+def format_count(value: int) -> str:
+    """A whole number as Romanian pages print it: thousands with dots (102.188), whatever the language."""
+    return f"{value:,}".replace(",", ".")
+
+
 def has_key(key: str) -> bool:
     return key in _catalog("ro")
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ui.dashboard_widgets import tile_count, tile_lei
+from core.platform.i18n import format_count
+from ui.dashboard_widgets import tile_lei
 
 TILE = 10  # characters a tile shows at four tiles a row on a 1400 px screen
 
@@ -41,4 +42,4 @@ def test_every_tile_amount_fits_the_tile_and_reads_back_within_half_a_percent(am
 
 @pytest.mark.parametrize(("count", "shown"), [(0, "0"), (999, "999"), (7342, "7.342"), (102188, "102.188")])
 def test_a_tile_count_has_romanian_thousands_dots(count, shown):
-    assert tile_count(count) == shown
+    assert format_count(count) == shown
