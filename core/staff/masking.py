@@ -76,10 +76,18 @@ def _mask_phones(text: str) -> str:
     """Every number phonenumbers finds valid for Romania: mobiles, landlines (021 312 34 56), +40 and 0040."""
     if sum(ch.isdigit() for ch in text) < _FEWEST_PHONE_DIGITS:
         return text
-    found = list(phonenumbers.PhoneNumberMatcher(text, "RO"))
+    found = [m for m in phonenumbers.PhoneNumberMatcher(text, "RO") if _written_as_a_phone(m)]
     for match in reversed(found):  # from the end, so earlier offsets stay right
         text = text[:match.start] + mask_phone(match.raw_string) + text[match.end:]
     return text
+
+
+def _written_as_a_phone(match: phonenumbers.PhoneNumberMatch) -> bool:
+    """The matcher also takes a 13-digit number such as 4000701010010 (not a valid CNP: an invoice or meter
+    number) for 40 + 0701 010 010; a phone is its number behind a trunk 0, 40, +40, 0040 or +40 (0)."""
+    digits = "".join(ch for ch in match.raw_string if ch.isdigit())
+    number = f"{match.number.national_number}{match.number.extension or ''}"
+    return digits in {prefix + number for prefix in ("0", "40", "0040", "400")}
 
 
 def _mask_name(text: str, name: str) -> str:
